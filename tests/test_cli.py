@@ -1,0 +1,146 @@
+"""The command line: subcommands, filters, and one clear line with the right exit code on failure."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE_JSON, file_state, minimal_document, write_json
+
+from viewer.cli import main
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_import_then_check(capsys, tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    code, out, err = _run(capsys, "import", str(SAMPLE_JSON), "--db", str(db))
+    assert (code, err) == (0, "")
+    assert "created" in out and "25 events" in out
+    code, out, _ = _run(capsys, "check", str(db))
+    assert code == 0
+    assert "events: 25" in out and "bodies: 21" in out and "links:  28" in out
+    assert "dates:  2014-09-04 to 2024-05" in out
+
+
+def test_export_filters_match_the_expected_events(capsys, sample_db: Path) -> None:
+    code, out, _ = _run(
+        capsys, "export", str(sample_db), "--format", "json",
+        "--body", "nuclear-planning-group", "--body", "lithuania",
+    )
+    assert code == 0
+    ids = {event["id"] for event in json.loads(out)["events"]}
+    assert ids == {"npg-2023-06", "vilnius-summit-2023"}
+    code, out, _ = _run(
+        capsys, "export", str(sample_db), "--format", "json", "--search", "summit",
+        "--kind", "summit", "--since", "2020", "--until", "2023-12-31",
+    )
+    assert [event["id"] for event in json.loads(out)["events"]] == ["vilnius-summit-2023"]
+    code, out, _ = _run(capsys, "export", str(sample_db), "--format", "csv", "--tag", "nuclear-deterrence")
+    assert code == 0
+    assert out.splitlines()[0].startswith("id,title,start")
+    assert len(out.splitlines()) == 2
+
+
+def test_export_to_a_file_refuses_to_overwrite_without_force(capsys, sample_db: Path, tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    assert _run(capsys, "export", str(sample_db), "--format", "json", "-o", str(target))[0] == 0
+    assert json.loads(target.read_text())["format"] == "defence-timeline"
+    target.write_text("keep me")
+    code, _, err = _run(capsys, "export", str(sample_db), "--format", "json", "-o", str(target))
+    assert code == 2 and "already exists" in err
+    assert target.read_text() == "keep me"
+    assert _run(capsys, "export", str(sample_db), "--format", "json", "-o", str(target), "--force")[0] == 0
+    assert len(json.loads(target.read_text())["events"]) == 25
+
+
+def test_export_into_a_missing_folder_leaves_nothing(capsys, sample_db: Path, tmp_path: Path) -> None:
+    code, _, err = _run(
+        capsys, "export", str(sample_db), "--format", "csv", "-o", str(tmp_path / "gone" / "x.csv")
+    )
+    assert code == 2 and "does not exist" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["check", "{missing}"], "no such file"),
+        (["check", "{random}"], "not SQLite"),
+        (["check", "{empty}"], "0 bytes"),
+        (["export", "{db}", "--format", "xml"], "invalid choice"),
+        (["export", "{db}", "--format", "json", "--since", "someday"], "date range"),
+        (["import", "{bad}", "--db", "{db}"], "bad.json: event #1"),
+        (["import", "{db}"], "required: --db"),
+        (["frobnicate", "x", "y"], "unrecognized arguments"),
+    ],
+)
+def test_bad_input_gives_one_line_and_exit_2(capsys, sample_db: Path, tmp_path: Path, args, expected) -> None:
+    (tmp_path / "random.db").write_bytes(b"\x00\x01garbage" * 100)
+    (tmp_path / "empty.db").touch()
+    document = minimal_document()
+    document["events"][0]["start"] = "not a date"
+    bad = write_json(tmp_path / "bad.json", document)
+    db = tmp_path / "db.db"
+    db.write_bytes(sample_db.read_bytes())
+    before = file_state(db)
+    paths = {"missing": tmp_path / "missing.db", "random": tmp_path / "random.db",
+             "empty": tmp_path / "empty.db", "db": db, "bad": bad}
+    code, out, err = _run(capsys, *[a.format(**paths) for a in args])
+    assert code == 2
+    assert expected in err
+    assert len(err.strip().splitlines()) == 1
+    assert err.startswith("defence-timeline: ")
+    assert "Traceback" not in err + out
+    assert file_state(db) == before
+
+
+def test_check_refuses_a_damaged_file(capsys, sample_db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "damaged.db"
+    data = bytearray(sample_db.read_bytes())
+    page_size = int.from_bytes(data[16:18], "big")
+    for page in range(2, len(data) // page_size):
+        data[page * page_size : page * page_size + 64] = b"\xab" * 64
+    path.write_bytes(bytes(data))
+    code, _, err = _run(capsys, "check", str(path))
+    assert code == 2 and "damaged" in err
+
+
+def test_an_unexpected_error_exits_1_without_traceback(capsys, monkeypatch, sample_db: Path) -> None:
+    def explode(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("viewer.store.reader.EventStore.summary", explode)
+    code, _, err = _run(capsys, "check", str(sample_db))
+    assert code == 1
+    assert "internal error: RuntimeError: boom" in err and "Traceback" not in err
+
+
+def test_hostile_text_in_messages_is_printed_as_inert_text(capsys, tmp_path: Path) -> None:
+    document = minimal_document()
+    document["events"][0]["id"] = "x\x1b[2J\nwiped"
+    document["events"][0]["start"] = "bad"
+    bad = write_json(tmp_path / "bad.json", document)
+    code, _, err = _run(capsys, "import", str(bad), "--db", str(tmp_path / "x.db"))
+    assert code == 2
+    assert "\x1b" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_python_dash_m_and_the_console_script_agree(tmp_path: Path, sample_db: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "viewer", "check", str(tmp_path / "nope.db")],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"defence-timeline: {tmp_path / 'nope.db'}: no such file"
+    result = subprocess.run(
+        [sys.executable, "-m", "viewer", "export", str(sample_db), "--format", "csv"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0 and len(result.stdout.splitlines()) == 26

@@ -1,0 +1,117 @@
+"""Export and re-import: the JSON document survives exactly; CSV is spreadsheet-safe."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from conftest import SAMPLE_JSON, minimal_document, write_json
+
+from viewer.export.csv_export import write_csv
+from viewer.export.json_export import write_json as export_json
+from viewer.store.filters import EventFilter
+from viewer.store.importer import import_files
+from viewer.store.interchange import EVENT_FIELDS
+from viewer.store.reader import EventStore
+
+
+def _export(path: Path, event_filter: EventFilter | None = None) -> dict:
+    stream = io.StringIO()
+    with EventStore(path) as store:
+        export_json(store.document(event_filter), stream)
+    return json.loads(stream.getvalue())
+
+
+def test_export_import_export_gives_the_same_document(sample_db: Path, tmp_path: Path) -> None:
+    first = _export(sample_db)
+    copy = tmp_path / "copy.db"
+    import_files([write_json(tmp_path / "first.json", first)], copy)
+    assert _export(copy) == first
+
+
+def test_the_export_holds_what_the_sample_json_holds(sample_db: Path) -> None:
+    original = json.loads(SAMPLE_JSON.read_text(encoding="utf-8"))
+    exported = _export(sample_db)
+    assert exported["name"] == original["name"]
+    assert {e["id"]: e for e in exported["events"]} == {e["id"]: e for e in original["events"]}
+    assert sorted(exported["bodies"], key=lambda b: b["id"]) == sorted(original["bodies"], key=lambda b: b["id"])
+    key = lambda link: (link["from"], link["to"], link["relation"])  # noqa: E731
+    assert sorted(exported["links"], key=key) == sorted(original["links"], key=key)
+
+
+def test_a_filtered_export_brings_its_bodies_and_the_links_among_its_events(sample_db: Path) -> None:
+    exported = _export(
+        sample_db, EventFilter.build(ids=["dmm-2023-06", "vilnius-summit-2023", "npg-2023-06"])
+    )
+    assert {e["id"] for e in exported["events"]} == {"dmm-2023-06", "vilnius-summit-2023", "npg-2023-06"}
+    body_ids = {b["id"] for b in exported["bodies"]}
+    # Referenced bodies, and the parents they name, so the document imports on its own.
+    assert {"north-atlantic-council", "nuclear-planning-group", "lithuania", "nato"} <= body_ids
+    assert "ukraine" not in body_ids
+    assert {(k["from"], k["relation"], k["to"]) for k in exported["links"]} == {
+        ("dmm-2023-06", "prepares", "vilnius-summit-2023"),
+        ("npg-2023-06", "part_of", "dmm-2023-06"),
+    }
+
+
+def test_a_filtered_export_imports_into_an_empty_database(sample_db: Path, tmp_path: Path) -> None:
+    subset = _export(sample_db, EventFilter.build(bodies=["allied-maritime-command"]))
+    target = tmp_path / "subset.db"
+    import_files([write_json(tmp_path / "subset.json", subset)], target)
+    assert _export(target) == subset
+
+
+def test_hostile_text_survives_the_round_trip(tmp_path: Path) -> None:
+    hostile = 'Line one\nline two, "quoted" <b>bold</b> \u202eRTL\u202c \u200bzw 👩🏽‍✈️ é\u0301 =1+1 \x07'
+    document = minimal_document()
+    document["events"][0]["description"] = hostile
+    document["events"][0]["title"] = "=HYPERLINK(\"http://evil.example\")"
+    path = tmp_path / "hostile.db"
+    import_files([write_json(tmp_path / "h.json", document)], path)
+    exported = _export(path)
+    assert exported["events"][0]["description"] == hostile
+    again = tmp_path / "again.db"
+    import_files([write_json(tmp_path / "again.json", exported)], again)
+    assert _export(again) == exported
+
+
+def test_csv_export_is_readable_and_neutralises_formulas(tmp_path: Path) -> None:
+    document = minimal_document()
+    payloads = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tTAB", "\rCR"]
+    for event, payload in zip(document["events"], payloads, strict=False):
+        event["title"] = payload
+    document["events"][0]["location"] = payloads[3]
+    path = tmp_path / "f.db"
+    import_files([write_json(tmp_path / "f.json", document)], path)
+    stream = io.StringIO()
+    with EventStore(path) as store:
+        write_csv(store.iter_events(), stream)
+    rows = list(csv.DictReader(io.StringIO(stream.getvalue(), newline="")))
+    assert list(rows[0]) == list(EVENT_FIELDS)
+    titles = {row["id"]: row["title"] for row in rows}
+    assert titles == {"dmm": "'=1+1", "npg": "'+SUM(A1)", "summit": "'-2+3"}
+    assert rows[0]["location"] == "'@cmd"
+    assert rows[0]["bodies"] == "nac:host"
+    assert rows[0]["start"] == "2023-06-15" and rows[0]["end"] == "2023-06-16"
+
+
+def test_csv_export_imports_back(sample_db: Path, tmp_path: Path) -> None:
+    stream = io.StringIO()
+    with EventStore(sample_db) as store:
+        write_csv(store.iter_events(), stream)
+        originals = {event.id: event for event in store.events()}
+        bodies_only = json.loads(SAMPLE_JSON.read_text(encoding="utf-8"))
+    bodies_only.update(events=[], links=[])
+    csv_path = tmp_path / "events.csv"
+    csv_path.write_text(stream.getvalue(), encoding="utf-8", newline="")
+    target = tmp_path / "from-csv.db"
+    import_files([write_json(tmp_path / "bodies.json", bodies_only), csv_path], target)
+    with EventStore(target) as store:
+        for event in store.events():
+            original = originals[event.id]
+            assert (event.title, event.start, event.end, event.within, event.timezone) == (
+                original.title, original.start, original.end, original.within, original.timezone
+            )
+            assert event.bodies == original.bodies and event.tags == original.tags

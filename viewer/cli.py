@@ -1,0 +1,208 @@
+"""The ``defence-timeline`` command: open the app, or import, export and check database files.
+
+Exit codes: 0 success, 2 bad input or bad file (one line on stderr), 1 unexpected error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO
+
+from viewer import APP_NAME, __version__
+from viewer.store.errors import DefenceTimelineError
+from viewer.store.filters import EventFilter
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_BAD_INPUT = 2
+PROG = "defence-timeline"
+SUBCOMMANDS = ("import", "export", "check")
+EXPORT_FORMATS = ("json", "csv")
+
+
+class UsageError(DefenceTimelineError):
+    """A command line that cannot be carried out."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script and of ``python -m viewer``."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _dispatch(args)
+    except DefenceTimelineError as error:
+        _fail(str(error))
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        _fail("interrupted")
+        return 130
+    except BrokenPipeError:
+        _silence_broken_stdout()
+        return EXIT_OK
+    except Exception as error:  # the promise: one line, never a traceback
+        _fail(f"internal error: {type(error).__name__}: {error} (please report this)")
+        return EXIT_INTERNAL
+
+
+def _dispatch(args: list[str]) -> int:
+    if args and args[0] in SUBCOMMANDS:
+        parser = _subcommand_parser()
+        options = parser.parse_args(args)
+        return options.handler(options)
+    options = _app_parser().parse_args(args)
+    from viewer.app import run_app  # Qt is loaded only for the window
+
+    return run_app(Path(options.database) if options.database else None)
+
+
+def _app_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description=f"{APP_NAME}: view defence and security events on a timeline.",
+        epilog=(
+            "commands:\n"
+            f"  {PROG} import SOURCE... --db DB   load JSON or CSV files into a database\n"
+            f"  {PROG} export DB --format json|csv   write (filtered) events\n"
+            f"  {PROG} check DB                   say what a database file holds\n"
+            f"Run '{PROG} COMMAND --help' for a command's options."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "database", nargs="?", help="database file to open (default: the bundled sample)"
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    return parser
+
+
+def _subcommand_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    importer = commands.add_parser("import", help="load JSON or CSV files into a database")
+    importer.add_argument("sources", nargs="+", metavar="SOURCE", help="JSON or CSV files")
+    importer.add_argument("--db", required=True, metavar="DB", help="database (created if missing)")
+    importer.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    importer.set_defaults(handler=_run_import)
+
+    exporter = commands.add_parser("export", help="write events from a database")
+    exporter.add_argument("database", metavar="DB")
+    exporter.add_argument("--format", required=True, choices=EXPORT_FORMATS)
+    exporter.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
+    exporter.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    exporter.add_argument("--search", metavar="TEXT", help="full-text search (word prefixes)")
+    exporter.add_argument("--body", action="append", default=[], metavar="ID")
+    exporter.add_argument("--kind", action="append", default=[], metavar="KIND")
+    exporter.add_argument("--tag", action="append", default=[], metavar="TAG")
+    exporter.add_argument("--since", metavar="DATE", help="keep events overlapping from DATE on")
+    exporter.add_argument("--until", metavar="DATE", help="keep events overlapping up to DATE")
+    exporter.add_argument("--id", action="append", default=[], metavar="ID", dest="ids")
+    exporter.set_defaults(handler=_run_export)
+
+    checker = commands.add_parser("check", help="say what a database file holds")
+    checker.add_argument("database", metavar="DB")
+    checker.set_defaults(handler=_run_check)
+    return parser
+
+
+# ----------------------------------------------------------------------------- commands
+
+
+def _run_import(options: argparse.Namespace) -> int:
+    from viewer.store.importer import import_files
+
+    report = import_files(options.sources, options.db)
+    if not options.quiet:
+        verb = "created" if report.created else "updated"
+        print(
+            f"{report.database}: {verb}: {report.events:,} events, {report.bodies:,} bodies, "
+            f"{report.links:,} links imported"
+        )
+    return EXIT_OK
+
+
+def _run_export(options: argparse.Namespace) -> int:
+    from viewer.export.csv_export import write_csv
+    from viewer.export.json_export import write_json
+    from viewer.store.reader import EventStore
+
+    event_filter = EventFilter.build(
+        search=options.search,
+        bodies=options.body,
+        kinds=options.kind,
+        tags=options.tag,
+        since=options.since,
+        until=options.until,
+        ids=options.ids,
+    )
+    with EventStore(options.database) as store, _output(options.output, options.force) as stream:
+        if options.format == "json":
+            write_json(store.document(event_filter), stream)
+        else:
+            write_csv(store.iter_events(event_filter), stream)
+    return EXIT_OK
+
+
+@contextlib.contextmanager
+def _output(path: str | None, force: bool) -> Iterator[IO[str]]:
+    if path is None or path == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    from viewer.export.atomic import atomic_text_file
+
+    with atomic_text_file(path, overwrite=force) as stream:
+        yield stream
+
+
+def _run_check(options: argparse.Namespace) -> int:
+    from viewer.store.errors import CorruptDatabaseError
+    from viewer.store.reader import EventStore
+
+    with EventStore(options.database) as store:
+        problem = store.integrity_problem()
+        if problem:
+            raise CorruptDatabaseError(options.database, f"the database file is damaged ({problem})")
+        summary = store.summary()
+    lines = [
+        f"{options.database}: a Defence Timeline database",
+        f"  name:   {summary.name or '(none)'}",
+        f"  events: {summary.events:,}" + ("  (the file holds no events)" if not summary.events else ""),
+        f"  bodies: {summary.bodies:,}",
+        f"  links:  {summary.links:,}",
+    ]
+    if summary.first_date:
+        lines.append(f"  dates:  {summary.first_date} to {summary.last_date}")
+    print("\n".join(lines))
+    return EXIT_OK
+
+
+# ----------------------------------------------------------------------------- output helpers
+
+
+def _fail(message: str) -> None:
+    # One line of printable text, whatever the message held (no terminal escapes from data).
+    text = " ".join(message.split())
+    text = "".join(char if char.isprintable() else "?" for char in text)
+    try:
+        print(f"{PROG}: {text}", file=sys.stderr)
+    except (OSError, ValueError):
+        pass
+
+
+def _silence_broken_stdout() -> None:
+    # Reading through `| head`: stop quietly (Python's recommended handling of SIGPIPE).
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

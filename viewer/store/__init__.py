@@ -1,0 +1,1 @@
+"""The event store: SQLite schema, reading, filtering and importing. Knows nothing of Qt."""

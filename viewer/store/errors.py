@@ -1,0 +1,96 @@
+"""The store's typed errors: each carries one clear, human sentence as its message."""
+
+from __future__ import annotations
+
+
+class DefenceTimelineError(Exception):
+    """Base of every error the user can cause; ``str(error)`` is the message to show."""
+
+
+class InvalidDateError(DefenceTimelineError):
+    """A date text could not be read, or does not fit the precision asked for."""
+
+
+class InvalidFilterError(DefenceTimelineError):
+    """A filter value (a date bound, a search text) cannot be used."""
+
+
+class StoreOpenError(DefenceTimelineError):
+    """A file cannot be used as a Defence Timeline database."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class FileMissingError(StoreOpenError):
+    """The path does not exist."""
+
+
+class NotAFileError(StoreOpenError):
+    """The path is a directory or another non-regular file."""
+
+
+class FileUnreadableError(StoreOpenError):
+    """The operating system refuses to let us read the file."""
+
+
+class EmptyFileError(StoreOpenError):
+    """The file has zero bytes."""
+
+
+class NotSQLiteError(StoreOpenError):
+    """The file is not an SQLite database at all."""
+
+
+class CorruptDatabaseError(StoreOpenError):
+    """The file starts like SQLite but its contents are damaged or truncated."""
+
+
+class NotDefenceTimelineError(StoreOpenError):
+    """A healthy SQLite database of some other application."""
+
+
+class NewerSchemaError(StoreOpenError):
+    """Written by a newer version of Defence Timeline than this one."""
+
+
+class OlderSchemaError(StoreOpenError):
+    """Written by an older version; it needs upgrading before it can be viewed."""
+
+
+class DatabaseLockedError(StoreOpenError):
+    """Another program holds a lock on the database."""
+
+
+class ImportRefusedError(DefenceTimelineError):
+    """An import source was refused; nothing was written.
+
+    The message names the file, the record (index or CSV line, and id) and the field.
+    """
+
+    def __init__(
+        self,
+        source: str,
+        problem: str,
+        *,
+        record: str | None = None,
+        record_id: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.source = source
+        self.problem = problem
+        self.record = record
+        self.record_id = record_id
+        self.field = field
+        where = [source]
+        if record:
+            where.append(record if record_id is None else f"{record} (id {record_id!r})")
+        if field:
+            where.append(f"field {field!r}")
+        super().__init__(": ".join(where) + ": " + problem)
+
+
+class ExportError(DefenceTimelineError):
+    """An export could not be written; nothing was left behind."""

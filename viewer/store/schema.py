@@ -1,0 +1,137 @@
+"""The SQLite schema of a Defence Timeline file, its version and its migrations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+SCHEMA_VERSION = 1
+APPLICATION_TABLES = ("meta", "bodies", "events", "event_bodies", "event_tags", "sources", "links")
+FTS_COLUMNS = ("title", "summary", "description", "location")
+
+# Events longer than this are "long"; a partial index lists them so that a time-range query
+# only scans short events near the range plus the few long ones (see queries.time_overlap_sql).
+LONG_EVENT_SECONDS = 32 * 86_400
+LONG_EVENT_CONDITION = f"latest - earliest > {LONG_EVENT_SECONDS}"
+
+
+def create_schema(db: Database, *, with_search: bool = True) -> None:
+    """Create every table and index of the current version in an empty database.
+
+    With ``with_search=False`` the full-text index is left for :func:`enable_search`, which is
+    faster after a bulk load than keeping the index in sync row by row.
+    """
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["bodies"].create(
+        {
+            "id": str,
+            "name": str,
+            "acronym": str,
+            "kind": str,
+            "parent": str,
+            "location": str,
+            "founded": str,
+            "dissolved": str,
+            "replaced_by": str,
+            "url": str,
+            "description": str,
+        },
+        pk="id",
+        not_null={"name"},
+    )
+    db["events"].create(
+        {
+            "seq": int,  # INTEGER PRIMARY KEY: a rowid that VACUUM keeps, used by the FTS index
+            "id": str,
+            "title": str,
+            "start": str,
+            "end": str,
+            "precision": str,
+            "timezone": str,
+            "within": int,
+            "kind": str,
+            "status": str,
+            "location": str,
+            "summary": str,
+            "description": str,
+            "earliest": int,
+            "latest": int,
+        },
+        pk="seq",
+        not_null={"id", "title", "start", "precision", "within", "earliest", "latest"},
+        defaults={"within": 0},
+    )
+    db["event_bodies"].create(
+        {"event_id": str, "body_id": str, "role": str, "position": int},
+        pk=("event_id", "body_id", "role"),
+        foreign_keys=[("event_id", "events", "id"), ("body_id", "bodies", "id")],
+        not_null={"role", "position"},
+    )
+    db["event_tags"].create(
+        {"event_id": str, "tag": str, "position": int},
+        pk=("event_id", "tag"),
+        foreign_keys=[("event_id", "events", "id")],
+        not_null={"position"},
+    )
+    db["sources"].create(
+        {
+            "event_id": str,
+            "position": int,
+            "url": str,
+            "title": str,
+            "publisher": str,
+            "published": str,
+        },
+        pk=("event_id", "position"),
+        foreign_keys=[("event_id", "events", "id")],
+        not_null={"url"},
+    )
+    db["links"].create(
+        {"from_id": str, "to_id": str, "relation": str, "note": str},
+        pk=("from_id", "to_id", "relation"),
+        foreign_keys=[("from_id", "events", "id"), ("to_id", "events", "id")],
+    )
+    _create_indexes(db)
+    if with_search:
+        enable_search(db)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _create_indexes(db: Database) -> None:
+    db["events"].create_index(["id"], unique=True, index_name="events_id")
+    db["events"].create_index(["earliest", "latest"], index_name="events_time")
+    db["events"].create_index(["kind"], index_name="events_kind")
+    db["event_bodies"].create_index(["body_id", "event_id"], index_name="event_bodies_body")
+    db["event_tags"].create_index(["tag", "event_id"], index_name="event_tags_tag")
+    db["links"].create_index(["to_id"], index_name="links_to")
+    db["bodies"].create_index(["parent"], index_name="bodies_parent")
+    # A partial index sqlite-utils cannot express: only the few long events, by start.
+    db.execute(
+        f"CREATE INDEX events_long ON events(earliest, latest) WHERE {LONG_EVENT_CONDITION}"
+    )
+
+
+def enable_search(db: Database) -> None:
+    """Create (and fill) the FTS5 index over events, kept in sync by triggers."""
+    db["events"].enable_fts(
+        FTS_COLUMNS, create_triggers=True, tokenize="unicode61 remove_diacritics 2"
+    )
+
+
+def is_empty_database(db: Database) -> bool:
+    """True when the database has no tables at all (a new or 0-byte file)."""
+    return not db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+
+
+# Migrations from version N to N + 1, applied in order on a writable database inside the
+# import's transaction. Version 1 is the first released schema, so there are none yet; a
+# future change adds ``MIGRATIONS[1] = _migrate_1_to_2`` and bumps SCHEMA_VERSION.
+MIGRATIONS: dict[int, Callable[[Database], None]] = {}
+
+
+def migrate(db: Database, from_version: int) -> None:
+    """Bring a database of ``from_version`` up to :data:`SCHEMA_VERSION`."""
+    for version in range(from_version, SCHEMA_VERSION):
+        MIGRATIONS[version](db)
+        db.execute(f"PRAGMA user_version = {version + 1}")
