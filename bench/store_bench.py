@@ -44,7 +44,15 @@ def run(n_events: int) -> dict[str, object]:
         import_parsed([parsed], path)
         write_s = time.perf_counter() - started
         del parsed, document
+        started = time.perf_counter()
+        file_mb = round(os.path.getsize(path) / 1e6, 1)
         with EventStore(path) as store:
+            open_s = time.perf_counter() - started
+            started = time.perf_counter()
+            index = store.time_index()
+            index_s = time.perf_counter() - started
+            middle = (index.span[0] + index.span[1]) // 2
+            visible_ms, _ = _timed(lambda: index.visible(middle, middle + 7 * 86_400), repeat=50)
             week = EventFilter.build(since="2015-06-01", until="2015-06-07")
             year = EventFilter.build(since="2015-01-01", until="2015-12-31")
             word = EventFilter.build(search="vilnius")
@@ -62,7 +70,10 @@ def run(n_events: int) -> dict[str, object]:
             "validate_s": round(validate_s, 2),
             "write_s": round(write_s, 2),
             "import_s": round(validate_s + write_s, 2),
-            "file_mb": round(os.path.getsize(path) / 1e6, 1) if path.exists() else None,
+            "file_mb": file_mb,
+            "open_s": round(open_s, 3),
+            "time_index_s": round(index_s, 2),
+            "visible_week_ms": round(visible_ms, 3),
             **results,
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -144,3 +145,14 @@ def test_python_dash_m_and_the_console_script_agree(tmp_path: Path, sample_db: P
         capture_output=True, text=True, timeout=60,
     )
     assert result.returncode == 0 and len(result.stdout.splitlines()) == 26
+
+
+def test_new_files_get_ordinary_permissions(capsys, sample_db: Path, tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        assert _run(capsys, "import", str(SAMPLE_JSON), "--db", str(tmp_path / "n.db"))[0] == 0
+        assert _run(capsys, "export", str(sample_db), "--format", "csv", "-o", str(tmp_path / "n.csv"))[0] == 0
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "n.db").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "n.csv").stat().st_mode & 0o777 == 0o644

@@ -24,6 +24,7 @@ def run_app(database: Path | None) -> int:
     try:
         store = EventStore(database if database is not None else sample_database_path())
     except (DefenceTimelineError, OSError) as error:
+        print(f"defence-timeline: {error}", file=sys.stderr)
         QMessageBox.critical(None, APP_NAME, f"The file cannot be opened.\n\n{error}")
         return 2
     window = MainWindow(store)

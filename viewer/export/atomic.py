@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import IO
 
 from viewer.store.errors import ExportError
+from viewer.store.files import give_new_file_permissions
 
 
 @contextlib.contextmanager
@@ -43,6 +44,7 @@ def atomic_binary_file(path: str | Path, *, overwrite: bool = False) -> Iterator
         raise ExportError(f"{target}: cannot write in {folder} ({error.strerror})") from None
     temp_path = Path(temp_name)
     try:
+        give_new_file_permissions(temp_path)
         with os.fdopen(handle, "wb") as stream:
             yield stream
             stream.flush()

@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from viewer.store import errors
+from viewer.store.files import give_new_file_permissions
 from viewer.store.interchange import ParsedSource, read_source
 from viewer.store.model import Body, Event
 from viewer.store.opening import (
@@ -243,6 +244,7 @@ def _build_new_database(
     os.close(handle)
     temp_path = Path(temp_name)
     try:
+        give_new_file_permissions(temp_path)
         connection = sqlite3.connect(temp_path, isolation_level=None)
         try:
             db = Database(connection)

@@ -1,0 +1,87 @@
+"""Import under pressure: cancelled midway, a locked database, and upgrading an older schema."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import file_state, minimal_document, write_json
+
+from viewer.store import errors, importer, opening, schema
+from viewer.store.importer import import_files
+from viewer.store.reader import EventStore
+
+
+class Cancelled(Exception):
+    pass
+
+
+def _many_events(count: int) -> dict:
+    document = minimal_document(links=[])
+    document["events"] = [
+        {"id": f"e{i}", "title": f"Event {i}", "start": "2023-06-15"} for i in range(count)
+    ]
+    return document
+
+
+def test_cancelling_an_update_leaves_the_database_unchanged(small_db: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(importer, "WRITE_BATCH", 100)
+    source = write_json(tmp_path / "many.json", _many_events(1_000))
+    before = file_state(small_db)
+    stages: list[tuple[str, int, int]] = []
+
+    def progress(stage: str, done: int, total: int) -> None:
+        stages.append((stage, done, total))
+        if stage == "Writing events" and done >= 500:
+            raise Cancelled
+
+    with pytest.raises(Cancelled):
+        import_files([source], small_db, progress)
+    assert ("Writing events", 500, 1_000) in stages
+    assert file_state(small_db) == before
+
+
+def test_cancelling_a_new_database_leaves_no_file(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(importer, "WRITE_BATCH", 100)
+    source = write_json(tmp_path / "many.json", _many_events(1_000))
+
+    def progress(stage: str, done: int, _total: int) -> None:
+        if done >= 300:
+            raise Cancelled
+
+    with pytest.raises(Cancelled):
+        import_files([source], tmp_path / "new.db", progress)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["many.json"]
+
+
+def test_importing_into_a_locked_database_says_so(small_db: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(importer, "WRITER_BUSY_TIMEOUT_S", 0.2)
+    source = write_json(tmp_path / "more.json", _many_events(3))
+    writer = sqlite3.connect(small_db, isolation_level=None)
+    writer.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(errors.DatabaseLockedError, match="locked"):
+            import_files([source], small_db)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    with EventStore(small_db) as store:
+        assert store.count() == 3
+
+
+def test_an_older_schema_is_migrated_by_import(small_db: Path, tmp_path: Path, monkeypatch) -> None:
+    def add_column(db) -> None:
+        db.execute("ALTER TABLE events ADD COLUMN confidence TEXT")
+
+    for module in (schema, importer, opening):
+        monkeypatch.setattr(module, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(schema.MIGRATIONS, 1, add_column)
+    with pytest.raises(errors.OlderSchemaError, match="older Defence Timeline"):
+        EventStore(small_db)
+    import_files([write_json(tmp_path / "more.json", _many_events(2))], small_db)
+    with EventStore(small_db) as store:
+        assert store.count() == 5
+        columns = {row[1] for row in store.connection.execute("PRAGMA table_info(events)")}
+        assert "confidence" in columns
+        assert store.connection.execute("PRAGMA user_version").fetchone()[0] == 2
