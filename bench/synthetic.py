@@ -43,7 +43,7 @@ def generate_document(n_events: int, seed: int = 7) -> dict[str, Any]:
             "precision": "day",
             "start": start.isoformat(),
             "kind": rng.choice(KINDS),
-            "summary": " ".join(rng.choice(WORDS) for _ in range(12)),
+            "summary": " ".join(rng.choice(WORDS) for _ in range(12)) + f" codename{i % 20_000}",
             "bodies": [{"id": f"body-{rng.randrange(30):02d}", "role": "participant"}],
             "tags": [rng.choice(TAGS)],
             "sources": [{"url": f"https://example.org/news/{i}"}],

@@ -237,6 +237,14 @@ class EventStore:
             rows = [row for row in rows if row[0] in keep and row[1] in keep]
         return [Link(row[0], row[1], Relation(row[2]), row[3]) for row in rows]
 
+    @_sqlite_errors_translated
+    def link_seqs(self) -> list[tuple[int, int, str]]:
+        """Every link as (from seq, to seq, relation), for the in-memory timeline."""
+        return self._connection.execute(
+            "SELECT f.seq, t.seq, l.relation FROM links l "
+            "JOIN events f ON f.id = l.from_id JOIN events t ON t.id = l.to_id"
+        ).fetchall()
+
     def _rows_for_ids(self, sql_template: str, ids: Iterable[str]) -> list[tuple]:
         wanted = list(dict.fromkeys(ids))
         rows: list[tuple] = []

@@ -31,7 +31,7 @@ _ROW = np.dtype(
 )
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class TimeIndex:
     """Columns of every event, sorted by ``earliest`` (then ``latest``, ``seq``).
 
@@ -53,6 +53,7 @@ class TimeIndex:
     titles: list[str] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
     body_members: dict[str, np.ndarray] = field(default_factory=dict)
+    position_of_seq: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))  # -1: no event
 
     def __len__(self) -> int:
         return int(self.seq.size)
@@ -108,7 +109,7 @@ class TimeIndex:
         index = cls.from_rows(
             rows, kinds, titles=_reordered(titles_by_scan, order), ids=_reordered(ids_by_scan, order)
         )
-        position_of_seq = np.full(int(seq.max()) + 1 if count else 0, -1, dtype=np.int64)
+        position_of_seq = index.position_of_seq = np.full(int(seq.max()) + 1 if count else 0, -1, dtype=np.int64)
         position_of_seq[index.seq] = np.arange(count)
         for body_id, members in connection.execute(
             "SELECT b.body_id, group_concat(e.seq) FROM event_bodies b "
@@ -156,7 +157,23 @@ class TimeIndex:
     def mask_of_seqs(self, seqs: Iterable[int]) -> np.ndarray:
         """A boolean mask over positions marking the events with the given ``seq`` numbers."""
         wanted = np.fromiter(seqs, dtype=np.int64)
-        return np.isin(self.seq, wanted)
+        mask = np.zeros(len(self), dtype=bool)
+        if self.position_of_seq.size:
+            wanted = wanted[(wanted >= 0) & (wanted < self.position_of_seq.size)]
+            positions = self.position_of_seq[wanted]
+            mask[positions[positions >= 0]] = True
+        else:
+            mask[np.isin(self.seq, wanted)] = True
+        return mask
+
+    def body_members_mask(self, body_ids: Iterable[str]) -> np.ndarray:
+        """A boolean mask over positions marking the events of any of the given bodies."""
+        mask = np.zeros(len(self), dtype=bool)
+        for body_id in body_ids:
+            members = self.body_members.get(body_id)
+            if members is not None:
+                mask[members] = True
+        return mask
 
     @property
     def span(self) -> tuple[int, int] | None:

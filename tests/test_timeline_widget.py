@@ -1,0 +1,235 @@
+"""The timeline widget driven as a user would: wheel, keys, clicks, on the sample and on dense data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication, QToolTip
+
+from viewer.store.dates import parse_date
+from viewer.store.reader import EventStore
+from viewer.store.time_index import _ROW, TimeIndex
+from viewer.timeline.lanes import LaneMode
+from viewer.timeline.widget import HEADER_PX, TimelineData, TimelineWidget
+from viewer.ui.timeline_source import load_timeline_data
+
+
+@pytest.fixture
+def timeline(qtbot, sample_db: Path) -> TimelineWidget:
+    widget = TimelineWidget()
+    qtbot.addWidget(widget)
+    widget.resize(1400, 900)
+    widget.show()
+    qtbot.waitExposed(widget)
+    with EventStore(sample_db) as store:
+        widget.set_data(load_timeline_data(store))
+    return widget
+
+
+def _june(widget: TimelineWidget) -> None:
+    widget.show_range(parse_date("2023-06-01").first_instant(), parse_date("2023-07-31").end_instant())
+
+
+def _wheel(widget: TimelineWidget, x: float, dy: int, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+    point = QPointF(x, 300)
+    event = QWheelEvent(
+        point, widget.viewport().mapToGlobal(point), QPoint(0, 0), QPoint(0, dy),
+        Qt.MouseButton.NoButton, modifiers, Qt.ScrollPhase.NoScrollPhase, False,
+    )
+    QApplication.sendEvent(widget.viewport(), event)
+
+
+def test_ctrl_wheel_zooms_around_the_cursor(timeline: TimelineWidget) -> None:
+    axis = timeline.axis()
+    x = 500.0
+    before_instant, before_span = axis.instant_at(x - HEADER_PX), axis.visible_seconds
+    _wheel(timeline, x, 240, Qt.KeyboardModifier.ControlModifier)
+    assert axis.visible_seconds < before_span
+    assert axis.instant_at(x - HEADER_PX) == pytest.approx(before_instant, abs=1.0)
+    _wheel(timeline, x, -240, Qt.KeyboardModifier.ControlModifier)
+    assert axis.visible_seconds == pytest.approx(before_span, rel=1e-6)
+    assert axis.instant_at(x - HEADER_PX) == pytest.approx(before_instant, abs=1.0)
+
+
+def test_wheel_pans_in_time(timeline: TimelineWidget) -> None:
+    _june(timeline)
+    start = timeline.visible_range()[0]
+    _wheel(timeline, 600, -120)
+    assert timeline.visible_range()[0] > start
+
+
+def test_keys_zoom_and_home_fits_every_event(qtbot, timeline: TimelineWidget) -> None:
+    _june(timeline)
+    span = timeline.axis().visible_seconds
+    qtbot.keyClick(timeline, Qt.Key.Key_Plus)
+    assert timeline.axis().visible_seconds < span
+    qtbot.keyClick(timeline, Qt.Key.Key_Home)
+    first, end = timeline.visible_range()
+    index = timeline.data().index
+    assert first <= index.earliest.min() and end >= index.latest.max()
+
+
+def test_clicking_an_event_selects_it_and_only_it(qtbot, timeline: TimelineWidget) -> None:
+    _june(timeline)
+    (rect, *_copies) = timeline.event_rects("vilnius-summit-2023")
+    with qtbot.waitSignal(timeline.selection_changed) as signal:
+        qtbot.mouseClick(timeline.viewport(), Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
+    assert signal.args == [["vilnius-summit-2023"]]
+    assert timeline.selected_ids() == ["vilnius-summit-2023"]
+    (other, *_copies) = timeline.event_rects("dmm-2023-06")
+    qtbot.mouseClick(
+        timeline.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, other.center().toPoint()
+    )
+    assert timeline.selected_ids() == ["dmm-2023-06", "vilnius-summit-2023"]
+    qtbot.keyClick(timeline, Qt.Key.Key_Escape)
+    assert timeline.selected_ids() == []
+
+
+def test_clicking_empty_space_clears_the_selection(qtbot, timeline: TimelineWidget) -> None:
+    _june(timeline)
+    timeline.set_selection(["dmm-2023-06"])
+    qtbot.mouseClick(timeline.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(int(HEADER_PX) + 5, 880))
+    assert timeline.selected_ids() == []
+
+
+def test_keyboard_visits_events_in_time_order(qtbot, timeline: TimelineWidget) -> None:
+    qtbot.keyClick(timeline, Qt.Key.Key_Home)
+    visited = []
+    for _ in range(len(timeline.data().index) + 2):
+        qtbot.keyClick(timeline, Qt.Key.Key_Right)
+        visited.extend(timeline.selected_ids())
+    index = timeline.data().index
+    expected = [index.ids[p] for p in np.lexsort((index.latest, index.earliest))]
+    assert list(dict.fromkeys(visited)) == expected
+    qtbot.keyClick(timeline, Qt.Key.Key_Left)
+    assert timeline.selected_ids() == [expected[-2]]
+
+
+def test_keyboard_skips_what_the_filter_hides(qtbot, timeline: TimelineWidget) -> None:
+    index = timeline.data().index
+    summits = np.array([index.kinds[code] == "summit" if code >= 0 else False for code in index.kind])
+    timeline.set_filter_mask(summits)
+    qtbot.keyClick(timeline, Qt.Key.Key_Home)
+    qtbot.keyClick(timeline, Qt.Key.Key_Right)
+    qtbot.keyClick(timeline, Qt.Key.Key_Right)
+    assert timeline.selected_ids() == ["vilnius-summit-2023"]
+
+
+def test_labels_do_not_overlap(timeline: TimelineWidget) -> None:
+    for first, last in [("2023-06-10", "2023-06-20"), ("2023-05", "2023-08"), ("2014", "2025")]:
+        timeline.show_range(parse_date(first).first_instant(), parse_date(last).end_instant())
+        labels = [rect for _id, rect in timeline.label_rects()]
+        assert labels
+        for a in range(len(labels)):
+            for b in range(a + 1, len(labels)):
+                assert not labels[a].adjusted(0.5, 0.5, -0.5, -0.5).intersects(labels[b]), (a, b)
+
+
+def test_selecting_the_june_ministerial_draws_its_link_to_vilnius(timeline: TimelineWidget) -> None:
+    _june(timeline)
+    assert timeline.drawn_links() == []
+    timeline.set_selection(["dmm-2023-06"])
+    links = timeline.drawn_links()
+    assert ("dmm-2023-06", "vilnius-summit-2023", "Prepares") in links
+    assert ("npg-2023-06", "dmm-2023-06", "Part of") in links
+    timeline.clear_selection()
+    timeline.set_show_all_links(True)
+    assert len(timeline.drawn_links()) > len(links)
+
+
+def test_filtering_out_a_selected_event_deselects_it(timeline: TimelineWidget, qtbot) -> None:
+    timeline.set_selection(["dmm-2023-06", "vilnius-summit-2023"])
+    keep = np.array([event_id == "vilnius-summit-2023" for event_id in timeline.data().index.ids])
+    with qtbot.waitSignal(timeline.selection_changed) as signal:
+        timeline.set_filter_mask(keep)
+    assert signal.args == [["vilnius-summit-2023"]]
+    assert timeline.visible_count() == 1
+
+
+def test_lane_modes(timeline: TimelineWidget) -> None:
+    timeline.set_lane_mode(LaneMode.KIND)
+    assert "Summit" in [lane.title for lane in timeline.lanes()]
+    timeline.set_lane_mode(LaneMode.NONE)
+    assert len(timeline.lanes()) == 1
+
+
+def test_tooltips_show_markup_as_text(qtbot, timeline: TimelineWidget) -> None:
+    timeline.set_description_provider(lambda _position: "<b>bold?</b> <img src=x>")
+    _june(timeline)
+    (rect, *_copies) = timeline.event_rects("vilnius-summit-2023")
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+
+    point = rect.center().toPoint()
+    QApplication.sendEvent(
+        timeline.viewport(), QHelpEvent(QEvent.Type.ToolTip, point, timeline.viewport().mapToGlobal(point))
+    )
+    assert "&lt;b&gt;bold?&lt;/b&gt;" in QToolTip.text()
+    QToolTip.hideText()
+
+
+def _dense(n: int = 20_000) -> TimelineData:
+    rng = np.random.default_rng(3)
+    earliest = np.sort(rng.integers(1_500_000_000, 1_700_000_000, n))
+    rows = np.zeros(n, dtype=_ROW)
+    rows["seq"] = np.arange(1, n + 1)
+    rows["earliest"], rows["latest"] = earliest, earliest + 86_400
+    rows["precision"] = 2
+    index = TimeIndex.from_rows(rows, ("meeting",), titles=[f"Event {i}" for i in range(n)])
+    return TimelineData(index)
+
+
+def test_the_aggregated_view_appears_when_zoomed_out_and_goes_when_zoomed_in(qtbot) -> None:
+    widget = TimelineWidget()
+    qtbot.addWidget(widget)
+    widget.resize(1600, 600)
+    widget.show()
+    widget.set_lane_mode(LaneMode.NONE)
+    widget.set_data(_dense())
+    assert widget.aggregated_lanes() == ["\x00all"]
+    assert widget.label_rects() == []
+    middle = sum(widget.visible_range()) / 2
+    widget.show_range(middle, middle + 3 * 86_400)
+    assert widget.aggregated_lanes() == []
+    assert widget.label_rects()
+
+
+def test_clicking_a_cluster_zooms_into_it(qtbot) -> None:
+    widget = TimelineWidget()
+    qtbot.addWidget(widget)
+    widget.resize(1600, 600)
+    widget.show()
+    widget.set_lane_mode(LaneMode.NONE)
+    widget.set_data(_dense())
+    span = widget.axis().visible_seconds
+    qtbot.mouseClick(widget.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(int(HEADER_PX) + 700, 200))
+    assert widget.axis().visible_seconds < span / 10
+
+
+def test_go_to_date(timeline: TimelineWidget) -> None:
+    timeline.go_to_date("12 July 2023")
+    first, end = timeline.visible_range()
+    assert first <= parse_date("2023-07-12").first_instant() < end
+    assert end - first < 5 * 86_400
+    from viewer.store.errors import InvalidDateError
+
+    with pytest.raises(InvalidDateError):
+        timeline.go_to_date("the day after tomorrow")
+
+
+def test_painting_does_not_corrupt_reference_counts(timeline: TimelineWidget) -> None:
+    """Some Qt binding releases drop a reference to None per call, which crashes Python at exit."""
+    import sys
+
+    _june(timeline)
+    timeline.set_selection(["dmm-2023-06"])
+    timeline.grab()
+    before = sys.getrefcount(None)
+    for _ in range(50):
+        timeline.pan_pixels(3)
+        timeline.grab()
+    assert sys.getrefcount(None) >= before - 100

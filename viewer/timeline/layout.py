@@ -1,0 +1,126 @@
+"""Placing the events of one lane in rows so that no two labels overlap (pure, no Qt)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+MARKER_PX = 9.0  # an event narrower than this is drawn as a marker of this width
+LABEL_GAP_PX = 4.0
+LABEL_MAX_PX = 280.0
+LABEL_MIN_PX = 28.0  # a label cut shorter than this is not worth showing
+INSIDE_LABEL_PX = 48.0  # a bar at least this wide (on screen) carries its label inside
+
+
+@dataclass(frozen=True, slots=True)
+class RowLayout:
+    """Where each event of a lane goes: arrays aligned with the input order (by start)."""
+
+    x0: np.ndarray  # left edge of the drawn mark
+    x1: np.ndarray  # right edge of the drawn mark (at least MARKER_PX wide)
+    row: np.ndarray  # row within the lane, 0 at the top
+    label_shown: np.ndarray  # bool
+    label_x: np.ndarray  # where the label starts (inside a wide bar, or right of the mark)
+    label_width: np.ndarray  # pixels the label may use (elided beyond)
+    hidden_after: np.ndarray  # events stacked under this one's mark for lack of rows ("+N")
+    stacked: np.ndarray  # bool: this event lies under another's mark (paint it first)
+
+
+def mark_extent(x_start: np.ndarray, x_end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The drawn extent of events: true to scale, but never narrower than a marker.
+
+    A short event is centred on its start: a point is a marker at its moment.
+    """
+    narrow = (x_end - x_start) < MARKER_PX
+    x0 = np.where(narrow, x_start - MARKER_PX / 2, x_start)
+    x1 = np.where(narrow, x_start + MARKER_PX / 2, x_end)
+    return x0, x1
+
+
+class _Rows:
+    """The state of each row while placing: where its marks and its label end."""
+
+    def __init__(self, count: int) -> None:
+        self.mark_end = [-np.inf] * count
+        self.label_end = [-np.inf] * count
+        self.labelled: list[int | None] = [None] * count
+
+
+def stack_rows(
+    x0: np.ndarray, x1: np.ndarray, text_width: np.ndarray, rows: int, plot_width: float
+) -> RowLayout:
+    """Greedy rows, so that labels never overlap each other or another event's mark.
+
+    Each event takes the first row free at its left edge. When every row is taken by a label,
+    the label that frees the most room is cut short (or hidden) for it. When every row is
+    taken by marks (simultaneous events) the event shares a row: its mark lies under the
+    previous one, whose label then says "+N". Inputs must be sorted by ``x0`` (and, for equal
+    starts, longest first, so that the longer event keeps the row and the label).
+    """
+    count = x0.size
+    state = _Rows(max(rows, 1))
+    row_of = np.zeros(count, dtype=np.int32)
+    shown = np.zeros(count, dtype=bool)
+    label_x = np.zeros(count)
+    label_width = np.zeros(count)
+    hidden_after = np.zeros(count, dtype=np.int32)
+    stacked = np.zeros(count, dtype=bool)
+    wanted = np.minimum(text_width, LABEL_MAX_PX)
+    for i, (left, right) in enumerate(zip(x0.tolist(), x1.tolist(), strict=True)):
+        row = _free_row(state, left)
+        if row is None:
+            row = _row_after_cutting_a_label(state, left, label_x, label_width, shown)
+        if row is None:  # marks collide in every row: stack under the row that frees first
+            row = min(range(len(state.mark_end)), key=state.mark_end.__getitem__)
+            row_of[i] = row
+            stacked[i] = True
+            owner = state.labelled[row]
+            if owner is not None:
+                hidden_after[owner] += 1
+            state.mark_end[row] = max(state.mark_end[row], right + LABEL_GAP_PX)
+            state.label_end[row] = max(state.label_end[row], state.mark_end[row])
+            continue
+        row_of[i] = row
+        visible_left, visible_right = max(left, 0.0), min(right, plot_width)
+        if visible_right - visible_left >= INSIDE_LABEL_PX:
+            start, room = visible_left + LABEL_GAP_PX, visible_right - visible_left - 2 * LABEL_GAP_PX
+        else:
+            start = right + LABEL_GAP_PX
+            room = max(0.0, plot_width - start)
+        width = min(wanted[i], room)
+        shown[i] = width >= min(wanted[i], LABEL_MIN_PX) and wanted[i] > 0
+        label_x[i], label_width[i] = start, (width if shown[i] else 0.0)
+        state.mark_end[row] = right + LABEL_GAP_PX
+        state.label_end[row] = max(state.mark_end[row], start + label_width[i] + LABEL_GAP_PX)
+        state.labelled[row] = i if shown[i] else None
+    return RowLayout(x0, x1, row_of, shown, label_x, label_width, hidden_after, stacked)
+
+
+def _free_row(state: _Rows, left: float) -> int | None:
+    return next((r for r, end in enumerate(state.label_end) if end <= left), None)
+
+
+def _row_after_cutting_a_label(
+    state: _Rows, left: float, label_x: np.ndarray, label_width: np.ndarray, shown: np.ndarray
+) -> int | None:
+    """Make room at ``left`` by shortening the label that leaves the most of itself."""
+    best, best_room = None, -np.inf
+    for row, mark_end in enumerate(state.mark_end):
+        owner = state.labelled[row]
+        if mark_end > left or owner is None:
+            continue
+        room = left - LABEL_GAP_PX - label_x[owner]
+        if room > best_room:
+            best, best_room = row, room
+    if best is None:
+        return None
+    owner = state.labelled[best]
+    if best_room >= LABEL_MIN_PX:
+        label_width[owner] = best_room
+    else:
+        shown[owner] = False
+        label_width[owner] = 0.0
+        state.labelled[best] = None
+    state.label_end[best] = left
+    return best

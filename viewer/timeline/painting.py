@@ -1,0 +1,457 @@
+"""Painting one frame of the timeline: each layer drawn from a computed :class:`Frame`.
+
+Nothing here decides what goes where; the scene did that. The painter only draws, in a fixed
+order: lane bands, grid and today, density strips, events, links, rubber band, ruler, lane
+headers, legend.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPolygonF,
+)
+
+from viewer.store.time_index import PRECISION_CODES
+from viewer.timeline.axis import TimeAxis
+from viewer.timeline.colors import is_dark, kind_color
+from viewer.timeline.density import CELL_PX, STRIP_BIN_PX, strip_alpha
+from viewer.timeline.scene import LANE_PADDING_PX, ROW_PX, DetailItems, Frame
+from viewer.timeline.ticks import choose_ruler
+
+RULER_PX = 46.0
+HEADER_PX = 190.0
+_COARSE = (PRECISION_CODES["year"], PRECISION_CODES["month"])
+_CONTROLS_TO_SPACES = {code: " " for code in (*range(32), 127)}
+
+Anchor = tuple[float, float, float]  # (left x, right x, y) of a drawn event
+
+
+@dataclass
+class PaintState:
+    """What the widget hands the painter for one frame."""
+
+    frame: Frame
+    axis: TimeAxis
+    data: object  # TimelineData
+    palette: QPalette
+    width: float
+    height: float
+    label_font: QFont
+    small_font: QFont
+    selected: set[int]
+    highlighted: set[int]
+    links: np.ndarray
+    anchor_of: Callable[[Frame, int], Anchor | None]
+    label_text: Callable[[int, float, int], str]
+    kind_colors: list[tuple[str, QColor]]
+    band: QRectF | None
+    legend_visible: bool
+    empty_message: str | None
+
+
+def paint_timeline(painter: QPainter, state: PaintState) -> float:
+    """Draw every layer; returns the time taken in milliseconds."""
+    started = time.perf_counter()
+    TimelinePainter(state).paint(painter)
+    return (time.perf_counter() - started) * 1000
+
+
+class TimelinePainter:
+    """Draws the layers of one frame."""
+
+    def __init__(self, state: PaintState) -> None:
+        self._state = state
+        self._axis = state.axis
+        self._data = state.data
+        self._width = state.width
+        self._label_font = state.label_font
+        self._small_font = state.small_font
+        self._selected = state.selected
+        self._highlighted = state.highlighted
+        self._links = state.links
+        self._anchor_of = state.anchor_of
+        self._label_text = state.label_text
+        self._kind_colors = state.kind_colors
+        self._band = state.band
+
+    def paint(self, painter: QPainter) -> None:
+        """All layers, in order."""
+        state = self._state
+        frame, palette, width, height = state.frame, state.palette, state.width, state.height
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.fillRect(QRectF(0, 0, width, height), palette.color(QPalette.ColorRole.Base))
+        painter.save()
+        painter.setClipRect(QRectF(HEADER_PX, RULER_PX, width - HEADER_PX, height - RULER_PX))
+        self._paint_lane_bands(painter, frame, palette)
+        painter.translate(HEADER_PX, 0)
+        self._paint_grid_and_today(painter, palette, height)
+        self._paint_densities(painter, frame, palette)
+        self._paint_events(painter, frame, palette)
+        self._paint_links(painter, frame, palette)
+        painter.restore()
+        self._paint_band(painter, palette)
+        self._paint_ruler(painter, palette, width)
+        self._paint_headers(painter, frame, palette, height)
+        if state.legend_visible:
+            self._paint_legend(painter, palette, width, height)
+        if state.empty_message:
+            self._paint_empty_message(painter, palette, width, height)
+
+    def _paint_lane_bands(self, painter: QPainter, frame: Frame, palette: QPalette) -> None:
+        base = palette.color(QPalette.ColorRole.Base)
+        alternate = palette.color(QPalette.ColorRole.AlternateBase)
+        width = self._width
+        for row, slot in enumerate(frame.slots):
+            if row % 2:
+                painter.fillRect(QRectF(HEADER_PX, slot.top, width - HEADER_PX, slot.height), alternate)
+            elif alternate == base:
+                painter.fillRect(QRectF(HEADER_PX, slot.top, width - HEADER_PX, slot.height), base.darker(103))
+
+    def _paint_grid_and_today(self, painter: QPainter, palette: QPalette, height: float) -> None:
+        ruler = choose_ruler(self._axis.start, self._axis.end, self._axis.width)
+        grid = QColor(palette.color(QPalette.ColorRole.Text))
+        grid.setAlpha(28)
+        painter.setPen(QPen(grid, 1))
+        painter.drawLines(
+            [QPointF(round(self._axis.x_of(t.instant)) + 0.5, RULER_PX) for t in ruler.minor for _ in (0,)]
+            and [
+                line
+                for t in ruler.minor
+                for line in (
+                    QPointF(round(self._axis.x_of(t.instant)) + 0.5, RULER_PX),
+                    QPointF(round(self._axis.x_of(t.instant)) + 0.5, height),
+                )
+            ]
+        )
+        today = (time.time() // 86_400) * 86_400
+        x = self._axis.x_of(today + 43_200)
+        if -2 <= x <= self._axis.width + 2:
+            color = QColor("#d62728")
+            color.setAlpha(170)
+            painter.setPen(QPen(color, 1.5, Qt.PenStyle.DashLine))
+            painter.drawLine(QPointF(x, RULER_PX), QPointF(x, height))
+
+    def _paint_densities(self, painter: QPainter, frame: Frame, palette: QPalette) -> None:
+        if not frame.densities:
+            return
+        ink = palette.color(QPalette.ColorRole.Text)
+        painter.setFont(self._small_font)
+        metrics = QFontMetricsF(self._small_font)
+        for items in frame.densities:
+            slot = items.slot
+            alpha = strip_alpha(items.density.bins)
+            rgba = np.zeros((1, alpha.size, 4), dtype=np.uint8)
+            color = palette.color(QPalette.ColorRole.Highlight)
+            rgba[0, :, 0], rgba[0, :, 1], rgba[0, :, 2] = color.red(), color.green(), color.blue()
+            rgba[0, :, 3] = alpha
+            image = QImage(rgba.data, alpha.size, 1, alpha.size * 4, QImage.Format.Format_RGBA8888)
+            strip_top = slot.top + LANE_PADDING_PX + 16
+            strip = QRectF(0, strip_top, alpha.size * STRIP_BIN_PX, slot.height - 2 * LANE_PADDING_PX - 16)
+            painter.drawImage(strip, image)
+            painter.setPen(ink)
+            cells = items.density.cells
+            for cell in np.flatnonzero(cells).tolist():
+                text = compact_count(int(cells[cell]))
+                x = cell * CELL_PX
+                if metrics.horizontalAdvance(text) < CELL_PX - 6:
+                    painter.drawText(QRectF(x + 3, slot.top + 2, CELL_PX - 6, 16), Qt.AlignmentFlag.AlignLeft, text)
+            separator = QColor(ink)
+            separator.setAlpha(40)
+            painter.setPen(QPen(separator, 1))
+            painter.drawLines(
+                [
+                    point
+                    for cell in range(1, cells.size)
+                    for point in (
+                        QPointF(cell * CELL_PX + 0.5, slot.top + 4),
+                        QPointF(cell * CELL_PX + 0.5, slot.top + 14),
+                    )
+                ]
+            )
+
+    def _paint_events(self, painter: QPainter, frame: Frame, palette: QPalette) -> None:
+        index = self._data.index
+        dark = is_dark(palette)
+        highlighted = self._highlighted
+        text_color = palette.color(QPalette.ColorRole.Text)
+        outline = palette.color(QPalette.ColorRole.Highlight)
+        painter.setFont(self._label_font)
+        for items in frame.details:
+            kinds = index.kind[items.positions]
+            precision = index.precision[items.positions]
+            within = index.within[items.positions]
+            coarse = np.isin(precision, _COARSE)
+            narrow = (items.x1 - items.x0) <= 9.5
+            for layer in (items.stacked, ~items.stacked):  # what lies under another mark first
+                for code in np.unique(kinds[layer]).tolist():
+                    color = kind_color(index.kinds[code] if code >= 0 else None, dark)
+                    of_kind = layer & (kinds == code)
+                    faded = QColor(color)
+                    faded.setAlpha(90)
+                    hatched = QBrush(color, Qt.BrushStyle.BDiagPattern)
+                    self._fill_marks(painter, items, of_kind & ~within & ~coarse, narrow, QBrush(color), color)
+                    self._fill_marks(painter, items, of_kind & coarse & ~within, narrow, QBrush(faded), color, True)
+                    self._fill_marks(painter, items, of_kind & within, narrow, hatched, color)
+            self._outline_marks(painter, items, highlighted, outline, selected=False)
+            self._outline_marks(painter, items, self._selected, outline, selected=True)
+            painter.setPen(text_color)
+            flags = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextSingleLine)
+            for i in np.flatnonzero(items.label_shown).tolist():
+                position = int(items.positions[i])
+                rect = QRectF(items.label_x[i], items.y[i], items.label_width[i], ROW_PX)
+                text = self._label_text(position, items.label_width[i], int(items.hidden_after[i]))
+                painter.drawText(rect, flags, text)
+
+    @staticmethod
+    def _fill_marks(
+        painter: QPainter,
+        items: DetailItems,
+        chosen: np.ndarray,
+        narrow: np.ndarray,
+        brush: QBrush,
+        edge: QColor,
+        dashed: bool = False,
+    ) -> None:
+        if not chosen.any():
+            return
+        pen = QPen(edge.darker(125), 1, Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine)
+        painter.setPen(pen)
+        painter.setBrush(brush)
+        bars = np.flatnonzero(chosen & ~narrow)
+        if bars.size:
+            painter.drawRects(
+                [
+                    QRectF(items.x0[i], items.y[i] + 4, items.x1[i] - items.x0[i], ROW_PX - 8)
+                    for i in bars.tolist()
+                ]
+            )
+        points = np.flatnonzero(chosen & narrow)
+        if points.size:
+            path = QPainterPath()
+            for i in points.tolist():
+                cx = (items.x0[i] + items.x1[i]) / 2
+                cy = items.y[i] + ROW_PX / 2
+                path.addPolygon(diamond(cx, cy))
+            painter.drawPath(path)
+
+    @staticmethod
+    def _outline_marks(painter: QPainter, items: DetailItems, chosen: set[int], color: QColor, selected: bool) -> None:
+        if not chosen:
+            return
+        hits = np.flatnonzero(np.isin(items.positions, np.fromiter(chosen, dtype=np.int64)))
+        if not hits.size:
+            return
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        style = Qt.PenStyle.SolidLine if selected else Qt.PenStyle.DotLine
+        painter.setPen(QPen(color, 2.5 if selected else 1.5, style))
+        painter.drawRects(
+            [QRectF(items.x0[i] - 2, items.y[i] + 2, items.x1[i] - items.x0[i] + 4, ROW_PX - 4) for i in hits.tolist()]
+        )
+
+    def _paint_links(self, painter: QPainter, frame: Frame, palette: QPalette) -> None:
+        links = self._links
+        if links.size == 0:
+            return
+        color = QColor(palette.color(QPalette.ColorRole.Highlight))
+        label_background = QColor(palette.color(QPalette.ColorRole.Base))
+        label_background.setAlpha(225)
+        painter.setFont(self._small_font)
+        metrics = QFontMetricsF(self._small_font)
+        taken: list[QRectF] = []
+        for link in links.tolist():
+            source = self._anchor_of(frame, int(self._data.link_from[link]))
+            target = self._anchor_of(frame, int(self._data.link_to[link]))
+            if source is None or target is None:
+                continue
+            self._draw_arc(painter, source, target, color)
+            label = self._data.link_labels[link].lower()
+            middle = _arc_middle(source, target)
+            box = QRectF(0, 0, metrics.horizontalAdvance(label) + 8, metrics.height() + 2)
+            box.moveCenter(middle)
+            if any(box.intersects(other) for other in taken):
+                continue  # the arc is drawn; its label would cover another label
+            taken.append(box)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(label_background)
+            painter.drawRoundedRect(box, 3, 3)
+            painter.setPen(color.darker(130) if not is_dark(palette) else color.lighter(130))
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+
+    def _draw_arc(self, painter: QPainter, source, target, color: QColor) -> None:
+        start = QPointF(source[1], source[2]) if target[0] >= source[1] else QPointF(source[0], source[2])
+        end = QPointF(target[0], target[2]) if target[0] >= source[1] else QPointF(target[1], target[2])
+        lift = min(70.0, 18 + abs(end.x() - start.x()) / 4)
+        path = QPainterPath(start)
+        path.cubicTo(
+            QPointF(start.x() + (end.x() - start.x()) / 3, start.y() - lift),
+            QPointF(end.x() - (end.x() - start.x()) / 3, end.y() - lift),
+            end,
+        )
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(color, 1.8))
+        painter.drawPath(path)
+        tangent = path.angleAtPercent(0.98)
+        painter.setBrush(color)
+        painter.drawPolygon(_arrow_head(end, tangent))
+
+    def _paint_band(self, painter: QPainter, palette: QPalette) -> None:
+        if self._band is None:
+            return
+        color = QColor(palette.color(QPalette.ColorRole.Highlight))
+        painter.setPen(QPen(color, 1))
+        color.setAlpha(50)
+        painter.setBrush(color)
+        painter.drawRect(self._band.normalized())
+
+    def _paint_ruler(self, painter: QPainter, palette: QPalette, width: float) -> None:
+        painter.fillRect(QRectF(0, 0, width, RULER_PX), palette.color(QPalette.ColorRole.Window))
+        text = palette.color(QPalette.ColorRole.WindowText)
+        ruler = choose_ruler(self._axis.start, self._axis.end, self._axis.width)
+        painter.setFont(self._label_font)
+        metrics = QFontMetricsF(self._label_font)
+        painter.setPen(QPen(text, 1))
+        row = RULER_PX / 2
+        for tick in ruler.minor:
+            x = HEADER_PX + round(self._axis.x_of(tick.instant)) + 0.5
+            painter.drawLine(QPointF(x, RULER_PX - 6), QPointF(x, RULER_PX))
+            painter.drawText(QPointF(x + 3, RULER_PX - 7), tick.label)
+        painter.setFont(self._bold(self._label_font))
+        majors = ruler.major
+        for number, tick in enumerate(majors):
+            x = HEADER_PX + self._axis.x_of(tick.instant)
+            next_x = HEADER_PX + self._axis.x_of(majors[number + 1].instant) if number + 1 < len(majors) else width
+            label_x = max(x, HEADER_PX) + 4  # the current group's label stays pinned at the left
+            room = next_x - label_x - 6
+            if room > 20:
+                label = metrics.elidedText(tick.label, Qt.TextElideMode.ElideRight, room)
+                painter.drawText(QPointF(label_x, row - 6), label)
+            if x >= HEADER_PX:
+                painter.drawLine(QPointF(round(x) + 0.5, 2), QPointF(round(x) + 0.5, RULER_PX))
+        line = QColor(text)
+        line.setAlpha(90)
+        painter.setPen(QPen(line, 1))
+        painter.drawLine(QPointF(0, RULER_PX - 0.5), QPointF(width, RULER_PX - 0.5))
+
+    def _paint_headers(self, painter: QPainter, frame: Frame, palette: QPalette, height: float) -> None:
+        window = palette.color(QPalette.ColorRole.Window)
+        painter.fillRect(QRectF(0, RULER_PX, HEADER_PX, height - RULER_PX), window)
+        text = palette.color(QPalette.ColorRole.WindowText)
+        muted = QColor(text)
+        muted.setAlpha(150)
+        painter.save()
+        painter.setClipRect(QRectF(0, RULER_PX, HEADER_PX, height - RULER_PX))
+        metrics = QFontMetricsF(self._label_font)
+        for slot in frame.slots:
+            if slot.top + slot.height < RULER_PX or slot.top > height:
+                continue
+            indent = 8 + 12 * min(slot.lane.depth, 4)
+            if slot.lane.foldable:
+                painter.setPen(muted)
+                painter.drawText(
+                    QRectF(indent - 12, slot.top + 4, 12, 18), Qt.AlignmentFlag.AlignCenter,
+                    "▸" if slot.lane.folded else "▾",
+                )
+            painter.setPen(text)
+            painter.setFont(self._bold(self._label_font))
+            room = HEADER_PX - indent - 4
+            title = metrics.elidedText(single_line(slot.lane.title), Qt.TextElideMode.ElideRight, room - 2)
+            painter.drawText(QRectF(indent, slot.top + 4, room, 18), Qt.AlignmentFlag.AlignLeft, title)
+            painter.setFont(self._small_font)
+            painter.setPen(muted)
+            count = f"{slot.count:,} event" + ("" if slot.count == 1 else "s")
+            painter.drawText(QRectF(indent, slot.top + 22, room, 16), Qt.AlignmentFlag.AlignLeft, count)
+            painter.setFont(self._label_font)
+        painter.restore()
+        edge = QColor(text)
+        edge.setAlpha(90)
+        painter.setPen(QPen(edge, 1))
+        painter.drawLine(QPointF(HEADER_PX - 0.5, 0), QPointF(HEADER_PX - 0.5, height))
+
+    def _paint_legend(self, painter: QPainter, palette: QPalette, width: float, height: float) -> None:
+        entries = self._kind_colors
+        if not entries:
+            return
+        painter.setFont(self._small_font)
+        metrics = QFontMetricsF(self._small_font)
+        line = metrics.height() + 3
+        box_width = 26 + max(metrics.horizontalAdvance(title) for title, _ in entries) + 10
+        box_height = line * len(entries) + 10
+        box = QRectF(width - box_width - 12, height - box_height - 22, box_width, box_height)
+        background = QColor(palette.color(QPalette.ColorRole.Window))
+        background.setAlpha(230)
+        painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
+        painter.setBrush(background)
+        painter.drawRoundedRect(box, 4, 4)
+        for number, (title, color) in enumerate(entries):
+            y = box.top() + 5 + number * line
+            painter.setPen(QPen(color.darker(125), 1))
+            painter.setBrush(color)
+            painter.drawPolygon(diamond(box.left() + 12, y + line / 2))
+            painter.setPen(palette.color(QPalette.ColorRole.WindowText))
+            painter.drawText(QRectF(box.left() + 24, y, box_width - 28, line), Qt.AlignmentFlag.AlignVCenter, title)
+
+    def _paint_empty_message(self, painter: QPainter, palette: QPalette, width: float, height: float) -> None:
+        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+        painter.setFont(self._label_font)
+        area = QRectF(HEADER_PX, RULER_PX, width - HEADER_PX, height - RULER_PX)
+        painter.drawText(area, Qt.AlignmentFlag.AlignCenter, self._state.empty_message or "")
+
+    @staticmethod
+    def _bold(font: QFont) -> QFont:
+        bold = QFont(font)
+        bold.setBold(True)
+        return bold
+
+
+def single_line(text: str) -> str:
+    """Text for one line: line breaks and other control characters become spaces."""
+    return text.translate(_CONTROLS_TO_SPACES) if text else ""
+
+
+def compact_count(count: int) -> str:
+    """12,345 → "12k"; 1,234,567 → "1.2M"."""
+    if count >= 1_000_000:
+        return f"{count / 1_000_000:.1f}M"
+    if count >= 10_000:
+        return f"{count // 1000}k"
+    return f"{count:,}"
+
+
+def diamond(cx: float, cy: float, radius: float = 5.5) -> QPolygonF:
+    """The marker of a point event."""
+    return QPolygonF(
+        [QPointF(cx, cy - radius), QPointF(cx + radius, cy), QPointF(cx, cy + radius), QPointF(cx - radius, cy)]
+    )
+
+
+def _arc_lift(source: Anchor, target: Anchor) -> float:
+    return min(70.0, 18 + abs(target[0] - source[1]) / 4)
+
+
+def _arc_middle(source: Anchor, target: Anchor) -> QPointF:
+    x = (source[1] + target[0]) / 2
+    y = (source[2] + target[2]) / 2 - _arc_lift(source, target) * 0.75
+    return QPointF(x, y)
+
+
+def _arrow_head(tip: QPointF, angle_degrees: float, size: float = 8.0) -> QPolygonF:
+    angle = math.radians(-angle_degrees)
+    back = QPointF(tip.x() - size * math.cos(angle), tip.y() - size * math.sin(angle))
+    normal = QPointF(-math.sin(angle) * size / 2.2, math.cos(angle) * size / 2.2)
+    return QPolygonF([tip, back + normal, back - normal])

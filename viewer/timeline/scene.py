@@ -1,0 +1,194 @@
+"""One frame of the timeline, computed before painting: visible lanes, placed events, density.
+
+Pure (no Qt): the widget asks for a :class:`Frame`, paints exactly what it holds and uses
+it again for hit-testing until the view changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from viewer.store.time_index import TimeIndex
+from viewer.timeline.axis import TimeAxis
+from viewer.timeline.density import CELL_PX, Density, is_crowded, lane_density
+from viewer.timeline.lanes import Lane
+from viewer.timeline.layout import MARKER_PX, mark_extent, stack_rows
+
+ROW_PX = 22.0
+LANE_PADDING_PX = 6.0
+HIT_SLOP_PX = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class LaneSlot:
+    """A lane and the vertical band it occupies in the widget."""
+
+    number: int  # index into the widget's lane list
+    lane: Lane
+    top: float
+    height: float
+    rows: int
+    count: int  # events of the lane passing the filter (all time)
+
+
+@dataclass(slots=True)
+class DetailItems:
+    """Events of one lane drawn one by one (x relative to the plot's left edge)."""
+
+    slot: LaneSlot
+    positions: np.ndarray
+    x0: np.ndarray
+    x1: np.ndarray
+    y: np.ndarray  # top of each event's row
+    label_shown: np.ndarray
+    label_x: np.ndarray
+    label_width: np.ndarray
+    hidden_after: np.ndarray  # "+N": events stacked under this one's mark
+    stacked: np.ndarray  # lies under another's mark
+
+
+@dataclass(slots=True)
+class DensityItems:
+    """A crowded lane drawn as a density strip with counts per cell."""
+
+    slot: LaneSlot
+    density: Density
+
+
+@dataclass
+class Frame:
+    """Everything painted in one frame, and what hit-testing needs."""
+
+    axis_start: float
+    seconds_per_pixel: float
+    slots: list[LaneSlot] = field(default_factory=list)
+    details: list[DetailItems] = field(default_factory=list)
+    densities: list[DensityItems] = field(default_factory=list)
+
+    def event_at(self, x: float, y: float) -> int | None:
+        """The index position of the event drawn under (x, y), topmost row first."""
+        for items in self.details:
+            if not items.slot.top <= y < items.slot.top + items.slot.height:
+                continue
+            hits = np.flatnonzero(
+                (items.x0 - HIT_SLOP_PX <= x)
+                & (x <= items.x1 + HIT_SLOP_PX)
+                & (items.y <= y)
+                & (y < items.y + ROW_PX)
+            )
+            if hits.size:
+                # Several marks under the cursor: the one whose centre is closest.
+                centres = (items.x0[hits] + items.x1[hits]) / 2
+                return int(items.positions[hits[np.argmin(np.abs(centres - x))]])
+        return None
+
+    def cell_at(self, x: float, y: float) -> tuple[DensityItems, float, float] | None:
+        """The density cell under (x, y) as (lane items, first instant, end instant)."""
+        for items in self.densities:
+            slot = items.slot
+            if slot.top <= y < slot.top + slot.height and x >= 0:
+                cell = int(x // CELL_PX)
+                if cell < items.density.cells.size and items.density.cells[cell] > 0:
+                    start = self.axis_start + cell * CELL_PX * self.seconds_per_pixel
+                    return items, start, start + CELL_PX * self.seconds_per_pixel
+        return None
+
+    def slot_at(self, y: float) -> LaneSlot | None:
+        """The lane under height ``y``."""
+        return next((s for s in self.slots if s.top <= y < s.top + s.height), None)
+
+    def anchors_of(self, position: int) -> list[tuple[float, float, float]]:
+        """Every drawn copy of an event as (x0, x1, y of the row's middle)."""
+        found = []
+        for items in self.details:
+            for i in np.flatnonzero(items.positions == position).tolist():
+                found.append((float(items.x0[i]), float(items.x1[i]), float(items.y[i] + ROW_PX / 2)))
+        return found
+
+
+MIN_LANE_PX = 42.0  # room for the header's title and count
+
+
+def lane_height(rows: int) -> float:
+    """Pixel height of a lane holding ``rows`` rows."""
+    return max(MIN_LANE_PX, rows * ROW_PX + LANE_PADDING_PX * 2)
+
+
+def lane_rows(event_count: int, max_rows: int) -> int:
+    """Rows given to a lane: few for a lane of few events, so the view stays compact.
+
+    It depends only on how many events pass the filter, never on the zoom, so lanes do not
+    jump while the user pans and zooms.
+    """
+    if event_count <= 2:
+        return 1
+    if event_count <= 8:
+        return min(2, max_rows)
+    return max_rows
+
+
+def compose_frame(
+    index: TimeIndex,
+    lanes: list[Lane],
+    lane_counts: list[int],
+    mask: np.ndarray | None,
+    axis: TimeAxis,
+    top: float,
+    bottom: float,
+    max_rows: int,
+    text_width: Callable[[int], float],
+) -> Frame:
+    """Lay out the lanes between ``top`` and ``bottom`` (already scrolled) for ``axis``.
+
+    Lanes with no event passing the filter are left out. A crowded lane becomes a density
+    strip; the others place each event, stacking rows so that labels never overlap. The
+    lanes must have had :meth:`Lane.apply_filter` called with ``mask``.
+    """
+    frame = Frame(axis.start, axis.seconds_per_pixel)
+    y = top
+    margin = MARKER_PX * axis.seconds_per_pixel
+    since, until = axis.start - margin, axis.end + margin
+    for number, (lane, count) in enumerate(zip(lanes, lane_counts, strict=True)):
+        if count == 0:
+            continue
+        rows = lane_rows(count, max_rows)
+        height = lane_height(rows)
+        slot = LaneSlot(number, lane, y, height, rows, count)
+        y += height
+        if slot.top + height < 0 or slot.top > bottom:
+            frame.slots.append(slot)
+            continue
+        frame.slots.append(slot)
+        # Deciding on density costs two binary searches, whatever the lane holds.
+        if is_crowded(lane.count_starting(since, until), axis.width):
+            density = lane_density(lane.kept_earliest, axis.start, axis.seconds_per_pixel, axis.width)
+            frame.densities.append(DensityItems(slot, density))
+            continue
+        positions = lane.visible(index, since, until)
+        if mask is not None and positions.size:
+            positions = positions[mask[positions]]
+        if positions.size == 0:
+            continue
+        x0, x1 = mark_extent(axis.xs_of(index.earliest[positions]), axis.xs_of(index.latest[positions]))
+        order = np.lexsort((x0 - x1, x0))  # by start, the longest first among equal starts
+        positions, x0, x1 = positions[order], x0[order], x1[order]
+        widths = np.fromiter((text_width(p) for p in positions.tolist()), dtype=np.float64, count=positions.size)
+        placed = stack_rows(x0, x1, widths, rows, axis.width)
+        frame.details.append(
+            DetailItems(
+                slot,
+                positions,
+                x0,
+                x1,
+                slot.top + LANE_PADDING_PX + placed.row * ROW_PX,
+                placed.label_shown,
+                placed.label_x,
+                placed.label_width,
+                placed.hidden_after,
+                placed.stacked,
+            )
+        )
+    return frame

@@ -1,0 +1,871 @@
+"""The timeline widget: paints a :class:`Frame` and turns mouse, wheel and keys into view changes.
+
+It reads only the in-memory :class:`TimelineData`, never a database. Geometry comes from the
+pure modules (axis, ticks, lanes, layout, density, scene); ``paintEvent`` only draws.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QAbstractScrollArea, QInputDialog, QToolTip, QWidget
+
+from viewer.formatting import format_instant_range
+from viewer.store.dates import parse_date
+from viewer.store.errors import InvalidDateError
+from viewer.store.time_index import PRECISION_CODES, TimeIndex
+from viewer.timeline.axis import TimeAxis
+from viewer.timeline.colors import is_dark, kind_color
+from viewer.timeline.lanes import BodyInfo, Lane, LaneMode, build_lanes, kind_title
+from viewer.timeline.painting import HEADER_PX, RULER_PX, PaintState, paint_timeline, single_line
+from viewer.timeline.scene import LANE_PADDING_PX, ROW_PX, Frame, compose_frame, lane_height, lane_rows
+
+ZOOM_STEP = 1.25
+WHEEL_ZOOM_BASE = 1.0015  # per eighth of a degree of wheel rotation
+DRAG_THRESHOLD_PX = 4
+SCROLL_STEPS = 100_000
+MAX_DRAWN_LINKS = 400
+_COARSE = (PRECISION_CODES["year"], PRECISION_CODES["month"])
+
+
+@dataclass
+class TimelineData:
+    """What the timeline shows: the time index, the bodies, and the links between events."""
+
+    index: TimeIndex
+    bodies: dict[str, BodyInfo] = field(default_factory=dict)
+    link_from: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))  # positions
+    link_to: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    link_labels: list[str] = field(default_factory=list)  # "Prepares", "Part of", …
+
+    @classmethod
+    def empty(cls) -> TimelineData:
+        """No events at all."""
+        return cls(TimeIndex.from_rows(np.empty(0, dtype=_row_dtype()), ()))
+
+
+def _row_dtype() -> np.dtype:
+    from viewer.store.time_index import _ROW
+
+    return _ROW
+
+
+class TimelineWidget(QAbstractScrollArea):
+    """A zoomable, lane-based view of events in time."""
+
+    selection_changed = Signal(list)  # ids of the selected events, in time order
+    current_changed = Signal(str)  # id of the event that has keyboard focus ("" for none)
+    event_activated = Signal(str)  # an event was double-clicked or Enter was pressed
+    view_changed = Signal(float, float)  # the visible range changed (first, end instant)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("timeline")
+        self.setAccessibleName("Timeline")
+        self.setAccessibleDescription(
+            "Events on a time axis. Wheel or drag to pan, Ctrl+wheel or +/- to zoom, Home to fit all, "
+            "Left/Right for the previous/next event, Escape to clear the selection."
+        )
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(True)
+        self.viewport().setMouseTracking(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.setMinimumSize(400, 200)
+        self._data = TimelineData.empty()
+        self._axis = TimeAxis(width=self._plot_width())
+        self._lane_mode = LaneMode.BODY
+        self._folded: set[str] = set()
+        self._lanes: list[Lane] = []
+        self._lane_counts: list[int] = []
+        self._mask: np.ndarray | None = None
+        self._selected: set[int] = set()
+        self._current: int | None = None
+        self._anchor: int | None = None
+        self._show_all_links = False
+        self._legend_visible = True
+        self._describe: Callable[[int], str] | None = None
+        self._position_of_id: dict[str, int] | None = None
+        self._frame: Frame | None = None
+        self._text_widths: dict[int, float] = {}
+        self._elided: dict[tuple[int, int], str] = {}
+        self._press: tuple[QPointF, Qt.KeyboardModifier, float] | None = None
+        self._dragging: str | None = None  # "pan" or "band"
+        self._band: QRectF | None = None
+        self._last_paint_ms = 0.0
+        self._label_font = QFont(self.font())
+        self._small_font = QFont(self.font())
+        self._small_font.setPointSizeF(max(6.5, self.font().pointSizeF() * 0.85))
+        self.horizontalScrollBar().valueChanged.connect(self._on_horizontal_scroll)
+        self.verticalScrollBar().valueChanged.connect(self._on_vertical_scroll)
+
+    # ================================================================== public API
+
+    def set_data(self, data: TimelineData) -> None:
+        """Show new data: lanes rebuilt, selection cleared, everything fitted."""
+        self._data = data
+        self._position_of_id = None
+        self._text_widths.clear()
+        self._elided.clear()
+        self._mask = None
+        self._selected.clear()
+        self._current = self._anchor = None
+        self._axis.bounds = data.index.span
+        self._rebuild_lanes()
+        self.fit_all()
+        self.selection_changed.emit([])
+
+    def data(self) -> TimelineData:
+        """The data shown."""
+        return self._data
+
+    def set_description_provider(self, describe: Callable[[int], str] | None) -> None:
+        """Give a function returning the plain-text tooltip of an index position."""
+        self._describe = describe
+
+    def set_lane_mode(self, mode: LaneMode | str) -> None:
+        """Group lanes by body, by kind, or not at all."""
+        self._lane_mode = LaneMode(mode)
+        self._rebuild_lanes()
+
+    def lane_mode(self) -> LaneMode:
+        """The current grouping."""
+        return self._lane_mode
+
+    def set_folded(self, body_id: str, folded: bool) -> None:
+        """Fold a body's sub-bodies into its lane (or unfold them)."""
+        if folded:
+            self._folded.add(body_id)
+        else:
+            self._folded.discard(body_id)
+        self._rebuild_lanes()
+
+    def lanes(self) -> list[Lane]:
+        """The lanes, in order, including those hidden by the filter."""
+        return list(self._lanes)
+
+    def set_filter_mask(self, mask: np.ndarray | None) -> None:
+        """Show only the positions where ``mask`` is true (None shows everything).
+
+        Selected events that the filter hides are deselected.
+        """
+        self._mask = None if mask is None else np.asarray(mask, dtype=bool)
+        self._update_lane_counts()
+        if self._mask is not None and self._selected:
+            kept = {p for p in self._selected if self._mask[p]}
+            if kept != self._selected:
+                self._selected = kept
+                if self._current not in kept:
+                    self._current = None
+                self._emit_selection()
+        self._invalidate()
+
+    def visible_count(self) -> int:
+        """How many events pass the filter."""
+        return len(self._data.index) if self._mask is None else int(np.count_nonzero(self._mask))
+
+    def set_selection(self, ids: Iterable[str]) -> None:
+        """Select the events with these ids (unknown or filtered-out ids are ignored)."""
+        lookup = self._ids_to_positions()
+        positions = {lookup[i] for i in ids if i in lookup}
+        if self._mask is not None:
+            positions = {p for p in positions if self._mask[p]}
+        if positions == self._selected:
+            return
+        self._selected = positions
+        self._current = min(positions) if positions else None
+        self._anchor = self._current
+        self._emit_selection()
+        self._invalidate()
+
+    def selected_ids(self) -> list[str]:
+        """Ids of the selected events in time order."""
+        return [self._data.index.ids[p] for p in sorted(self._selected)]
+
+    def clear_selection(self) -> None:
+        """Select nothing."""
+        if self._selected:
+            self._selected.clear()
+            self._current = self._anchor = None
+            self._emit_selection()
+            self._invalidate()
+
+    def set_show_all_links(self, show: bool) -> None:
+        """Draw every link among visible events, not only those of the selection."""
+        self._show_all_links = show
+        self._invalidate()
+
+    def set_legend_visible(self, visible: bool) -> None:
+        """Show or hide the kind colour legend."""
+        self._legend_visible = visible
+        self.viewport().update()
+
+    def visible_range(self) -> tuple[float, float]:
+        """(first, end) instants of the view."""
+        return self._axis.start, self._axis.end
+
+    def axis(self) -> TimeAxis:
+        """The time axis (for reading; change the view through the methods here)."""
+        return self._axis
+
+    def fit_all(self) -> None:
+        """Show every event passing the filter (Home)."""
+        span = self._filtered_span()
+        if span is not None:
+            self._axis.show_range(*span)
+        self._view_moved()
+
+    def zoom_in(self) -> None:
+        """Zoom in around the centre."""
+        self._axis.zoom(ZOOM_STEP)
+        self._view_moved()
+
+    def zoom_out(self) -> None:
+        """Zoom out around the centre."""
+        self._axis.zoom(1 / ZOOM_STEP)
+        self._view_moved()
+
+    def zoom_at(self, factor: float, x_in_plot: float) -> None:
+        """Zoom by ``factor`` keeping the instant at plot x ``x_in_plot`` fixed."""
+        self._axis.zoom(factor, x_in_plot)
+        self._view_moved()
+
+    def pan_pixels(self, dx: float) -> None:
+        """Pan by ``dx`` pixels (positive shows later time)."""
+        self._axis.pan_pixels(dx)
+        self._view_moved()
+
+    def show_range(self, start: float, end: float) -> None:
+        """Fit a time range in the view."""
+        self._axis.show_range(start, end)
+        self._view_moved()
+
+    def go_to_date(self, text: str) -> None:
+        """Show the period a date names (any form python-dateutil reads), with its neighbours.
+
+        Raises :class:`InvalidDateError` for text that is not a date.
+        """
+        period = parse_date(text)
+        start, end = period.first_instant(), period.end_instant()
+        length = end - start
+        self._axis.show_range(start - length, end + length)
+        self._view_moved()
+
+    def centre_on_event(self, event_id: str) -> None:
+        """Scroll (and zoom out if needed) so the event is in view and its lane visible."""
+        position = self._ids_to_positions().get(event_id)
+        if position is not None:
+            self._reveal(position)
+
+    def ask_go_to_date(self) -> None:
+        """Ask for a date and go there (Ctrl+G)."""
+        text, accepted = QInputDialog.getText(
+            self, "Go to Date", "Date (e.g. 15 June 2023, 2023-06, June 2023):"
+        )
+        if not accepted or not text.strip():
+            return
+        try:
+            self.go_to_date(text)
+        except InvalidDateError as error:
+            QToolTip.showText(self.mapToGlobal(self.rect().center()), html.escape(str(error)), self)
+
+    def last_paint_ms(self) -> float:
+        """How long the last paint took (for the status bar and the benchmark)."""
+        return self._last_paint_ms
+
+    # ------------------------------------------------------------------ what is on screen
+    # (for tests, accessibility tools and the main window: computed from the current frame)
+
+    def event_rects(self, event_id: str) -> list[QRectF]:
+        """Where each copy of an event is drawn, in viewport coordinates (empty if not drawn)."""
+        position = self._ids_to_positions().get(event_id)
+        if position is None:
+            return []
+        return [
+            QRectF(HEADER_PX + x0, y - ROW_PX / 2 + 4, x1 - x0, ROW_PX - 8)
+            for x0, x1, y in self._ensure_frame().anchors_of(position)
+        ]
+
+    def label_rects(self) -> list[tuple[str, QRectF]]:
+        """(event id, rectangle) of every label drawn, in viewport coordinates."""
+        found = []
+        for items in self._ensure_frame().details:
+            for i in np.flatnonzero(items.label_shown).tolist():
+                rect = QRectF(HEADER_PX + items.label_x[i], items.y[i], items.label_width[i], ROW_PX)
+                found.append((self._data.index.ids[int(items.positions[i])], rect))
+        return found
+
+    def drawn_links(self) -> list[tuple[str, str, str]]:
+        """(from id, to id, relation label) of the links drawn now."""
+        ids = self._data.index.ids
+        return [
+            (ids[int(self._data.link_from[k])], ids[int(self._data.link_to[k])], self._data.link_labels[k])
+            for k in self._links_to_draw().tolist()
+        ]
+
+    def aggregated_lanes(self) -> list[str]:
+        """Keys of the lanes drawn as density strips (too many events to show one by one)."""
+        return [items.slot.lane.key for items in self._ensure_frame().densities]
+
+    def kind_colors(self) -> list[tuple[str, QColor]]:
+        """(kind title, colour) for every kind in the data, as in the legend."""
+        dark = is_dark(self.palette())
+        return [(kind_title(kind), kind_color(kind, dark)) for kind in self._data.index.kinds]
+
+    # ================================================================== state helpers
+
+    def _rebuild_lanes(self) -> None:
+        self._lanes = build_lanes(self._data.index, self._lane_mode, self._data.bodies, self._folded)
+        self._update_lane_counts()
+        self._invalidate()
+
+    def _update_lane_counts(self) -> None:
+        self._lane_counts = [lane.apply_filter(self._mask) for lane in self._lanes]
+        self._update_vertical_range()
+
+    def _kept_in_lane(self, lane: Lane, since: float, until: float) -> np.ndarray:
+        """Positions of a lane's events passing the filter and overlapping [since, until)."""
+        positions = lane.visible(self._data.index, since, until)
+        return positions if self._mask is None else positions[self._mask[positions]]
+
+    def _filtered_span(self) -> tuple[float, float] | None:
+        index = self._data.index
+        if self._mask is None:
+            return index.span
+        hits = np.flatnonzero(self._mask)
+        if hits.size == 0:
+            return None
+        return float(index.earliest[hits[0]]), float(index.latest[hits].max())
+
+    def _ids_to_positions(self) -> dict[str, int]:
+        if self._position_of_id is None:
+            self._position_of_id = {event_id: i for i, event_id in enumerate(self._data.index.ids)}
+        return self._position_of_id
+
+    def _emit_selection(self) -> None:
+        self.selection_changed.emit(self.selected_ids())
+        current = self._data.index.ids[self._current] if self._current is not None else ""
+        self.current_changed.emit(current)
+
+    def _invalidate(self) -> None:
+        self._frame = None
+        self.viewport().update()
+
+    def _view_moved(self) -> None:
+        self._sync_horizontal_scrollbar()
+        self._invalidate()
+        self.view_changed.emit(self._axis.start, self._axis.end)
+
+    def _plot_width(self) -> float:
+        return max(1.0, self.viewport().width() - HEADER_PX)
+
+    def _rows_per_lane(self) -> int:
+        if self._lane_mode is LaneMode.NONE:
+            return max(3, int((self.viewport().height() - RULER_PX - 2 * LANE_PADDING_PX) // ROW_PX))
+        return 3
+
+    def _content_height(self) -> float:
+        rows = self._rows_per_lane()
+        return sum(lane_height(lane_rows(count, rows)) for count in self._lane_counts if count)
+
+    # ================================================================== scroll bars
+
+    def _update_vertical_range(self) -> None:
+        page = max(1, int(self.viewport().height() - RULER_PX))
+        bar = self.verticalScrollBar()
+        bar.setPageStep(page)
+        bar.setSingleStep(int(lane_height(2)))
+        bar.setRange(0, max(0, int(self._content_height()) - page))
+
+    def _scroll_limits(self) -> tuple[float, float] | None:
+        bounds = self._axis.bounds
+        if bounds is None:
+            return None
+        half = self._axis.visible_seconds / 2
+        return bounds[0] - half, bounds[1] - half
+
+    def _sync_horizontal_scrollbar(self) -> None:
+        bar = self.horizontalScrollBar()
+        limits = self._scroll_limits()
+        bar.blockSignals(True)
+        if limits is None or limits[1] <= limits[0]:
+            bar.setRange(0, 0)
+        else:
+            total = limits[1] - limits[0] + self._axis.visible_seconds
+            page = max(1, int(SCROLL_STEPS * self._axis.visible_seconds / total))
+            bar.setRange(0, SCROLL_STEPS - page)
+            bar.setPageStep(page)
+            bar.setSingleStep(max(1, page // 20))
+            fraction = (self._axis.start - limits[0]) / (limits[1] - limits[0])
+            bar.setValue(round(fraction * (SCROLL_STEPS - page)))
+        bar.blockSignals(False)
+
+    def _on_horizontal_scroll(self, value: int) -> None:
+        limits = self._scroll_limits()
+        bar = self.horizontalScrollBar()
+        if limits is None or bar.maximum() == 0:
+            return
+        self._axis.start = limits[0] + (limits[1] - limits[0]) * value / bar.maximum()
+        self._invalidate()
+        self.view_changed.emit(self._axis.start, self._axis.end)
+
+    def _on_vertical_scroll(self, _value: int) -> None:
+        self._invalidate()
+
+    # ================================================================== geometry
+
+    def _ensure_frame(self) -> Frame:
+        if self._frame is None:
+            self._axis.width = self._plot_width()
+            top = RULER_PX - self.verticalScrollBar().value()
+            self._frame = compose_frame(
+                self._data.index,
+                self._lanes,
+                self._lane_counts,
+                self._mask,
+                self._axis,
+                top,
+                self.viewport().height(),
+                self._rows_per_lane(),
+                self._text_width,
+            )
+        return self._frame
+
+    def _text_width(self, position: int) -> float:
+        width = self._text_widths.get(position)
+        if width is None:
+            if len(self._text_widths) > 200_000:
+                self._text_widths.clear()
+            title = self._data.index.titles[position]
+            width = QFontMetricsF(self._label_font).horizontalAdvance(single_line(title[:200]))
+            self._text_widths[position] = width
+        return width
+
+    def _label_text(self, position: int, width: float, hidden: int) -> str:
+        """The title elided to ``width``, with "(+N)" when N events hide under its mark."""
+        key = (position, int(width), hidden)
+        text = self._elided.get(key)
+        if text is None:
+            if len(self._elided) > 50_000:
+                self._elided.clear()
+            metrics = QFontMetricsF(self._label_font)
+            suffix = f" (+{hidden})" if hidden else ""
+            title = single_line(self._data.index.titles[position][:400])
+            room = max(0.0, width - metrics.horizontalAdvance(suffix))
+            text = metrics.elidedText(title, Qt.TextElideMode.ElideRight, room) + suffix
+            self._elided[key] = text
+        return text
+
+    # ================================================================== painting
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._axis.resize(self._plot_width())
+        self._update_vertical_range()
+        self._sync_horizontal_scrollbar()
+        self._invalidate()
+
+    def paintEvent(self, event) -> None:
+        frame = self._ensure_frame()
+        viewport = self.viewport()
+        state = PaintState(
+            frame=frame,
+            axis=self._axis,
+            data=self._data,
+            palette=self.palette(),
+            width=viewport.width(),
+            height=viewport.height(),
+            label_font=self._label_font,
+            small_font=self._small_font,
+            selected=self._selected,
+            highlighted=self._linked_to_selection(),
+            links=self._links_to_draw(),
+            anchor_of=self._anchor_of,
+            label_text=self._label_text,
+            kind_colors=self.kind_colors() if self._legend_visible else [],
+            band=self._band,
+            legend_visible=self._legend_visible,
+            empty_message=self._empty_message(frame),
+        )
+        painter = QPainter(viewport)
+        try:
+            self._last_paint_ms = paint_timeline(painter, state)
+        finally:
+            painter.end()
+
+    def _empty_message(self, frame: Frame) -> str | None:
+        if frame.slots:
+            return None
+        return "No events in this file." if len(self._data.index) == 0 else "No event matches the filter."
+
+    def _linked_to_selection(self) -> set[int]:
+        if not self._selected or self._data.link_from.size == 0:
+            return set()
+        chosen = np.fromiter(self._selected, dtype=np.int64)
+        data = self._data
+        outgoing = data.link_to[np.isin(data.link_from, chosen)]
+        incoming = data.link_from[np.isin(data.link_to, chosen)]
+        return set(np.concatenate([outgoing, incoming]).tolist()) - self._selected
+
+    def _links_to_draw(self) -> np.ndarray:
+        data = self._data
+        if data.link_from.size == 0:
+            return np.empty(0, dtype=np.int64)
+        if self._show_all_links:
+            index = data.index
+            first, end = self._axis.start, self._axis.end
+            ends_visible = (
+                (index.earliest[data.link_from] < end) & (index.latest[data.link_from] > first)
+                | (index.earliest[data.link_to] < end) & (index.latest[data.link_to] > first)
+            )
+            chosen = ends_visible
+        else:
+            if not self._selected:
+                return np.empty(0, dtype=np.int64)
+            selected = np.fromiter(self._selected, dtype=np.int64)
+            chosen = np.isin(data.link_from, selected) | np.isin(data.link_to, selected)
+        if self._mask is not None:
+            chosen &= self._mask[data.link_from] & self._mask[data.link_to]
+        return np.flatnonzero(chosen)[:MAX_DRAWN_LINKS]
+
+    def _anchor_of(self, frame: Frame, position: int) -> tuple[float, float, float] | None:
+        anchors = frame.anchors_of(position)
+        if anchors:
+            return anchors[0]
+        index = self._data.index
+        for slot in frame.slots:
+            lane = slot.lane
+            spot = int(np.searchsorted(lane.positions, position))
+            if spot < lane.positions.size and lane.positions[spot] == position:
+                x0 = self._axis.x_of(float(index.earliest[position]))
+                x1 = max(x0, self._axis.x_of(float(index.latest[position])))
+                y = min(max(slot.top + slot.height / 2, RULER_PX + 4), self.viewport().height() - 4)
+                return x0, x1, y
+        return None
+
+    # ================================================================== interaction
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        delta = event.angleDelta()
+        pixels = event.pixelDelta()
+        modifiers = event.modifiers()
+        x = event.position().x() - HEADER_PX
+        if modifiers & Qt.KeyboardModifier.ControlModifier:
+            steps = delta.y() or delta.x()
+            self.zoom_at(WHEEL_ZOOM_BASE**steps, max(0.0, x))
+        elif modifiers & Qt.KeyboardModifier.ShiftModifier:
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.value() - (pixels.y() or delta.y() // 2))
+        else:
+            horizontal = pixels.x() or delta.x() // 2
+            vertical = pixels.y() or delta.y() // 2
+            self.pan_pixels(-(horizontal if abs(horizontal) > abs(vertical) else vertical))
+        event.accept()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.NativeGesture:
+            gesture = event.gestureType()
+            if gesture == Qt.NativeGestureType.ZoomNativeGesture:
+                x = self.viewport().mapFromGlobal(event.globalPosition().toPoint()).x() - HEADER_PX
+                self.zoom_at(1.0 + event.value(), max(0.0, x))
+                return True
+        return super().event(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            self._show_tooltip(event)
+            return True
+        return super().viewportEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return super().mousePressEvent(event)
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        self._press = (event.position(), event.modifiers(), self._axis.start)
+        self._dragging = None
+        event.accept()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._press is None:
+            return
+        origin, modifiers, start = self._press
+        moved = event.position() - origin
+        if self._dragging is None and max(abs(moved.x()), abs(moved.y())) < DRAG_THRESHOLD_PX:
+            return
+        if self._dragging is None:
+            self._dragging = "band" if modifiers & Qt.KeyboardModifier.ShiftModifier else "pan"
+            if self._dragging == "pan":
+                self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+        if self._dragging == "pan":
+            self._axis.start = start - moved.x() * self._axis.seconds_per_pixel
+            self._axis.pan_pixels(0)
+            bar = self.verticalScrollBar()
+            if abs(moved.y()) > abs(moved.x()):
+                bar.setValue(bar.value() - int(moved.y()))
+                self._press = (event.position(), modifiers, self._axis.start)
+            self._view_moved()
+        else:
+            self._band = QRectF(origin, event.position())
+            self.viewport().update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._press is None or event.button() != Qt.MouseButton.LeftButton:
+            return super().mouseReleaseEvent(event)
+        _origin, modifiers, _start = self._press
+        self._press = None
+        self.viewport().unsetCursor()
+        if self._dragging == "band" and self._band is not None:
+            self._select_band(self._band.normalized(), modifiers)
+            self._band = None
+        elif self._dragging is None:
+            self._click(event.position(), modifiers)
+        self._dragging = None
+        self.viewport().update()
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        position = self._event_at_point(event.position())
+        if position is not None:
+            self._select_only(position)
+            self._reveal(position, zoom=False)
+            self.event_activated.emit(self._data.index.ids[position])
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        modifiers = event.modifiers()
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_in()
+        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
+            self.zoom_out()
+        elif key == Qt.Key.Key_Home:
+            self.fit_all()
+        elif key == Qt.Key.Key_Right:
+            self._step(1, extend=bool(modifiers & Qt.KeyboardModifier.ShiftModifier))
+        elif key == Qt.Key.Key_Left:
+            self._step(-1, extend=bool(modifiers & Qt.KeyboardModifier.ShiftModifier))
+        elif key == Qt.Key.Key_PageDown:
+            self.pan_pixels(self._axis.width * 0.8)
+        elif key == Qt.Key.Key_PageUp:
+            self.pan_pixels(-self._axis.width * 0.8)
+        elif key == Qt.Key.Key_Down:
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.value() + bar.singleStep())
+        elif key == Qt.Key.Key_Up:
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.value() - bar.singleStep())
+        elif key == Qt.Key.Key_Escape:
+            self.clear_selection()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._current is not None:
+            self.event_activated.emit(self._data.index.ids[self._current])
+        elif key == Qt.Key.Key_G and modifiers & Qt.KeyboardModifier.ControlModifier:
+            self.ask_go_to_date()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    # ------------------------------------------------------------------ interaction helpers
+
+    def _event_at_point(self, point: QPointF) -> int | None:
+        if point.x() < HEADER_PX or point.y() < RULER_PX:
+            return None
+        return self._ensure_frame().event_at(point.x() - HEADER_PX, point.y())
+
+    def _click(self, point: QPointF, modifiers: Qt.KeyboardModifier) -> None:
+        frame = self._ensure_frame()
+        if point.x() < HEADER_PX and point.y() >= RULER_PX:
+            slot = frame.slot_at(point.y())
+            if slot is not None and slot.lane.foldable:
+                self.set_folded(slot.lane.key, not slot.lane.folded)
+            return
+        position = self._event_at_point(point)
+        if position is not None:
+            if modifiers & Qt.KeyboardModifier.ControlModifier:
+                self._toggle(position)
+            elif modifiers & Qt.KeyboardModifier.ShiftModifier and self._anchor is not None:
+                self._extend_to(position, frame.slot_at(point.y()))
+            else:
+                self._select_only(position)
+            return
+        cell = frame.cell_at(point.x() - HEADER_PX, point.y()) if point.y() >= RULER_PX else None
+        if cell is not None:
+            _items, start, end = cell
+            self.show_range(start, end)
+            return
+        if not modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier):
+            self.clear_selection()
+
+    def _select_only(self, position: int) -> None:
+        self._selected = {position}
+        self._current = self._anchor = position
+        self._emit_selection()
+        self._invalidate()
+
+    def _toggle(self, position: int) -> None:
+        if position in self._selected:
+            self._selected.discard(position)
+            self._current = max(self._selected) if self._selected else None
+        else:
+            self._selected.add(position)
+            self._current = self._anchor = position
+        self._emit_selection()
+        self._invalidate()
+
+    def _extend_to(self, position: int, slot) -> None:
+        """Select everything between the anchor and ``position`` in time, in the clicked lane."""
+        low, high = sorted((self._anchor, position))
+        candidates = slot.lane.positions if slot is not None else np.arange(len(self._data.index))
+        chosen = candidates[(candidates >= low) & (candidates <= high)]
+        if self._mask is not None:
+            chosen = chosen[self._mask[chosen]]
+        self._selected = set(chosen.tolist()) | {self._anchor, position}
+        self._current = position
+        self._emit_selection()
+        self._invalidate()
+
+    def _select_band(self, band: QRectF, modifiers: Qt.KeyboardModifier) -> None:
+        frame = self._ensure_frame()
+        left, right = band.left() - HEADER_PX, band.right() - HEADER_PX
+        chosen: set[int] = set()
+        for items in frame.details:
+            across = (items.x1 >= left) & (items.x0 <= right)
+            inside = across & (items.y + ROW_PX >= band.top()) & (items.y <= band.bottom())
+            chosen.update(items.positions[inside].tolist())
+        first, end = self._axis.instant_at(left), self._axis.instant_at(right)
+        for items in frame.densities:
+            slot = items.slot
+            if slot.top + slot.height >= band.top() and slot.top <= band.bottom():
+                chosen.update(self._kept_in_lane(slot.lane, first, end).tolist())
+        if modifiers & Qt.KeyboardModifier.ControlModifier:
+            chosen |= self._selected
+        self._selected = chosen
+        self._current = min(chosen) if chosen else None
+        self._anchor = self._current
+        self._emit_selection()
+        self._invalidate()
+
+    def _step(self, direction: int, extend: bool = False) -> None:
+        """Move the selection to the previous/next event in time (passing the filter)."""
+        total = len(self._data.index)
+        if total == 0:
+            return
+        if self._current is None:
+            first, end = self._axis.start, self._axis.end
+            visible = self._data.index.visible(int(first), int(end) + 1)
+            if self._mask is not None:
+                visible = visible[self._mask[visible]]
+            if visible.size == 0:
+                return
+            target = int(visible[0] if direction > 0 else visible[-1])
+        else:
+            target = self._neighbour(self._current, direction)
+            if target is None:
+                return
+        if extend:
+            self._selected.add(target)
+            self._current = target
+            self._emit_selection()
+            self._invalidate()
+        else:
+            self._select_only(target)
+        self._reveal(target, zoom=False)
+
+    def _neighbour(self, position: int, direction: int) -> int | None:
+        mask = self._mask
+        if direction > 0:
+            if position + 1 >= len(self._data.index):
+                return None
+            if mask is None:
+                return position + 1
+            rest = mask[position + 1 :]
+            found = int(np.argmax(rest))
+            return position + 1 + found if rest[found] else None
+        if position == 0:
+            return None
+        if mask is None:
+            return position - 1
+        before = mask[:position][::-1]
+        found = int(np.argmax(before))
+        return position - 1 - found if before[found] else None
+
+    def _reveal(self, position: int, zoom: bool = True) -> None:
+        """Bring an event into view horizontally and its first lane vertically."""
+        index = self._data.index
+        first, end = float(index.earliest[position]), float(index.latest[position])
+        if zoom and end - first > self._axis.visible_seconds * 0.9:
+            self._axis.show_range(first, end)
+        elif first < self._axis.start or first > self._axis.end:
+            self._axis.centre_on((first + min(end, first + self._axis.visible_seconds / 2)) / 2)
+        self._view_moved()
+        frame = self._ensure_frame()
+        for slot in frame.slots:
+            spot = int(np.searchsorted(slot.lane.positions, position))
+            if spot < slot.lane.positions.size and slot.lane.positions[spot] == position:
+                if slot.top < RULER_PX or slot.top + slot.height > self.viewport().height():
+                    bar = self.verticalScrollBar()
+                    bar.setValue(int(bar.value() + slot.top - RULER_PX))
+                break
+
+    def _show_tooltip(self, event) -> None:
+        point = QPointF(event.pos())
+        position = self._event_at_point(point)
+        if position is not None:
+            text = self._describe(position) if self._describe else self._default_description(position)
+            QToolTip.showText(event.globalPos(), _plain_tooltip(text), self.viewport())
+            return
+        frame = self._ensure_frame()
+        cell = frame.cell_at(point.x() - HEADER_PX, point.y()) if point.x() >= HEADER_PX else None
+        if cell is not None:
+            items, start, end = cell
+            count = items.slot.lane.count_starting(start, end)
+            where = f"{items.slot.lane.full_title}\n{format_instant_range(start, end)}"
+            text = f"{count:,} events in {where}\nClick to zoom in."
+            QToolTip.showText(event.globalPos(), _plain_tooltip(text), self.viewport())
+            return
+        slot = frame.slot_at(point.y()) if point.x() < HEADER_PX else None
+        if slot is not None:
+            action = "unfold" if slot.lane.folded else "fold"
+            hint = f"\nClick to {action} its sub-bodies." if slot.lane.foldable else ""
+            QToolTip.showText(event.globalPos(), _plain_tooltip(f"{slot.lane.full_title}{hint}"), self.viewport())
+            return
+        QToolTip.hideText()
+        event.ignore()
+
+    def _default_description(self, position: int) -> str:
+        index = self._data.index
+        title = index.titles[position]
+        dates = format_instant_range(float(index.earliest[position]), float(index.latest[position]))
+        bodies = [
+            self._data.bodies[body_id].short_name if body_id in self._data.bodies else body_id
+            for body_id, members in index.body_members.items()
+            if _contains(members, position)
+        ]
+        lines = [title, dates]
+        if bodies:
+            lines.append(", ".join(sorted(bodies)))
+        return "\n".join(lines)
+
+
+# ====================================================================== small helpers
+
+
+def _contains(sorted_positions: np.ndarray, position: int) -> bool:
+    spot = int(np.searchsorted(sorted_positions, position))
+    return spot < sorted_positions.size and int(sorted_positions[spot]) == position
+
+
+def _plain_tooltip(text: str) -> str:
+    """Tooltips are rich text when they look like markup: escape so data is shown, not rendered."""
+    return "<qt><p style='white-space:pre-wrap'>" + html.escape(text[:2000]) + "</p></qt>"
+

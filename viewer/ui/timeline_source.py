@@ -1,0 +1,26 @@
+"""Building the timeline's in-memory data from an open store (the wiring between the two)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from viewer.store.model import Relation
+from viewer.store.reader import EventStore
+from viewer.timeline.lanes import BodyInfo
+from viewer.timeline.widget import TimelineData
+
+
+def load_timeline_data(store: EventStore) -> TimelineData:
+    """Time index, bodies and links of ``store``, as the timeline widget needs them."""
+    index = store.time_index()
+    bodies = {b.id: BodyInfo(b.id, b.name, b.acronym, b.parent) for b in store.bodies()}
+    links = store.link_seqs()
+    if links and index.position_of_seq.size:
+        seqs = np.array([(source, target) for source, target, _ in links], dtype=np.int64)
+        link_from = index.position_of_seq[seqs[:, 0]]
+        link_to = index.position_of_seq[seqs[:, 1]]
+        labels = [Relation(relation).forward_label for _, _, relation in links]
+    else:
+        link_from = link_to = np.empty(0, dtype=np.int64)
+        labels = []
+    return TimelineData(index, bodies, link_from, link_to, labels)
