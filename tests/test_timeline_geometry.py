@@ -183,3 +183,13 @@ def test_parent_loops_in_a_file_do_not_hang_the_lanes(sample_db: Path) -> None:
     }
     lanes = build_lanes(index, LaneMode.BODY, looping)
     assert {"nato", "north-atlantic-council"} <= {lane.key for lane in lanes}
+
+
+def test_bodies_sharing_an_acronym_get_lanes_named_in_full(sample_db: Path) -> None:
+    with EventStore(sample_db) as store:
+        index = store.time_index()
+        bodies = {b.id: BodyInfo(b.id, b.name, b.acronym, b.parent) for b in store.bodies()}
+    titles = {lane.key: lane.title for lane in build_lanes(index, LaneMode.BODY, bodies)}
+    assert titles["nato-ukraine-commission"] == "NATO-Ukraine Commission"
+    assert titles["nato-ukraine-council"] == "NATO-Ukraine Council"
+    assert titles["north-atlantic-council"] == "NAC"

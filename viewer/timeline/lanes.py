@@ -153,9 +153,14 @@ def _body_lanes(index: TimeIndex, bodies: Mapping[str, BodyInfo], folded: set[st
     for siblings in children.values():
         siblings.sort(key=lambda body_id: (-subtree_positions(body_id).size, bodies[body_id].short_name.lower()))
     lanes: list[Lane] = []
+    short_names = [body.short_name for body in bodies.values()]
+    ambiguous = {name for name in short_names if short_names.count(name) > 1}
 
     def visit(body_id: str, depth: int) -> None:
         body = bodies[body_id]
+        # Two bodies share an acronym (the NATO-Ukraine Commission and Council are both
+        # "NUC"): their lanes say their names instead.
+        title = body.name if body.short_name in ambiguous else body.short_name
         has_children_with_events = any(
             subtree_positions(child).size for child in children.get(body_id, [])
         )
@@ -165,7 +170,7 @@ def _body_lanes(index: TimeIndex, bodies: Mapping[str, BodyInfo], folded: set[st
             lanes.append(
                 Lane(
                     body_id,
-                    body.short_name,
+                    title,
                     body.name,
                     positions if positions is not None else np.empty(0, dtype=np.int64),
                     depth=depth,

@@ -157,7 +157,7 @@ class TimelinePainter:
             slot = items.slot
             alpha = strip_alpha(items.density.bins)
             rgba = np.zeros((1, alpha.size, 4), dtype=np.uint8)
-            color = palette.color(QPalette.ColorRole.Highlight)
+            color = palette.color(QPalette.ColorRole.Text)  # neutral: no kind colour
             rgba[0, :, 0], rgba[0, :, 1], rgba[0, :, 2] = color.red(), color.green(), color.blue()
             rgba[0, :, 3] = alpha
             image = QImage(rgba.data, alpha.size, 1, alpha.size * 4, QImage.Format.Format_RGBA8888)
@@ -331,7 +331,9 @@ class TimelinePainter:
             x = HEADER_PX + round(self._axis.x_of(tick.instant)) + 0.5
             painter.drawLine(QPointF(x, RULER_PX - 6), QPointF(x, RULER_PX))
             painter.drawText(QPointF(x + 3, RULER_PX - 7), tick.label)
-        painter.setFont(self._bold(self._label_font))
+        bold = self._bold(self._label_font)
+        painter.setFont(bold)
+        metrics = QFontMetricsF(bold)
         majors = ruler.major
         for number, tick in enumerate(majors):
             x = HEADER_PX + self._axis.x_of(tick.instant)
@@ -339,7 +341,7 @@ class TimelinePainter:
             label_x = max(x, HEADER_PX) + 4  # the current group's label stays pinned at the left
             room = next_x - label_x - 6
             if room > 20:
-                label = metrics.elidedText(tick.label, Qt.TextElideMode.ElideRight, room)
+                label = _fitting_label(tick.label, metrics, room)
                 painter.drawText(QPointF(label_x, row - 6), label)
             if x >= HEADER_PX:
                 painter.drawLine(QPointF(round(x) + 0.5, 2), QPointF(round(x) + 0.5, RULER_PX))
@@ -438,6 +440,26 @@ def diamond(cx: float, cy: float, radius: float = 5.5) -> QPolygonF:
     return QPolygonF(
         [QPointF(cx, cy - radius), QPointF(cx + radius, cy), QPointF(cx, cy + radius), QPointF(cx - radius, cy)]
     )
+
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "December",
+)
+_WEEKDAYS = ("Mon ", "Tue ", "Wed ", "Thu ", "Fri ", "Sat ", "Sun ")
+
+
+def _fitting_label(label: str, metrics: QFontMetricsF, room: float) -> str:
+    """The label, else with month names shortened, else without the weekday, else elided."""
+    if metrics.horizontalAdvance(label) <= room:
+        return label
+    for month in _MONTHS:
+        label = label.replace(month, month[:3])
+    if metrics.horizontalAdvance(label) <= room:
+        return label
+    if label[:4] in _WEEKDAYS:
+        label = label[4:]
+    return metrics.elidedText(label, Qt.TextElideMode.ElideRight, room)
 
 
 def _arc_lift(source: Anchor, target: Anchor) -> float:

@@ -105,6 +105,7 @@ class TimelineWidget(QAbstractScrollArea):
         self._dragging: str | None = None  # "pan" or "band"
         self._band: QRectF | None = None
         self._last_paint_ms = 0.0
+        self._fitted = False
         self._label_font = QFont(self.font())
         self._small_font = QFont(self.font())
         self._small_font.setPointSizeF(max(6.5, self.font().pointSizeF() * 0.85))
@@ -222,10 +223,12 @@ class TimelineWidget(QAbstractScrollArea):
 
     def fit_all(self) -> None:
         """Show every event passing the filter (Home)."""
+        self._axis.width = self._plot_width()
         span = self._filtered_span()
         if span is not None:
             self._axis.show_range(*span)
         self._view_moved()
+        self._fitted = True  # until the user moves the view, a resize fits again
 
     def zoom_in(self) -> None:
         """Zoom in around the centre."""
@@ -364,6 +367,7 @@ class TimelineWidget(QAbstractScrollArea):
         self.viewport().update()
 
     def _view_moved(self) -> None:
+        self._fitted = False
         self._sync_horizontal_scrollbar()
         self._invalidate()
         self.view_changed.emit(self._axis.start, self._axis.end)
@@ -472,7 +476,10 @@ class TimelineWidget(QAbstractScrollArea):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self._axis.resize(self._plot_width())
+        if self._fitted:
+            self.fit_all()
+        else:
+            self._axis.resize(self._plot_width())
         self._update_vertical_range()
         self._sync_horizontal_scrollbar()
         self._invalidate()
