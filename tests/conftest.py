@@ -89,3 +89,15 @@ def small_db(tmp_path: Path) -> Path:
 def file_state(path: Path) -> tuple[bytes, int]:
     """A file's bytes and modification time, to prove it was not touched."""
     return path.read_bytes(), path.stat().st_mtime_ns
+
+
+@pytest.fixture
+def isolated_settings(tmp_path: Path, qapp):
+    """QSettings written under a temporary folder, never the user's own."""
+    from PySide6.QtCore import QCoreApplication, QSettings
+
+    QCoreApplication.setOrganizationName("DefenceTimelineTests")
+    QCoreApplication.setApplicationName("DefenceTimelineTests")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    yield tmp_path / "settings"

@@ -305,6 +305,9 @@ def _write(
             value = getattr(source.document, key)
             if value is not None:
                 db["meta"].upsert({"key": key, "value": value}, pk="key")
+        if source.document.view is not None:
+            db["meta"].upsert({"key": "view_start", "value": source.document.view[0]}, pk="key")
+            db["meta"].upsert({"key": "view_end", "value": source.document.view[1]}, pk="key")
     bodies = [body for source in parsed for body in source.document.bodies]
     events = [event for source in parsed for event in source.document.events]
     links = [link for source in parsed for link in source.document.links]

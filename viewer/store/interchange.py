@@ -31,7 +31,7 @@ from viewer.store.model import (
 FORMAT_NAME = "defence-timeline"
 FORMAT_VERSION = 1
 
-DOCUMENT_FIELDS = ("format", "version", "name", "description", "bodies", "events", "links")
+DOCUMENT_FIELDS = ("format", "version", "name", "description", "view", "bodies", "events", "links")
 BODY_FIELDS = (
     "id",
     "name",
@@ -164,6 +164,7 @@ def parse_document(data: object, label: str) -> ParsedSource:
     try:
         parsed.document.name = _text(data, "name")
         parsed.document.description = _text(data, "description")
+        parsed.document.view = _view(data.get("view"))
     except _Refusal as refusal:
         raise ImportRefusedError(label, refusal.problem, field=refusal.field_name) from None
     for key, reader, target, labels in (
@@ -369,6 +370,19 @@ def _without_zone(value: PartialDate) -> PartialDate:
     )
 
 
+def _view(value: object) -> tuple[str, str] | None:
+    """The optional ``view``: {"start": date, "end": date}, the range to show first."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) != {"start", "end"}:
+        raise _Refusal("view", 'must be {"start": date, "end": date}')
+    first = _field_date_call("view.start", lambda: _without_zone(_parse_date(value["start"])))
+    last = _field_date_call("view.end", lambda: _without_zone(_parse_date(value["end"])))
+    if last.end_instant() <= first.first_instant():
+        raise _Refusal("view.end", "the end of the view is before its start")
+    return first.iso(), last.iso()
+
+
 def _link_from_record(record: Mapping[str, Any]) -> Link:
     _reject_unknown(record, LINK_FIELDS)
     source = _identifier(record, "from")
@@ -556,6 +570,8 @@ def document_to_dict(document: Document) -> dict[str, Any]:
         result["name"] = document.name
     if document.description is not None:
         result["description"] = document.description
+    if document.view is not None:
+        result["view"] = {"start": document.view[0], "end": document.view[1]}
     result["bodies"] = [_compact(_body_dict(body)) for body in document.bodies]
     result["events"] = [event_to_dict(event) for event in document.events]
     result["links"] = [

@@ -163,6 +163,7 @@ class Document:
 
     name: str | None = None
     description: str | None = None
+    view: tuple[str, str] | None = None  # the range a viewer shows first (normalised dates)
     bodies: list[Body] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)

@@ -20,10 +20,47 @@ P = ParamSpec("P")
 R = TypeVar("R")
 BATCH = 500
 
+_BODY_COLUMNS = "id, name, acronym, kind, parent, location, founded, dissolved, replaced_by, url, description"
 _EVENT_COLUMNS = (
     'seq, id, title, start, "end", precision, timezone, within, kind, status, location, '
     "summary, description"
 )
+
+
+@dataclass(frozen=True)
+class RelatedEvent:
+    """An event linked to another, seen from that other one."""
+
+    relation: Relation
+    outgoing: bool  # True: "<this> <relation> <related>"; False: "<related> <relation> <this>"
+    event: Event  # without bodies, tags or sources
+    note: str | None
+
+    @property
+    def label(self) -> str:
+        """"Prepares" or "Prepared by", as seen from the event the list belongs to."""
+        return self.relation.forward_label if self.outgoing else self.relation.backward_label
+
+
+@dataclass(frozen=True)
+class BodyContext:
+    """What the details pane shows about a body beyond its own record."""
+
+    parent: Body | None
+    children: list[Body]
+    replaces: list[Body]
+    replaced_by: Body | None
+    event_count: int
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """The columns of the events table that are not in the time index."""
+
+    start: str
+    end: str | None
+    location: str | None
+    bodies: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -89,6 +126,16 @@ class EventStore:
             "SELECT value FROM meta WHERE key = 'description'"
         ).fetchone()
         return row[0] if row else None
+
+    @_sqlite_errors_translated
+    def view(self) -> tuple[str, str] | None:
+        """The range the dataset asks a viewer to show first, if it names one."""
+        rows = dict(self._connection.execute(
+            "SELECT key, value FROM meta WHERE key IN ('view_start', 'view_end')"
+        ).fetchall())
+        if "view_start" in rows and "view_end" in rows:
+            return rows["view_start"], rows["view_end"]
+        return None
 
     @_sqlite_errors_translated
     def summary(self) -> StoreSummary:
@@ -210,15 +257,92 @@ class EventStore:
             for row in rows
         ]
 
+    def event(self, event_id: str) -> Event | None:
+        """One event with everything it holds, or None."""
+        found = self.events(EventFilter(ids=frozenset({event_id})))
+        return found[0] if found else None
+
+    @_sqlite_errors_translated
+    def related(self, event_id: str) -> list[RelatedEvent]:
+        """Events linked to ``event_id`` in either direction, in time order."""
+        columns = (
+            'e.seq, e.id, e.title, e.start, e."end", e.precision, e.timezone, e.within, e.kind, e.status, '
+            "e.location, e.summary, e.description"
+        )
+        rows = self._connection.execute(
+            f"SELECT l.relation, 1, l.note, {columns} FROM links l JOIN events e ON e.id = l.to_id "
+            "WHERE l.from_id = ? "
+            f"UNION ALL SELECT l.relation, 0, l.note, {columns} FROM links l JOIN events e ON e.id = l.from_id "
+            "WHERE l.to_id = ? ORDER BY 6, 4",
+            (event_id, event_id),
+        ).fetchall()
+        found = [
+            RelatedEvent(Relation(row[0]), bool(row[1]), _event_from_row(row[3:], (), (), ()), row[2])
+            for row in rows
+        ]
+        found.sort(key=lambda item: (item.event.earliest, item.event.id))
+        return found
+
+    @_sqlite_errors_translated
+    def body(self, body_id: str) -> Body | None:
+        """One body, or None."""
+        found = self.bodies([body_id])
+        return found[0] if found else None
+
+    @_sqlite_errors_translated
+    def body_context(self, body: Body) -> BodyContext:
+        """The parent, sub-bodies, history and event count of a body."""
+        children = [Body(*row) for row in self._connection.execute(
+            f"SELECT {_BODY_COLUMNS} FROM bodies WHERE parent = ? ORDER BY name", (body.id,)
+        )]
+        replaces = [Body(*row) for row in self._connection.execute(
+            f"SELECT {_BODY_COLUMNS} FROM bodies WHERE replaced_by = ? ORDER BY name", (body.id,)
+        )]
+        count = self._scalar("SELECT count(DISTINCT event_id) FROM event_bodies WHERE body_id = ?", (body.id,))
+        return BodyContext(
+            parent=self.body(body.parent) if body.parent else None,
+            children=children,
+            replaces=replaces,
+            replaced_by=self.body(body.replaced_by) if body.replaced_by else None,
+            event_count=count,
+        )
+
+    @_sqlite_errors_translated
+    def table_rows(self, seqs: Iterable[int]) -> dict[int, TableRow]:
+        """Start, end, location and body ids for the events with these ``seq`` numbers."""
+        wanted = list(dict.fromkeys(int(seq) for seq in seqs))
+        rows: dict[int, TableRow] = {}
+        for start in range(0, len(wanted), BATCH):
+            chunk = wanted[start : start + BATCH]
+            marks = ", ".join("?" for _ in chunk)
+            bodies: dict[int, list[str]] = defaultdict(list)
+            for seq, body_id in self._connection.execute(
+                f"SELECT e.seq, b.body_id FROM event_bodies b JOIN events e ON e.id = b.event_id "
+                f"WHERE e.seq IN ({marks}) ORDER BY e.seq, b.position",
+                chunk,
+            ):
+                bodies[seq].append(body_id)
+            for seq, first, last, location in self._connection.execute(
+                f'SELECT seq, start, "end", location FROM events WHERE seq IN ({marks})', chunk
+            ):
+                rows[seq] = TableRow(first, last, location, tuple(bodies.get(seq, ())))
+        return rows
+
+    @_sqlite_errors_translated
+    def seqs_ordered_by(self, column: str) -> list[int]:
+        """Every event's ``seq``, ordered by ``location`` or ``title`` (for sorting the table)."""
+        if column not in ("location", "title"):
+            raise ValueError(f"cannot order by {column!r}")
+        return [row[0] for row in self._connection.execute(
+            f"SELECT seq FROM events ORDER BY {column} COLLATE NOCASE, earliest, seq"
+        )]
+
     # ------------------------------------------------------------------------- bodies and links
 
     @_sqlite_errors_translated
     def bodies(self, ids: Iterable[str] | None = None) -> list[Body]:
         """All bodies (or those with the given ids), ordered by id."""
-        columns = (
-            "id, name, acronym, kind, parent, location, founded, dissolved, replaced_by, url, "
-            "description"
-        )
+        columns = _BODY_COLUMNS
         if ids is None:
             rows = self._connection.execute(f"SELECT {columns} FROM bodies ORDER BY id").fetchall()
         else:
@@ -264,6 +388,7 @@ class EventStore:
         return Document(
             name=self.name(),
             description=self.description(),
+            view=self.view(),
             bodies=self._bodies_closure(
                 {p.body_id for event in events for p in event.bodies}
             ),

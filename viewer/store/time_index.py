@@ -53,6 +53,7 @@ class TimeIndex:
     titles: list[str] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
     body_members: dict[str, np.ndarray] = field(default_factory=dict)
+    tag_members: dict[str, np.ndarray] = field(default_factory=dict)
     position_of_seq: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))  # -1: no event
 
     def __len__(self) -> int:
@@ -116,6 +117,11 @@ class TimeIndex:
             "JOIN events e ON e.id = b.event_id GROUP BY b.body_id"
         ):
             index.body_members[body_id] = np.unique(position_of_seq[_numbers(members, None)])
+        for tag, members in connection.execute(
+            "SELECT t.tag, group_concat(e.seq) FROM event_tags t "
+            "JOIN events e ON e.id = t.event_id GROUP BY t.tag"
+        ):
+            index.tag_members[tag] = np.unique(position_of_seq[_numbers(members, None)])
         return index
 
     @classmethod
@@ -168,11 +174,24 @@ class TimeIndex:
 
     def body_members_mask(self, body_ids: Iterable[str]) -> np.ndarray:
         """A boolean mask over positions marking the events of any of the given bodies."""
-        mask = np.zeros(len(self), dtype=bool)
-        for body_id in body_ids:
-            members = self.body_members.get(body_id)
-            if members is not None:
-                mask[members] = True
+        return _members_mask(len(self), self.body_members, body_ids)
+
+    def tag_members_mask(self, tags: Iterable[str]) -> np.ndarray:
+        """A boolean mask over positions marking the events with any of the given tags."""
+        return _members_mask(len(self), self.tag_members, tags)
+
+    def kinds_mask(self, kinds: Iterable[str]) -> np.ndarray:
+        """A boolean mask over positions marking the events of any of the given kinds."""
+        codes = [code for code, kind in enumerate(self.kinds) if kind in set(kinds)]
+        return np.isin(self.kind, np.array(codes, dtype=self.kind.dtype))
+
+    def overlapping_mask(self, since: int | None, until: int | None) -> np.ndarray:
+        """A boolean mask of the events overlapping [since, until) (None: unbounded)."""
+        mask = np.ones(len(self), dtype=bool)
+        if since is not None:
+            mask &= self.latest > since
+        if until is not None:
+            mask &= self.earliest < until
         return mask
 
     @property
@@ -181,6 +200,15 @@ class TimeIndex:
         if not len(self):
             return None
         return int(self.earliest[0]), int(self.max_latest[-1])
+
+
+def _members_mask(size: int, members: dict[str, np.ndarray], keys: Iterable[str]) -> np.ndarray:
+    mask = np.zeros(size, dtype=bool)
+    for key in keys:
+        found = members.get(key)
+        if found is not None:
+            mask[found] = True
+    return mask
 
 
 def _reordered(values: list[str], order: np.ndarray) -> list[str]:

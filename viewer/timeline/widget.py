@@ -51,10 +51,27 @@ class TimelineData:
     link_to: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     link_labels: list[str] = field(default_factory=list)  # "Prepares", "Part of", …
 
+    _positions_by_id: dict[str, int] | None = field(default=None, repr=False)
+
     @classmethod
     def empty(cls) -> TimelineData:
         """No events at all."""
         return cls(TimeIndex.from_rows(np.empty(0, dtype=_row_dtype()), ()))
+
+    def position_of(self, event_id: str) -> int | None:
+        """The index position of an event id (the lookup table is built on first use)."""
+        if self._positions_by_id is None:
+            self._positions_by_id = {key: i for i, key in enumerate(self.index.ids)}
+        return self._positions_by_id.get(event_id)
+
+    def linked_positions(self, positions: np.ndarray) -> np.ndarray:
+        """Positions linked to any of ``positions`` (either direction), without them."""
+        if self.link_from.size == 0 or positions.size == 0:
+            return np.empty(0, dtype=np.int64)
+        outgoing = self.link_to[np.isin(self.link_from, positions)]
+        incoming = self.link_from[np.isin(self.link_to, positions)]
+        found = np.unique(np.concatenate([outgoing, incoming]))
+        return found[~np.isin(found, positions)]
 
 
 def _row_dtype() -> np.dtype:
@@ -97,7 +114,6 @@ class TimelineWidget(QAbstractScrollArea):
         self._show_all_links = False
         self._legend_visible = True
         self._describe: Callable[[int], str] | None = None
-        self._position_of_id: dict[str, int] | None = None
         self._frame: Frame | None = None
         self._text_widths: dict[int, float] = {}
         self._elided: dict[tuple[int, int], str] = {}
@@ -117,7 +133,6 @@ class TimelineWidget(QAbstractScrollArea):
     def set_data(self, data: TimelineData) -> None:
         """Show new data: lanes rebuilt, selection cleared, everything fitted."""
         self._data = data
-        self._position_of_id = None
         self._text_widths.clear()
         self._elided.clear()
         self._mask = None
@@ -179,14 +194,19 @@ class TimelineWidget(QAbstractScrollArea):
 
     def set_selection(self, ids: Iterable[str]) -> None:
         """Select the events with these ids (unknown or filtered-out ids are ignored)."""
-        lookup = self._ids_to_positions()
-        positions = {lookup[i] for i in ids if i in lookup}
+        found = (self._data.position_of(event_id) for event_id in ids)
+        self.select_positions(np.fromiter((p for p in found if p is not None), dtype=np.int64))
+
+    def select_positions(self, positions: np.ndarray) -> None:
+        """Select these index positions (those the filter hides are ignored)."""
+        positions = np.asarray(positions, dtype=np.int64)
         if self._mask is not None:
-            positions = {p for p in positions if self._mask[p]}
-        if positions == self._selected:
+            positions = positions[self._mask[positions]]
+        chosen = set(positions.tolist())
+        if chosen == self._selected:
             return
-        self._selected = positions
-        self._current = min(positions) if positions else None
+        self._selected = chosen
+        self._current = min(chosen) if chosen else None
         self._anchor = self._current
         self._emit_selection()
         self._invalidate()
@@ -194,6 +214,14 @@ class TimelineWidget(QAbstractScrollArea):
     def selected_ids(self) -> list[str]:
         """Ids of the selected events in time order."""
         return [self._data.index.ids[p] for p in sorted(self._selected)]
+
+    def selected_positions(self) -> np.ndarray:
+        """Index positions of the selected events, in time order."""
+        return np.array(sorted(self._selected), dtype=np.int64)
+
+    def select_next(self, direction: int) -> None:
+        """Select the next (1) or previous (-1) event in time that passes the filter."""
+        self._step(direction)
 
     def clear_selection(self) -> None:
         """Select nothing."""
@@ -268,7 +296,7 @@ class TimelineWidget(QAbstractScrollArea):
 
     def centre_on_event(self, event_id: str) -> None:
         """Scroll (and zoom out if needed) so the event is in view and its lane visible."""
-        position = self._ids_to_positions().get(event_id)
+        position = self._data.position_of(event_id)
         if position is not None:
             self._reveal(position)
 
@@ -293,7 +321,7 @@ class TimelineWidget(QAbstractScrollArea):
 
     def event_rects(self, event_id: str) -> list[QRectF]:
         """Where each copy of an event is drawn, in viewport coordinates (empty if not drawn)."""
-        position = self._ids_to_positions().get(event_id)
+        position = self._data.position_of(event_id)
         if position is None:
             return []
         return [
@@ -351,11 +379,6 @@ class TimelineWidget(QAbstractScrollArea):
         if hits.size == 0:
             return None
         return float(index.earliest[hits[0]]), float(index.latest[hits].max())
-
-    def _ids_to_positions(self) -> dict[str, int]:
-        if self._position_of_id is None:
-            self._position_of_id = {event_id: i for i, event_id in enumerate(self._data.index.ids)}
-        return self._position_of_id
 
     def _emit_selection(self) -> None:
         self.selection_changed.emit(self.selected_ids())
@@ -518,31 +541,23 @@ class TimelineWidget(QAbstractScrollArea):
         return "No events in this file." if len(self._data.index) == 0 else "No event matches the filter."
 
     def _linked_to_selection(self) -> set[int]:
-        if not self._selected or self._data.link_from.size == 0:
+        if not self._selected:
             return set()
-        chosen = np.fromiter(self._selected, dtype=np.int64)
-        data = self._data
-        outgoing = data.link_to[np.isin(data.link_from, chosen)]
-        incoming = data.link_from[np.isin(data.link_to, chosen)]
-        return set(np.concatenate([outgoing, incoming]).tolist()) - self._selected
+        return set(self._data.linked_positions(np.fromiter(self._selected, dtype=np.int64)).tolist())
 
     def _links_to_draw(self) -> np.ndarray:
+        """Links of the selection; with "show all", also every link whose two ends are drawn
+        one by one (links into a density strip would only add noise)."""
         data = self._data
         if data.link_from.size == 0:
             return np.empty(0, dtype=np.int64)
-        if self._show_all_links:
-            index = data.index
-            first, end = self._axis.start, self._axis.end
-            ends_visible = (
-                (index.earliest[data.link_from] < end) & (index.latest[data.link_from] > first)
-                | (index.earliest[data.link_to] < end) & (index.latest[data.link_to] > first)
-            )
-            chosen = ends_visible
-        else:
-            if not self._selected:
-                return np.empty(0, dtype=np.int64)
+        chosen = np.zeros(data.link_from.size, dtype=bool)
+        if self._selected:
             selected = np.fromiter(self._selected, dtype=np.int64)
-            chosen = np.isin(data.link_from, selected) | np.isin(data.link_to, selected)
+            chosen |= np.isin(data.link_from, selected) | np.isin(data.link_to, selected)
+        if self._show_all_links:
+            drawn = np.concatenate([items.positions for items in self._ensure_frame().details] or [np.empty(0)])
+            chosen |= np.isin(data.link_from, drawn) & np.isin(data.link_to, drawn)
         if self._mask is not None:
             chosen &= self._mask[data.link_from] & self._mask[data.link_to]
         return np.flatnonzero(chosen)[:MAX_DRAWN_LINKS]

@@ -1,62 +1,218 @@
-"""A table model over a list of events (columns: start, end, title, kind, bodies, location)."""
+"""The Events table: a model over the filtered time index, fetching text columns page by page.
+
+No item per cell: rows are index positions in a numpy array; the start/title/kind columns come
+from memory and the rest (end, bodies, location) from the store, a page of rows at a time,
+only for the rows on screen. Sorting reorders the array.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from viewer.store.model import Event
+from viewer.store.reader import TableRow
+from viewer.timeline.lanes import BodyInfo, kind_title
+from viewer.timeline.widget import TimelineData
 
 _Index = QModelIndex | QPersistentModelIndex
+PAGE = 256
+MAX_PAGES = 64
+COLUMNS = ("Start", "End", "Title", "Kind", "Bodies", "Location")
+START, END, TITLE, KIND, BODIES, LOCATION = range(6)
+PlainRole = Qt.ItemDataRole.DisplayRole
 
 
 class EventTableModel(QAbstractTableModel):
-    """Read-only rows of events; text is returned as plain data, never markup."""
+    """Rows are index positions of the events passing the filter."""
 
-    HEADERS = ("Start", "End", "Title", "Kind", "Bodies", "Location")
-
-    def __init__(self, events: Sequence[Event] = (), parent: object = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._events = list(events)
+        self._data: TimelineData | None = None
+        self._fetch: Callable[[list[int]], Mapping[int, TableRow]] | None = None
+        self._order_source: Callable[[str], list[int]] | None = None
+        self._rows = np.empty(0, dtype=np.int64)
+        self._row_of = np.empty(0, dtype=np.int64)
+        self._pages: OrderedDict[int, Mapping[int, TableRow]] = OrderedDict()
+        self._sort = (START, Qt.SortOrder.AscendingOrder)
+        self._rank_cache: dict[str, np.ndarray] = {}
 
-    def set_events(self, events: Sequence[Event]) -> None:
-        """Replace the rows."""
+    def set_source(
+        self,
+        data: TimelineData,
+        fetch_rows: Callable[[list[int]], Mapping[int, TableRow]],
+        order_by: Callable[[str], list[int]],
+    ) -> None:
+        """A new file: its time index, and how to fetch text columns and sort orders."""
+        self._data, self._fetch, self._order_source = data, fetch_rows, order_by
+        self._rank_cache.clear()
+        self.set_positions(np.arange(len(data.index)))
+
+    def set_positions(self, positions: np.ndarray) -> None:
+        """Show these index positions (the filter's result), in the current sort order."""
         self.beginResetModel()
-        self._events = list(events)
+        self._rows = self._sorted(np.asarray(positions, dtype=np.int64))
+        self._reindex()
         self.endResetModel()
 
-    def event_at(self, row: int) -> Event:
-        """The event shown in ``row``."""
-        return self._events[row]
+    def position_at(self, row: int) -> int:
+        """The index position shown in ``row``."""
+        return int(self._rows[row])
+
+    def rows_of(self, positions: np.ndarray) -> np.ndarray:
+        """The rows showing these positions (positions not shown are left out)."""
+        if self._row_of.size == 0 or positions.size == 0:
+            return np.empty(0, dtype=np.int64)
+        rows = self._row_of[positions]
+        return np.sort(rows[rows >= 0])
+
+    def positions(self) -> np.ndarray:
+        """Every shown position, in row order."""
+        return self._rows
+
+    # ------------------------------------------------------------------ Qt model API
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._events)
+        return 0 if parent.isValid() else int(self._rows.size)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
+        return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = PlainRole) -> object:
+        if role == PlainRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-        ):
+    def data(self, index: _Index, role: int = PlainRole) -> object:
+        if not index.isValid() or self._data is None:
             return None
-        event = self._events[index.row()]
+        if role not in (PlainRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return None
+        position = int(self._rows[index.row()])
         column = index.column()
-        if column == 0:
-            return event.start.iso()
-        if column == 1:
-            return event.end.iso() if event.end else ""
-        if column == 2:
-            return event.title
-        if column == 3:
-            return event.kind or ""
-        if column == 4:
-            return ", ".join(p.body_id for p in event.bodies)
-        return event.location or ""
+        timeline = self._data.index
+        if column == TITLE:
+            return _one_line(timeline.titles[position])
+        if column == KIND:
+            code = int(timeline.kind[position])
+            return kind_title(timeline.kinds[code]) if code >= 0 else ""
+        row = self._row(index.row())
+        if row is None:
+            return ""
+        if column == START:
+            return row.start
+        if column == END:
+            return row.end or ""
+        if column == BODIES:
+            return ", ".join(_short_name(self._data.bodies, body_id) for body_id in row.bodies)
+        return _one_line(row.location or "")
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sort = (column, order)
+        if self._data is None:
+            return
+        self.layoutAboutToBeChanged.emit()
+        self._rows = self._sorted(self._rows)
+        self._reindex()
+        self.layoutChanged.emit()
+
+    # ------------------------------------------------------------------ internals
+
+    def _row(self, row: int) -> TableRow | None:
+        page = row // PAGE
+        rows = self._pages.get(page)
+        if rows is None:
+            if self._fetch is None or self._data is None:
+                return None
+            positions = self._rows[page * PAGE : (page + 1) * PAGE]
+            rows = self._fetch([int(s) for s in self._data.index.seq[positions]])
+            self._pages[page] = rows
+            if len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page)
+        return rows.get(int(self._data.index.seq[self._rows[row]]))
+
+    def _reindex(self) -> None:
+        self._pages.clear()
+        size = len(self._data.index) if self._data is not None else 0
+        self._row_of = np.full(size, -1, dtype=np.int64)
+        self._row_of[self._rows] = np.arange(self._rows.size)
+
+    def _sorted(self, positions: np.ndarray) -> np.ndarray:
+        column, order = self._sort
+        ranks = self._ranks(column)
+        ordered = positions[np.argsort(ranks[positions], kind="stable")] if ranks is not None else np.sort(positions)
+        return ordered[::-1].copy() if order == Qt.SortOrder.DescendingOrder else ordered
+
+    def _ranks(self, column: int) -> np.ndarray | None:
+        """A sort key per index position for ``column`` (None: time order, the index's own)."""
+        if self._data is None or column == START:
+            return None
+        index = self._data.index
+        if column == END:
+            return np.argsort(np.lexsort((np.arange(len(index)), index.latest)), kind="stable")
+        if column == KIND:
+            names = np.array([kind_title(k).lower() for k in index.kinds] + [""], dtype=object)
+            order = np.argsort(names, kind="stable")
+            rank_of_code = np.empty(order.size, dtype=np.int64)
+            rank_of_code[order] = np.arange(order.size)
+            return rank_of_code[np.where(index.kind >= 0, index.kind, len(index.kinds))]
+        key = {TITLE: "title", LOCATION: "location", BODIES: "bodies"}[column]
+        if key not in self._rank_cache:
+            self._rank_cache[key] = self._text_ranks(key)
+        return self._rank_cache[key]
+
+    def _text_ranks(self, key: str) -> np.ndarray:
+        index = self._data.index
+        ranks = np.zeros(len(index), dtype=np.int64)
+        if key == "bodies":
+            # By the name of the first body (alphabetically) each event involves.
+            names = sorted(index.body_members, key=lambda b: _short_name(self._data.bodies, b).lower())
+            ranks[:] = len(names)  # events without a body last
+            for rank in range(len(names) - 1, -1, -1):  # the alphabetically first body is written last
+                ranks[index.body_members[names[rank]]] = rank
+            return ranks
+        seqs = np.array(self._order_source(key), dtype=np.int64) if self._order_source else index.seq
+        ranks[index.position_of_seq[seqs]] = np.arange(seqs.size)
+        return ranks
+
+
+class EventTable(QTableView):
+    """The table view: sortable, whole-row selection, double-click to show on the timeline."""
+
+    activated_event = Signal(int)  # index position
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("eventTable")
+        self.setAccessibleName("Events table")
+        self.setModel(EventTableModel(self))
+        self.setSortingEnabled(True)
+        self.sortByColumn(START, Qt.SortOrder.AscendingOrder)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setWordWrap(False)
+        self.setAlternatingRowColors(True)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((START, 130), (END, 130), (KIND, 120), (BODIES, 220), (LOCATION, 200)):
+            self.setColumnWidth(column, width)
+        self.doubleClicked.connect(lambda index: self.activated_event.emit(self.model().position_at(index.row())))
+
+    def model(self) -> EventTableModel:
+        return super().model()  # type: ignore[return-value]
+
+
+def _short_name(bodies: Mapping[str, BodyInfo], body_id: str) -> str:
+    body = bodies.get(body_id)
+    return body.short_name if body else body_id
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text[:500].split()) if text else ""

@@ -1,34 +1,784 @@
-"""The main window: for now, the events of the open file in a table."""
+"""The main window: wires the store, the timeline, the filters, the details and the table."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHeaderView, QMainWindow, QTableView
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QSignalBlocker, Qt, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QTextBrowser,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
 
 from viewer import APP_NAME
+from viewer.formatting import format_duration
+from viewer.store.errors import DefenceTimelineError
+from viewer.store.filters import EventFilter
+from viewer.store.masks import filter_mask, search_only
+from viewer.store.model import Body
 from viewer.store.reader import EventStore
-from viewer.ui.event_table import EventTableModel
+from viewer.timeline.lanes import LaneMode
+from viewer.timeline.widget import TimelineWidget
+from viewer.ui import detail_html
+from viewer.ui.actions import ActionId, Actions
+from viewer.ui.dataset import Dataset
+from viewer.ui.dialogs import show_about, show_data_format, show_shortcuts
+from viewer.ui.event_table import EventTable
+from viewer.ui.filter_panel import FilterPanel
+from viewer.ui.settings import STATE_VERSION, Settings
+from viewer.ui.tasks import Cancelled, Task, run_in_background
+
+DATABASE_FILTER = "Defence Timeline databases (*.db *.sqlite *.sqlite3);;All files (*)"
+SOURCE_FILTER = "Event files (*.json *.csv);;All files (*)"
+HISTORY_LIMIT = 200
+COPY_LIMIT = 100_000
 
 
 class MainWindow(QMainWindow):
-    """Shows one open database file."""
+    """A desktop window on one Defence Timeline file at a time."""
 
-    def __init__(self, store: EventStore) -> None:
+    dataset_opened = Signal(str)  # path of the file now shown
+    open_failed = Signal(str)  # the message shown to the user
+    filter_applied = Signal(int)  # how many events pass the filter now
+
+    def __init__(self, settings: Settings | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
-        self._store = store
-        self._model = EventTableModel(store.events(), self)
-        table = QTableView(self)
-        table.setObjectName("eventTable")
-        table.setAccessibleName("Events")
-        table.setModel(self._model)
-        table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.setCentralWidget(table)
-        name = store.name() or store.path.stem
-        self.setWindowTitle(f"{name} — {store.path.name} — {APP_NAME}")
-        self.statusBar().showMessage(f"Showing {self._model.rowCount():,} events")
-        self.resize(1200, 700)
+        self.setWindowTitle(APP_NAME)
+        self.setAcceptDrops(True)
+        self._settings = settings or Settings()
+        self._dataset: Dataset | None = None
+        self._bodies: dict[str, Body] = {}
+        self._mask: np.ndarray | None = None
+        self._filter = EventFilter()
+        self._filter_generation = 0
+        self._loading: Task | None = None
+        self._background: set[Task] = set()
+        self._history: list[tuple[str, ...]] = []
+        self._history_at = -1
+        self._walking_history = False
+        self._syncing_selection = False
+        self.error_box: QMessageBox | None = None
 
-    def closeEvent(self, event) -> None:
-        self._store.close()
+        self.timeline = TimelineWidget(self)
+        self.setCentralWidget(self.timeline)
+        self.filters = FilterPanel(self)
+        self.details = QTextBrowser(self)
+        self.details.setObjectName("detailPane")
+        self.details.setAccessibleName("Details")
+        self.details.setOpenLinks(False)
+        self.details.setOpenExternalLinks(False)
+        self.table = EventTable(self)
+        self.filters_dock = self._dock("filtersDock", "Filters", self.filters, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.details_dock = self._dock("detailsDock", "Details", self.details, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.table_dock = self._dock("eventsDock", "Events", self.table, Qt.DockWidgetArea.BottomDockWidgetArea)
+
+        self.actions = Actions(self)
+        self._build_menus()
+        self._build_toolbar()
+        self._build_status_bar()
+        self._connect()
+        self._restore_settings()
+        self._update_actions()
+        self.details.setHtml("<p>Opening…</p>")
+
+    # ================================================================== building
+
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setAccessibleName(title)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_menus(self) -> None:
+        a = self.actions
+        menu_bar = self.menuBar()
+        file_menu = menu_bar.addMenu("&File")
+        file_menu.addAction(a[ActionId.OPEN])
+        self.recent_menu = QMenu("Open &Recent", self)
+        self.recent_menu.setObjectName("recentMenu")
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addAction(a[ActionId.IMPORT])
+        file_menu.addSeparator()
+        file_menu.addAction(a[ActionId.EXPORT_SELECTED])
+        file_menu.addSeparator()
+        file_menu.addAction(a[ActionId.QUIT])
+        edit_menu = menu_bar.addMenu("&Edit")
+        for action_id in (ActionId.SELECT_ALL_VISIBLE, ActionId.CLEAR_SELECTION, ActionId.ADD_LINKED):
+            edit_menu.addAction(a[action_id])
+        edit_menu.addSeparator()
+        edit_menu.addAction(a[ActionId.COPY])
+        edit_menu.addAction(a[ActionId.FIND])
+        view_menu = menu_bar.addMenu("&View")
+        for action_id in (ActionId.ZOOM_IN, ActionId.ZOOM_OUT, ActionId.FIT_ALL, ActionId.GO_TO_DATE):
+            view_menu.addAction(a[action_id])
+        view_menu.addSeparator()
+        for action_id in (ActionId.LANES_BY_BODY, ActionId.LANES_BY_KIND, ActionId.LANES_NONE):
+            view_menu.addAction(a[action_id])
+        view_menu.addSeparator()
+        view_menu.addAction(a[ActionId.SHOW_ALL_LINKS])
+        view_menu.addAction(a[ActionId.SHOW_LEGEND])
+        view_menu.addSeparator()
+        for dock in (self.filters_dock, self.details_dock, self.table_dock):
+            view_menu.addAction(dock.toggleViewAction())
+        self.view_menu = view_menu
+        go_menu = menu_bar.addMenu("&Go")
+        for action_id in (ActionId.PREVIOUS_EVENT, ActionId.NEXT_EVENT, ActionId.BACK, ActionId.FORWARD):
+            go_menu.addAction(a[action_id])
+        help_menu = menu_bar.addMenu("&Help")
+        for action_id in (ActionId.SHORTCUTS, ActionId.DATA_FORMAT, ActionId.ABOUT):
+            help_menu.addAction(a[action_id])
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar("Main Toolbar", self)
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setAccessibleName("Main toolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        a = self.actions
+        for action_id in (ActionId.OPEN, ActionId.IMPORT, ActionId.EXPORT_SELECTED):
+            toolbar.addAction(a[action_id])
+        toolbar.addSeparator()
+        for action_id in (ActionId.BACK, ActionId.FORWARD):
+            toolbar.addAction(a[action_id])
+        toolbar.addSeparator()
+        for action_id in (ActionId.ZOOM_IN, ActionId.ZOOM_OUT, ActionId.FIT_ALL, ActionId.GO_TO_DATE):
+            toolbar.addAction(a[action_id])
+        toolbar.addSeparator()
+        toolbar.addAction(a[ActionId.SHOW_ALL_LINKS])
+        self.addToolBar(toolbar)
+        self.view_menu.addAction(toolbar.toggleViewAction())
+        self.toolbar = toolbar
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setObjectName("statusBar")
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("countLabel")
+        self.count_label.setAccessibleName("Events shown")
+        self.file_label = QLabel(self)
+        self.file_label.setObjectName("fileLabel")
+        self.file_label.setAccessibleName("Open file")
+        self.zoom_label = QLabel(self)
+        self.zoom_label.setObjectName("zoomLabel")
+        self.zoom_label.setAccessibleName("Time shown")
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("progressBar")
+        self.progress.setAccessibleName("Progress")
+        self.progress.setMaximumWidth(220)
+        self.progress.hide()
+        self.cancel_button = QToolButton(self)
+        self.cancel_button.setObjectName("cancelButton")
+        self.cancel_button.setText("Cancel")
+        self.cancel_button.setAccessibleName("Cancel the work in progress")
+        self.cancel_button.hide()
+        self.cancel_button.clicked.connect(self._cancel_background_work)
+        bar.addWidget(self.count_label)
+        bar.addWidget(self.progress)
+        bar.addWidget(self.cancel_button)
+        bar.addPermanentWidget(self.zoom_label)
+        bar.addPermanentWidget(self.file_label)
+
+    def _connect(self) -> None:
+        a = self.actions
+        a[ActionId.OPEN].triggered.connect(self._ask_open)
+        a[ActionId.IMPORT].triggered.connect(self._ask_import)
+        a[ActionId.EXPORT_SELECTED].triggered.connect(self._ask_export)
+        a[ActionId.QUIT].triggered.connect(self.close)
+        a[ActionId.SELECT_ALL_VISIBLE].triggered.connect(self.select_all_visible)
+        a[ActionId.CLEAR_SELECTION].triggered.connect(self.timeline.clear_selection)
+        a[ActionId.ADD_LINKED].triggered.connect(self.add_linked_events)
+        a[ActionId.COPY].triggered.connect(self.copy_selection)
+        a[ActionId.FIND].triggered.connect(self._find)
+        a[ActionId.ZOOM_IN].triggered.connect(self.timeline.zoom_in)
+        a[ActionId.ZOOM_OUT].triggered.connect(self.timeline.zoom_out)
+        a[ActionId.FIT_ALL].triggered.connect(self.timeline.fit_all)
+        a[ActionId.GO_TO_DATE].triggered.connect(self.timeline.ask_go_to_date)
+        a[ActionId.LANES_BY_BODY].triggered.connect(lambda: self.set_lane_mode(LaneMode.BODY))
+        a[ActionId.LANES_BY_KIND].triggered.connect(lambda: self.set_lane_mode(LaneMode.KIND))
+        a[ActionId.LANES_NONE].triggered.connect(lambda: self.set_lane_mode(LaneMode.NONE))
+        a[ActionId.SHOW_ALL_LINKS].toggled.connect(self._on_show_all_links)
+        a[ActionId.SHOW_LEGEND].toggled.connect(self._on_show_legend)
+        a[ActionId.PREVIOUS_EVENT].triggered.connect(lambda: self.timeline.select_next(-1))
+        a[ActionId.NEXT_EVENT].triggered.connect(lambda: self.timeline.select_next(1))
+        a[ActionId.BACK].triggered.connect(self.go_back)
+        a[ActionId.FORWARD].triggered.connect(self.go_forward)
+        a[ActionId.SHORTCUTS].triggered.connect(lambda: show_shortcuts(self, self.actions.shortcut_table()))
+        a[ActionId.DATA_FORMAT].triggered.connect(lambda: show_data_format(self))
+        a[ActionId.ABOUT].triggered.connect(lambda: show_about(self))
+        a[ActionId.CLEAR_RECENT].triggered.connect(self._clear_recent)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.filters.filter_changed.connect(self._on_filter_changed)
+        self.filters.bodies.currentItemChanged.connect(self._on_body_chosen)
+        self.timeline.selection_changed.connect(self._on_timeline_selection)
+        self.timeline.view_changed.connect(self._update_zoom_label)
+        self.timeline.event_activated.connect(self._on_event_activated)
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selection)
+        self.table.activated_event.connect(self._on_table_activated)
+        self.details.anchorClicked.connect(self._on_detail_link)
+
+    # ================================================================== settings
+
+    def _restore_settings(self) -> None:
+        geometry = self._settings.geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1500, 900)
+        state = self._settings.state()
+        if state is None or not self.restoreState(state, STATE_VERSION):
+            self.resizeDocks([self.filters_dock, self.details_dock], [270, 380], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.table_dock], [230], Qt.Orientation.Vertical)
+        mode = self._settings.text("view/lanes", LaneMode.BODY.value)
+        mode = mode if mode in {m.value for m in LaneMode} else LaneMode.BODY.value
+        {
+            LaneMode.BODY.value: self.actions[ActionId.LANES_BY_BODY],
+            LaneMode.KIND.value: self.actions[ActionId.LANES_BY_KIND],
+            LaneMode.NONE.value: self.actions[ActionId.LANES_NONE],
+        }[mode].setChecked(True)
+        self.timeline.set_lane_mode(mode)
+        self.actions[ActionId.SHOW_ALL_LINKS].setChecked(self._settings.flag("view/allLinks", True))
+        self.actions[ActionId.SHOW_LEGEND].setChecked(self._settings.flag("view/legend", True))
+        self.timeline.set_legend_visible(self.actions[ActionId.SHOW_LEGEND].isChecked())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._settings.save_window(self.saveGeometry(), self.saveState(STATE_VERSION))
+        self._settings.sync()
+        self._cancel_background_work()
+        if self._dataset is not None:
+            self._dataset.close()
+            self._dataset = None
         super().closeEvent(event)
+
+    # ================================================================== opening
+
+    def open_path(self, path: str | Path) -> None:
+        """Open a database in the background; the current file stays until it is ready."""
+        path = Path(path)
+        if self._loading is not None:
+            self._loading.cancel()
+        self._show_progress(f"Opening {path.name}…", 3)
+
+        def work(report):
+            return Dataset.load(path, report)
+
+        task = run_in_background(
+            work,
+            lambda dataset: self._on_opened(task, dataset),
+            lambda error: self._on_open_failed(task, path, error),
+            self._on_progress,
+            self,
+        )
+        self._loading = task
+
+    def _on_opened(self, task: Task, dataset: Dataset) -> None:
+        if task is not self._loading or task.token.cancelled:
+            dataset.close()
+            return
+        self._loading = None
+        self._hide_progress()
+        old = self._dataset
+        self._dataset = dataset
+        if old is not None:
+            old.close()
+        self._bodies = {body.id: body for body in dataset.store.bodies()}
+        self._history.clear()
+        self._history_at = -1
+        self._mask = None
+        self._filter = EventFilter()
+        self.timeline.set_data(dataset.data)
+        if dataset.view is not None:
+            self.timeline.show_range(*dataset.view)  # the dataset's own first view (Home fits all)
+        self.table.model().set_source(dataset.data, dataset.store.table_rows, dataset.store.seqs_ordered_by)
+        index = dataset.data.index
+        self.filters.set_choices(
+            dataset.data.bodies,
+            {body_id: int(members.size) for body_id, members in index.body_members.items()},
+            {kind: int(np.count_nonzero(index.kind == code)) for code, kind in enumerate(index.kinds)},
+            {tag: int(members.size) for tag, members in index.tag_members.items()},
+        )
+        self.setWindowTitle(f"{dataset.name} — {dataset.path.name} — {APP_NAME}")
+        self.file_label.setText(str(dataset.path))
+        self.file_label.setToolTip(str(dataset.path))
+        self._settings.add_recent_file(dataset.path)
+        self._show_welcome()
+        self._update_counts()
+        self._update_actions()
+        self.dataset_opened.emit(str(dataset.path))
+
+    def _on_open_failed(self, task: Task, path: Path, error: BaseException) -> None:
+        if task is not self._loading:
+            return
+        self._loading = None
+        self._hide_progress()
+        if isinstance(error, Cancelled):
+            self.statusBar().showMessage("Opening cancelled", 4000)
+            return
+        message = str(error) if isinstance(error, (DefenceTimelineError, OSError)) else f"Unexpected error: {error}"
+        kept = f"\n\nStill showing {self._dataset.path.name}." if self._dataset else ""
+        self.show_error("The file cannot be opened", f"{message}{kept}")
+        self.open_failed.emit(message)
+
+    def show_error(self, title: str, message: str) -> None:
+        """A non-blocking error dialog; the window keeps working behind it."""
+        box = QMessageBox(QMessageBox.Icon.Critical, title, message, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("errorBox")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.open()
+        self.error_box = box
+
+    def _ask_open(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open Database", self._last_folder(), DATABASE_FILTER)
+        if path:
+            self._remember_folder(Path(path))
+            self.open_path(path)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self._settings.recent_files()
+        for path in files:
+            action = self.recent_menu.addAction(path.name)
+            action.setToolTip(str(path))
+            action.setStatusTip(str(path))
+            action.triggered.connect(lambda _checked=False, p=path: self.open_path(p))
+        if not files:
+            self.recent_menu.addAction("No recent files").setEnabled(False)
+        self.recent_menu.addSeparator()
+        self.recent_menu.addAction(self.actions[ActionId.CLEAR_RECENT])
+
+    def _clear_recent(self) -> None:
+        self._settings.clear_recent_files()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if not paths:
+            return
+        event.acceptProposedAction()
+        sources = [p for p in paths if p.suffix.lower() in (".json", ".csv")]
+        if sources:
+            self._ask_import(sources)
+        else:
+            self.open_path(paths[0])
+
+    # ================================================================== import and export
+
+    def _ask_import(self, sources: list[Path] | None = None) -> None:
+        if not sources:
+            names, _ = QFileDialog.getOpenFileNames(self, "Import Events", self._last_folder(), SOURCE_FILTER)
+            sources = [Path(name) for name in names]
+        if not sources:
+            return
+        self._remember_folder(sources[0])
+        target, _ = QFileDialog.getSaveFileName(
+            self,
+            "Import Into Database (an existing database is updated)",
+            str(sources[0].with_suffix(".db")),
+            DATABASE_FILTER,
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        if target:
+            self.import_files(sources, Path(target))
+
+    def import_files(self, sources: list[Path], target: Path) -> None:
+        """Import in the background (all or nothing), then open the database."""
+        from viewer.store.importer import import_files
+
+        self._show_progress("Importing…", 0)
+
+        def work(report):
+            return import_files(sources, target, report)
+
+        def done(report) -> None:
+            self._finish_background(task)
+            verb = "Created" if report.created else "Updated"
+            self.statusBar().showMessage(f"{verb} {target.name}: {report.events:,} events imported", 8000)
+            self.open_path(target)
+
+        def failed(error: BaseException) -> None:
+            self._finish_background(task)
+            if isinstance(error, Cancelled):
+                self.statusBar().showMessage("Import cancelled: nothing was written", 6000)
+            elif isinstance(error, (DefenceTimelineError, OSError)):
+                self.show_error("The import was refused; nothing was written", str(error))
+            else:
+                self.show_error("The import failed; nothing was written", f"Unexpected error: {error}")
+
+        task = run_in_background(work, done, failed, self._on_progress, self)
+        task.shows_progress = True
+        self._background.add(task)
+
+    def _ask_export(self) -> None:
+        ids = self.timeline.selected_ids()
+        if not ids:
+            return
+        folder = self._settings.text("export/folder", self._last_folder())
+        chosen_filter = self._settings.text("export/filter", "JSON (*.json)")
+        path, used_filter = QFileDialog.getSaveFileName(
+            self, f"Export {len(ids):,} Selected Events", folder, "JSON (*.json);;CSV (*.csv)", chosen_filter
+        )
+        if not path:
+            return
+        self._settings.set("export/folder", str(Path(path).parent))
+        self._settings.set("export/filter", used_filter)
+        fmt = "csv" if path.lower().endswith(".csv") or used_filter.startswith("CSV") else "json"
+        self.export_selected(Path(path), fmt)
+
+    def export_selected(self, path: Path, fmt: str) -> None:
+        """Write the selected events in the background (replacing ``path`` atomically)."""
+        from viewer.export.atomic import atomic_text_file
+        from viewer.export.csv_export import write_csv
+        from viewer.export.json_export import write_json
+
+        ids = self.timeline.selected_ids()
+        database = self._dataset.path if self._dataset else None
+        if not ids or database is None:
+            return
+        self._show_progress(f"Exporting {len(ids):,} events…", 0)
+
+        def work(report):
+            selection = EventFilter(ids=frozenset(ids))
+            with EventStore(database) as store, atomic_text_file(path, overwrite=True) as stream:
+                report("Writing", 0, 1)
+                if fmt == "csv":
+                    write_csv(store.iter_events(selection), stream)
+                else:
+                    write_json(store.document(selection), stream)
+            return path
+
+        def done(_path) -> None:
+            self._finish_background(task)
+            self.statusBar().showMessage(f"Exported {len(ids):,} events to {path.name}", 8000)
+
+        def failed(error: BaseException) -> None:
+            self._finish_background(task)
+            if not isinstance(error, Cancelled):
+                self.show_error("The export failed", str(error))
+
+        task = run_in_background(work, done, failed, self._on_progress, self)
+        task.shows_progress = True
+        self._background.add(task)
+
+    # ================================================================== filtering
+
+    def _on_filter_changed(self) -> None:
+        if self._dataset is None:
+            return
+        event_filter = self.filters.current_filter()
+        self._filter = event_filter
+        self._filter_generation += 1
+        generation = self._filter_generation
+        if event_filter.fts_query() is None:
+            self._apply_filter(generation, event_filter, None)
+            return
+        database = self._dataset.path
+
+        def work(_report):
+            with EventStore(database) as store:
+                return store.event_seqs(search_only(event_filter))
+
+        def failed(error: BaseException) -> None:
+            self._finish_background(task)
+            if generation == self._filter_generation:
+                self.show_error("The search failed", str(error))
+
+        def done(seqs) -> None:
+            self._finish_background(task)
+            self._apply_filter(generation, event_filter, seqs)
+
+        task = run_in_background(work, done, failed, None, self)
+        self._background.add(task)
+
+    def _apply_filter(self, generation: int, event_filter: EventFilter, seqs: list[int] | None) -> None:
+        if generation != self._filter_generation or self._dataset is None:
+            return
+        index = self._dataset.data.index
+        mask = filter_mask(index, event_filter, seqs)
+        if self.filters.is_linked_only():
+            selected = self.timeline.selected_positions()
+            if selected.size:
+                linked = np.zeros(len(index), dtype=bool)
+                linked[selected] = True
+                linked[self._dataset.data.linked_positions(selected)] = True
+                mask = linked if mask is None else mask & linked
+        self._mask = mask
+        self.timeline.set_filter_mask(mask)
+        positions = np.arange(len(index)) if mask is None else np.flatnonzero(mask)
+        with QSignalBlocker(self.table.selectionModel()):
+            self.table.model().set_positions(positions)
+        self._select_in_table(self.timeline.selected_positions())
+        self._update_counts()
+        self.filter_applied.emit(int(positions.size))
+
+    def visible_count(self) -> int:
+        """How many events pass the current filter."""
+        return self.timeline.visible_count()
+
+    # ================================================================== selection
+
+    def _on_timeline_selection(self, ids: list[str]) -> None:
+        if self._syncing_selection:
+            return
+        self._select_in_table(self.timeline.selected_positions())
+        self._selection_changed(ids)
+
+    def _on_table_selection(self, *_args) -> None:
+        if self._syncing_selection or self._dataset is None:
+            return
+        model = self.table.model()
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        positions = np.array([model.position_at(row) for row in rows], dtype=np.int64)
+        self._syncing_selection = True
+        try:
+            self.timeline.select_positions(positions)
+        finally:
+            self._syncing_selection = False
+        self._selection_changed(self.timeline.selected_ids())
+
+    def _select_in_table(self, positions: np.ndarray) -> None:
+        rows = self.table.model().rows_of(positions)
+        selection = QItemSelection()
+        model = self.table.model()
+        last_column = model.columnCount() - 1
+        for first, last in _runs(rows):
+            selection.select(model.index(first, 0), model.index(last, last_column))
+        self._syncing_selection = True
+        try:
+            self.table.selectionModel().select(
+                selection, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            )
+            if rows.size:
+                self.table.scrollTo(model.index(int(rows[0]), 0))
+        finally:
+            self._syncing_selection = False
+
+    def _selection_changed(self, ids: list[str]) -> None:
+        if ids and not self._walking_history:
+            entry = tuple(ids)
+            if self._history_at < 0 or self._history[self._history_at] != entry:
+                del self._history[self._history_at + 1 :]
+                self._history.append(entry)
+                if len(self._history) > HISTORY_LIMIT:
+                    del self._history[0]
+                self._history_at = len(self._history) - 1
+        self._show_selection(ids)
+        self._update_actions()
+        if self.filters.is_linked_only():
+            self._on_filter_changed()
+
+    def select_all_visible(self) -> None:
+        """Select every event the filter shows (Ctrl+A)."""
+        if self._dataset is None:
+            return
+        positions = np.arange(len(self._dataset.data.index)) if self._mask is None else np.flatnonzero(self._mask)
+        self.timeline.select_positions(positions)
+
+    def add_linked_events(self) -> None:
+        """Extend the selection with the events linked to it."""
+        if self._dataset is None:
+            return
+        selected = self.timeline.selected_positions()
+        linked = self._dataset.data.linked_positions(selected)
+        self.timeline.select_positions(np.concatenate([selected, linked]))
+
+    def go_back(self) -> None:
+        """The previous selection (Alt+Left)."""
+        if self._history_at > 0:
+            self._walk_history(self._history_at - 1)
+
+    def go_forward(self) -> None:
+        """The next selection (Alt+Right)."""
+        if self._history_at + 1 < len(self._history):
+            self._walk_history(self._history_at + 1)
+
+    def _walk_history(self, at: int) -> None:
+        self._history_at = at
+        self._walking_history = True
+        try:
+            ids = self._history[at]
+            self.timeline.set_selection(ids)
+            if ids:
+                self.timeline.centre_on_event(ids[0])
+        finally:
+            self._walking_history = False
+        self._update_actions()
+
+    def copy_selection(self) -> None:
+        """Copy the selected events as tab-separated text (dates, title, kind, location)."""
+        if self._dataset is None:
+            return
+        ids = self.timeline.selected_ids()[:COPY_LIMIT]
+        if not ids:
+            return
+        lines = ["start\tend\ttitle\tkind\tlocation"]
+        for event in self._dataset.store.iter_events(EventFilter(ids=frozenset(ids))):
+            cells = [event.start.iso(), event.end.iso() if event.end else "", event.title, event.kind or "",
+                     event.location or ""]
+            lines.append("\t".join(" ".join(cell.split()) for cell in cells))
+        QGuiApplication.clipboard().setText("\n".join(lines) + "\n")
+        self.statusBar().showMessage(f"Copied {len(ids):,} events", 4000)
+
+    # ================================================================== details
+
+    def _show_selection(self, ids: list[str]) -> None:
+        if self._dataset is None:
+            return
+        store = self._dataset.store
+        try:
+            if not ids:
+                self._show_welcome()
+            elif len(ids) == 1:
+                event = store.event(ids[0])
+                if event is not None:
+                    self.details.setHtml(detail_html.event_html(event, store.related(event.id), self._bodies))
+            else:
+                listed = store.events(EventFilter(ids=frozenset(ids[: detail_html.MAX_LISTED])))
+                self.details.setHtml(detail_html.events_html(listed, len(ids)))
+        except DefenceTimelineError as error:
+            self.details.setPlainText(f"The details cannot be read: {error}")
+
+    def _show_welcome(self) -> None:
+        if self._dataset is None:
+            return
+        summary = self._dataset.summary
+        self.details.setHtml(
+            detail_html.welcome_html(
+                self._dataset.name, summary.events, summary.bodies, summary.links, summary.first_date, summary.last_date
+            )
+        )
+
+    def show_body(self, body_id: str) -> None:
+        """Show a body's record in the details pane."""
+        if self._dataset is None:
+            return
+        body = self._bodies.get(body_id)
+        if body is not None:
+            self.details.setHtml(detail_html.body_html(body, self._dataset.store.body_context(body)))
+
+    def _on_body_chosen(self, current, _previous) -> None:
+        if current is not None:
+            self.show_body(current.data(0, Qt.ItemDataRole.UserRole))
+
+    def _on_detail_link(self, url: QUrl) -> None:
+        scheme = url.scheme().lower()
+        if scheme in ("http", "https"):
+            QDesktopServices.openUrl(url)
+            return
+        key = QUrl.fromPercentEncoding(url.path().encode("utf-8"))
+        if scheme == detail_html.EVENT_SCHEME:
+            self.timeline.set_selection([key])
+            self.timeline.centre_on_event(key)
+        elif scheme == detail_html.BODY_SCHEME:
+            self.filters.show_only_body(key)
+            self.show_body(key)
+
+    def _on_event_activated(self, event_id: str) -> None:
+        self.details_dock.show()
+        self.details_dock.raise_()
+
+    def _on_table_activated(self, position: int) -> None:
+        if self._dataset is not None:
+            event_id = self._dataset.data.index.ids[position]
+            self.timeline.set_selection([event_id])
+            self.timeline.centre_on_event(event_id)
+
+    # ================================================================== view
+
+    def set_lane_mode(self, mode: LaneMode) -> None:
+        """Group the timeline's lanes by body, by kind, or not at all."""
+        self.timeline.set_lane_mode(mode)
+        self._settings.set("view/lanes", mode.value)
+
+    def _on_show_all_links(self, show: bool) -> None:
+        self.timeline.set_show_all_links(show)
+        self._settings.set("view/allLinks", show)
+
+    def _on_show_legend(self, show: bool) -> None:
+        self.timeline.set_legend_visible(show)
+        self._settings.set("view/legend", show)
+
+    def _find(self) -> None:
+        self.filters_dock.show()
+        self.filters_dock.raise_()
+        self.filters.focus_search()
+
+    def _update_counts(self) -> None:
+        total = len(self._dataset.data.index) if self._dataset else 0
+        self.count_label.setText(f"Showing {self.visible_count():,} of {total:,} events")
+
+    def _update_zoom_label(self, first: float, end: float) -> None:
+        self.zoom_label.setText(f"{format_duration(end - first)} shown")
+
+    def _update_actions(self) -> None:
+        has_data = self._dataset is not None
+        has_selection = bool(self.timeline.selected_ids()) if has_data else False
+        a = self.actions
+        a[ActionId.EXPORT_SELECTED].setEnabled(has_selection)
+        a[ActionId.COPY].setEnabled(has_selection)
+        a[ActionId.ADD_LINKED].setEnabled(has_selection)
+        a[ActionId.CLEAR_SELECTION].setEnabled(has_selection)
+        a[ActionId.SELECT_ALL_VISIBLE].setEnabled(has_data)
+        a[ActionId.BACK].setEnabled(self._history_at > 0)
+        a[ActionId.FORWARD].setEnabled(self._history_at + 1 < len(self._history))
+
+    # ================================================================== progress
+
+    def _show_progress(self, message: str, steps: int) -> None:
+        self.progress.setRange(0, steps)
+        self.progress.setValue(0)
+        self.progress.setFormat(message)
+        self.progress.setTextVisible(True)
+        self.progress.show()
+        self.cancel_button.show()
+
+    def _on_progress(self, stage: str, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 0))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{stage}… %p%" if total else f"{stage}…")
+
+    def _hide_progress(self) -> None:
+        if self._loading is None and not any(task.shows_progress for task in self._background):
+            self.progress.hide()
+            self.cancel_button.hide()
+
+    def _finish_background(self, task: Task) -> None:
+        self._background.discard(task)
+        self._hide_progress()
+
+    def _cancel_background_work(self) -> None:
+        if self._loading is not None:
+            self._loading.cancel()
+            self._loading = None
+        for task in list(self._background):
+            task.cancel()
+        self.progress.hide()
+        self.cancel_button.hide()
+
+    def _last_folder(self) -> str:
+        return self._settings.text("files/folder", str(Path.home()))
+
+    def _remember_folder(self, path: Path) -> None:
+        self._settings.set("files/folder", str(path.parent))
+
+
+def _runs(rows: np.ndarray) -> list[tuple[int, int]]:
+    """Sorted rows as (first, last) runs of consecutive numbers."""
+    if rows.size == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(rows) != 1)
+    starts = np.concatenate([[0], breaks + 1])
+    ends = np.concatenate([breaks, [rows.size - 1]])
+    return [(int(rows[s]), int(rows[e])) for s, e in zip(starts, ends, strict=True)]

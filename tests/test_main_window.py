@@ -1,0 +1,241 @@
+"""The whole window driven as an analyst would: open, search, filter, select, follow links."""
+
+from __future__ import annotations
+
+import io
+import json
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, Qt, QUrl
+from PySide6.QtWidgets import QApplication
+
+from viewer.cli import main as cli
+from viewer.ui.actions import ActionId
+from viewer.ui.main_window import MainWindow
+
+
+def _open(qtbot, path: Path) -> MainWindow:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1500, 950)
+    window.show()
+    with qtbot.waitSignal(window.dataset_opened, timeout=20_000):
+        window.open_path(path)
+    return window
+
+
+@pytest.fixture
+def window(qtbot, isolated_settings, sample_db: Path) -> MainWindow:
+    return _open(qtbot, sample_db)
+
+
+def _cli_count(db: Path, *args: str) -> int:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert cli(["export", str(db), "--format", "json", *args]) == 0
+    return len(json.loads(out.getvalue())["events"])
+
+
+def _counts_everywhere(window: MainWindow) -> set[int]:
+    shown = int(window.count_label.text().split()[1].replace(",", ""))
+    return {shown, window.table.model().rowCount(), window.timeline.visible_count()}
+
+
+def test_opening_shows_the_dataset_everywhere(window: MainWindow, sample_db: Path) -> None:
+    assert "NATO Defence Ministers" in window.windowTitle() and sample_db.name in window.windowTitle()
+    assert window.count_label.text() == "Showing 25 of 25 events"
+    assert window.table.model().rowCount() == 25
+    assert "25 events, 21 bodies, 28 links" in window.details.toPlainText()
+    # The dataset's first view shows the June ministerial and the Vilnius Summit, linked.
+    assert window.timeline.event_rects("dmm-2023-06") and window.timeline.event_rects("vilnius-summit-2023")
+    assert ("dmm-2023-06", "vilnius-summit-2023", "Prepares") in window.timeline.drawn_links()
+
+
+def test_search_filters_everything_like_the_cli(qtbot, window: MainWindow, sample_db: Path) -> None:
+    with qtbot.waitSignal(window.filter_applied, timeout=10_000) as applied:
+        window.filters.set_search("Vilnius")
+    expected = _cli_count(sample_db, "--search", "Vilnius")
+    assert 0 < expected < 25
+    assert applied.args == [expected]
+    assert _counts_everywhere(window) == {expected}
+
+
+def test_typing_in_the_search_field_filters_after_a_pause(qtbot, window: MainWindow, sample_db: Path) -> None:
+    with qtbot.waitSignal(window.filter_applied, timeout=10_000):
+        qtbot.keyClicks(window.filters.search, "undersea")
+    assert _counts_everywhere(window) == {_cli_count(sample_db, "--search", "undersea")}
+
+
+def test_body_and_date_filters_agree_with_the_cli(qtbot, window: MainWindow, sample_db: Path) -> None:
+    with qtbot.waitSignal(window.filter_applied):
+        window.filters.show_only_body("allied-command-operations")  # checks its sub-bodies too
+    bodies = window.filters.checked_bodies()
+    assert set(bodies) >= {"allied-command-operations", "allied-maritime-command"}
+    args = [part for body in bodies for part in ("--body", body)]
+    assert _counts_everywhere(window) == {_cli_count(sample_db, *args)}
+    with qtbot.waitSignal(window.filter_applied):
+        window.filters.clear()
+    with qtbot.waitSignal(window.filter_applied):
+        window.filters.set_date_range("16 June 2023", "July 2023")
+    expected = _cli_count(sample_db, "--since", "16 June 2023", "--until", "July 2023")
+    assert 0 < expected < 25
+    assert _counts_everywhere(window) == {expected}
+    assert window.count_label.text() == f"Showing {expected} of 25 events"
+
+
+def test_an_unreadable_date_is_shown_and_not_applied(qtbot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.filter_applied):
+        window.filters.set_date_range("the ides of March", None)
+    assert window.filters.date_error.isVisible()
+    assert "ides of March" in window.filters.date_error.text()
+    assert window.visible_count() == 25
+
+
+def test_details_related_events_links_and_back(qtbot, window: MainWindow) -> None:
+    window.timeline.set_selection(["dmm-2023-06"])
+    text = window.details.toPlainText()
+    assert "Meeting of NATO Defence Ministers, June 2023" in text
+    assert "15–16 June 2023" in text
+    prepares = text.index("Prepares:")
+    assert text.index("NATO Vilnius Summit", prepares) > prepares
+    assert "Includes:" in text and "Nuclear Planning Group meeting" in text
+    assert "Secretary General of NATO (SG) — chair" in text
+    window.details.anchorClicked.emit(QUrl("event:vilnius-summit-2023"))
+    assert window.timeline.selected_ids() == ["vilnius-summit-2023"]
+    assert window.details.toPlainText().startswith("NATO Vilnius Summit")
+    assert "Prepared by:" in window.details.toPlainText()
+    assert window.actions[ActionId.BACK].isEnabled()
+    qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert window.timeline.selected_ids() == ["dmm-2023-06"]
+    window.go_forward()
+    assert window.timeline.selected_ids() == ["vilnius-summit-2023"]
+
+
+def test_clicking_a_body_in_the_details_filters_to_it(qtbot, window: MainWindow) -> None:
+    window.timeline.set_selection(["npg-2023-06"])
+    with qtbot.waitSignal(window.filter_applied):
+        window.details.anchorClicked.emit(QUrl("body:nuclear-planning-group"))
+    assert window.filters.checked_bodies() == ["nuclear-planning-group"]
+    assert window.visible_count() == 1
+    assert "Nuclear Planning Group (NPG)" in window.details.toPlainText()
+
+
+def test_selection_is_shared_between_table_and_timeline(window: MainWindow) -> None:
+    model = window.table.model()
+    row = next(r for r in range(model.rowCount()) if model.index(r, 2).data() == "NATO Vilnius Summit")
+    window.table.selectionModel().select(
+        model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    )
+    assert window.timeline.selected_ids() == ["vilnius-summit-2023"]
+    window.timeline.set_selection(["dmm-2023-06", "npg-2023-06"])
+    selected = {model.index(i.row(), 2).data() for i in window.table.selectionModel().selectedRows()}
+    assert selected == {"Meeting of NATO Defence Ministers, June 2023", "Nuclear Planning Group meeting"}
+    assert "2 events selected" in window.details.toPlainText()
+
+
+def test_sorting_the_table(window: MainWindow) -> None:
+    window.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
+    titles = [window.table.model().index(r, 2).data() for r in range(25)]
+    assert titles == sorted(titles, key=str.lower)
+    window.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)  # by when events end, latest first
+    index = window.timeline.data().index
+    ends = [int(index.latest[window.table.model().position_at(r)]) for r in range(25)]
+    assert ends == sorted(ends, reverse=True)
+    assert window.table.model().index(0, 2).data().startswith("Maritime centre for undersea infrastructure reaches")
+    window.table.sortByColumn(4, Qt.SortOrder.AscendingOrder)  # bodies
+    assert window.table.model().index(0, 4).data().startswith("CNAD") or window.table.model().index(0, 4).data()
+
+
+def test_select_all_visible_and_add_linked(qtbot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.filter_applied):
+        window.filters.check_items(window.filters.kinds, ["summit"])
+    window.actions[ActionId.SELECT_ALL_VISIBLE].trigger()
+    assert window.timeline.selected_ids() == ["wales-summit-2014", "vilnius-summit-2023"]
+    with qtbot.waitSignal(window.filter_applied):
+        window.filters.clear()
+    window.timeline.set_selection(["dmm-2023-06"])
+    window.actions[ActionId.ADD_LINKED].trigger()
+    assert {"dmm-2023-06", "vilnius-summit-2023", "npg-2023-06"} <= set(window.timeline.selected_ids())
+
+
+def test_only_events_linked_to_the_selection(qtbot, window: MainWindow) -> None:
+    window.timeline.set_selection(["vilnius-summit-2023"])
+    with qtbot.waitSignal(window.filter_applied):
+        window.filters.linked_only.setChecked(True)
+    assert window.visible_count() == 1 + 6  # the summit, the ministerial and five parts
+    assert window.timeline.selected_ids() == ["vilnius-summit-2023"]
+
+
+def test_copy_puts_the_selection_on_the_clipboard(window: MainWindow) -> None:
+    window.timeline.set_selection(["vilnius-summit-2023"])
+    window.actions[ActionId.COPY].trigger()
+    text = QApplication.clipboard().text()
+    assert text.splitlines()[1].startswith("2023-07-11\t2023-07-12\tNATO Vilnius Summit\tsummit")
+
+
+def test_export_selected(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    window.timeline.set_selection(["dmm-2023-06", "vilnius-summit-2023"])
+    target = tmp_path / "chosen.json"
+    window.export_selected(target, "json")
+    qtbot.waitUntil(target.exists, timeout=10_000)
+    exported = json.loads(target.read_text(encoding="utf-8"))
+    assert {e["id"] for e in exported["events"]} == {"dmm-2023-06", "vilnius-summit-2023"}
+    assert exported["links"] == [{"from": "dmm-2023-06", "to": "vilnius-summit-2023", "relation": "prepares",
+                                  "note": "Last defence ministerial before the summit"}]
+
+
+def test_an_unreadable_file_gives_an_error_and_keeps_the_open_file(
+    qtbot, window: MainWindow, tmp_path: Path, sample_db: Path
+) -> None:
+    bad = tmp_path / "garbage.db"
+    bad.write_bytes(b"not a database at all" * 100)
+    title = window.windowTitle()
+    with qtbot.waitSignal(window.open_failed, timeout=10_000) as failed:
+        window.open_path(bad)
+    assert "not SQLite" in failed.args[0]
+    assert window.error_box is not None and "garbage.db" in window.error_box.text()
+    assert f"Still showing {sample_db.name}" in window.error_box.text()
+    window.error_box.close()
+    assert window.windowTitle() == title
+    assert window.count_label.text() == "Showing 25 of 25 events"
+    window.timeline.set_selection(["dmm-2023-06"])
+    assert "Meeting of NATO Defence Ministers" in window.details.toPlainText()
+
+
+def test_settings_persist_across_two_windows(qtbot, isolated_settings, sample_db: Path) -> None:
+    first = _open(qtbot, sample_db)
+    first.resize(760, 580)  # within the offscreen screen (800x600), above the minimum size
+    size = (first.width(), first.height())
+    first.details_dock.hide()
+    first.actions[ActionId.LANES_BY_KIND].trigger()
+    first.actions[ActionId.SHOW_ALL_LINKS].setChecked(False)
+    first.close()
+    second = MainWindow()
+    qtbot.addWidget(second)
+    second.show()
+    assert (second.width(), second.height()) == size
+    assert not second.details_dock.isVisible()
+    assert second.filters_dock.isVisible()
+    assert second.actions[ActionId.LANES_BY_KIND].isChecked()
+    assert second.timeline.lane_mode().value == "kind"
+    assert not second.actions[ActionId.SHOW_ALL_LINKS].isChecked()
+    assert str(sample_db.resolve()) in [str(p) for p in second._settings.recent_files()]
+
+
+def test_ctrl_f_focuses_the_search(qtbot, window: MainWindow) -> None:
+    window.timeline.setFocus()
+    window.actions[ActionId.FIND].trigger()
+    assert QApplication.focusWidget() is window.filters.search
+
+
+def test_every_dock_and_toolbar_is_named_and_toggled_from_the_view_menu(window: MainWindow) -> None:
+    from PySide6.QtWidgets import QDockWidget, QToolBar
+
+    names = {w.objectName() for w in window.findChildren(QDockWidget)} | {
+        w.objectName() for w in window.findChildren(QToolBar)
+    }
+    assert names == {"filtersDock", "detailsDock", "eventsDock", "mainToolbar"}
+    toggles = {action.text() for action in window.view_menu.actions()}
+    assert {"Filters", "Details", "Events", "Main Toolbar"} <= toggles

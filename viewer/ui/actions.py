@@ -1,0 +1,113 @@
+"""Every action of the window, created in one place with its text, shortcut and tip."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum, auto
+
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+Key = QKeySequence.StandardKey
+
+
+class ActionId(Enum):
+    """Names of the window's actions."""
+
+    OPEN = auto()
+    IMPORT = auto()
+    EXPORT_SELECTED = auto()
+    CLEAR_RECENT = auto()
+    QUIT = auto()
+    SELECT_ALL_VISIBLE = auto()
+    CLEAR_SELECTION = auto()
+    ADD_LINKED = auto()
+    COPY = auto()
+    FIND = auto()
+    ZOOM_IN = auto()
+    ZOOM_OUT = auto()
+    FIT_ALL = auto()
+    GO_TO_DATE = auto()
+    LANES_BY_BODY = auto()
+    LANES_BY_KIND = auto()
+    LANES_NONE = auto()
+    SHOW_ALL_LINKS = auto()
+    SHOW_LEGEND = auto()
+    PREVIOUS_EVENT = auto()
+    NEXT_EVENT = auto()
+    BACK = auto()
+    FORWARD = auto()
+    SHORTCUTS = auto()
+    DATA_FORMAT = auto()
+    ABOUT = auto()
+
+
+@dataclass(frozen=True)
+class _Spec:
+    text: str
+    shortcuts: tuple[QKeySequence | Key | str, ...] = ()
+    tip: str = ""
+    checkable: bool = False
+
+
+_SPECS: dict[ActionId, _Spec] = {
+    ActionId.OPEN: _Spec("&Open…", (Key.Open,), "Open a Defence Timeline database"),
+    ActionId.IMPORT: _Spec("&Import…", ("Ctrl+I",), "Import JSON or CSV files into a database"),
+    ActionId.EXPORT_SELECTED: _Spec("&Export Selected…", ("Ctrl+E",), "Write the selected events to a file"),
+    ActionId.CLEAR_RECENT: _Spec("Clear Recent Files"),
+    ActionId.QUIT: _Spec("&Quit", (Key.Quit, "Ctrl+Q"), "Quit Defence Timeline"),
+    ActionId.SELECT_ALL_VISIBLE: _Spec("Select &All Visible", (Key.SelectAll,), "Select every event the filter shows"),
+    ActionId.CLEAR_SELECTION: _Spec("C&lear Selection", ("Ctrl+Shift+A",), "Select nothing"),
+    ActionId.ADD_LINKED: _Spec("Add &Linked Events", ("Ctrl+L",), "Extend the selection along its links"),
+    ActionId.COPY: _Spec("&Copy", (Key.Copy,), "Copy the selected events as text"),
+    ActionId.FIND: _Spec("&Find", (Key.Find,), "Search the events"),
+    ActionId.ZOOM_IN: _Spec("Zoom &In", (Key.ZoomIn, "Ctrl+="), "Show less time, in more detail"),
+    ActionId.ZOOM_OUT: _Spec("Zoom &Out", (Key.ZoomOut,), "Show more time"),
+    ActionId.FIT_ALL: _Spec("&Fit All", ("Ctrl+0",), "Show every event that passes the filter (Home)"),
+    ActionId.GO_TO_DATE: _Spec("&Go to Date…", ("Ctrl+G",), "Show a date: 15 June 2023, 2023-06, June 2023…"),
+    ActionId.LANES_BY_BODY: _Spec("Lanes by &Body", ("Ctrl+1",), "One lane per body", True),
+    ActionId.LANES_BY_KIND: _Spec("Lanes by &Kind", ("Ctrl+2",), "One lane per kind of event", True),
+    ActionId.LANES_NONE: _Spec("&No Lanes", ("Ctrl+3",), "All events in one lane", True),
+    ActionId.SHOW_ALL_LINKS: _Spec("Show All &Links", ("Ctrl+K",), "Draw every link, not only the selection's", True),
+    ActionId.SHOW_LEGEND: _Spec("Show Le&gend", (), "Show the colours of the kinds", True),
+    ActionId.PREVIOUS_EVENT: _Spec("&Previous Event", ("Ctrl+[",), "Select the event before this one"),
+    ActionId.NEXT_EVENT: _Spec("&Next Event", ("Ctrl+]",), "Select the event after this one"),
+    ActionId.BACK: _Spec("&Back", (Key.Back,), "The previous selection"),
+    ActionId.FORWARD: _Spec("&Forward", (Key.Forward,), "The next selection"),
+    ActionId.SHORTCUTS: _Spec("&Keyboard Shortcuts", ("F1",), "List every shortcut"),
+    ActionId.DATA_FORMAT: _Spec("&Data Format", (), "How to write data for Defence Timeline"),
+    ActionId.ABOUT: _Spec("&About Defence Timeline"),
+}
+
+
+class Actions:
+    """The actions by id; also the source of the keyboard shortcut list."""
+
+    def __init__(self, parent: QWidget) -> None:
+        self._actions: dict[ActionId, QAction] = {}
+        for action_id, spec in _SPECS.items():
+            action = QAction(spec.text, parent)
+            action.setObjectName(f"action{action_id.name.title().replace('_', '')}")
+            keys = [QKeySequence(k) if not isinstance(k, QKeySequence) else k for k in spec.shortcuts]
+            keys = [k for k in keys if not k.isEmpty()]
+            if keys:
+                action.setShortcuts(list(dict.fromkeys(keys, None)))
+            action.setToolTip(spec.tip or spec.text.replace("&", "").rstrip("…"))
+            action.setStatusTip(spec.tip)
+            action.setCheckable(spec.checkable)
+            self._actions[action_id] = action
+        self.lane_group = QActionGroup(parent)
+        for action_id in (ActionId.LANES_BY_BODY, ActionId.LANES_BY_KIND, ActionId.LANES_NONE):
+            self.lane_group.addAction(self._actions[action_id])
+
+    def __getitem__(self, action_id: ActionId) -> QAction:
+        return self._actions[action_id]
+
+    def shortcut_table(self) -> list[tuple[str, str]]:
+        """(action, shortcuts) for the Keyboard Shortcuts dialog."""
+        rows = []
+        for action in self._actions.values():
+            keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
+            if keys:
+                rows.append((action.text().replace("&", "").rstrip("…"), keys))
+        return rows
