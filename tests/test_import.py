@@ -82,6 +82,10 @@ REFUSALS = {
     "unsupported format": (lambda d: d.update(format="timelinejs"), ["unsupported format"]),
     "unsupported version": (lambda d: d.update(version=2), ["unsupported version 2"]),
     "events not a list": (lambda d: d.update(events={"id": "x"}), ["'events' must be a list"]),
+    "view without an end": (lambda d: d.update(view={"start": "2023"}), ["'view'"]),
+    "view ending before it starts": (
+        lambda d: d.update(view={"start": "2023-07", "end": "2023-06"}), ["'view.end'", "before its start"]
+    ),
 }
 
 
