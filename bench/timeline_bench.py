@@ -34,7 +34,7 @@ from viewer.store.importer import import_parsed
 from viewer.store.interchange import parse_document
 from viewer.store.reader import EventStore
 from viewer.timeline.widget import TimelineWidget
-from viewer.ui.timeline_source import load_timeline_data
+from viewer.timeline_source import load_timeline_data
 
 WIDTH, HEIGHT = 1600, 900
 FRAMES = 200

@@ -6,10 +6,11 @@ from pathlib import Path
 
 from PySide6.QtGui import QTextDocument
 
+from viewer.formatting import is_web_link
 from viewer.store.dates import parse_date
 from viewer.store.model import Body, Event, Participation, Source
 from viewer.store.reader import BodyContext, EventStore
-from viewer.ui.detail_html import body_html, event_html, events_html, is_web_link
+from viewer.ui.detail_html import body_html, event_html, events_html
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)><a href="javascript:evil()">click</a> & "quotes"'
 

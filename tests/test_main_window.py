@@ -239,3 +239,44 @@ def test_every_dock_and_toolbar_is_named_and_toggled_from_the_view_menu(window: 
     assert names == {"filtersDock", "detailsDock", "eventsDock", "mainToolbar"}
     toggles = {action.text() for action in window.view_menu.actions()}
     assert {"Filters", "Details", "Events", "Main Toolbar"} <= toggles
+
+
+@pytest.mark.parametrize("fmt", ["csv", "ics", "md", "png"])
+def test_export_dialog_writes_a_selection_made_with_the_mouse(
+    qtbot, window: MainWindow, tmp_path: Path, sample_db: Path, fmt
+) -> None:
+    assert not window.actions[ActionId.EXPORT_SELECTED].isEnabled()  # nothing selected yet
+    timeline = window.timeline
+    (rect, *_copies) = timeline.event_rects("dmm-2023-06")
+    qtbot.mouseClick(timeline.viewport(), Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
+    (rect, *_copies) = timeline.event_rects("vilnius-summit-2023")
+    qtbot.mouseClick(
+        timeline.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, rect.center().toPoint()
+    )
+    assert timeline.selected_ids() == ["dmm-2023-06", "vilnius-summit-2023"]
+    window.actions[ActionId.EXPORT_SELECTED].trigger()
+    dialog = window.export_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.format.setCurrentIndex(dialog.format.findData(fmt))
+    assert dialog.count.text() == "2 events will be exported"
+    dialog.with_linked.setChecked(True)
+    linked = _cli_count(sample_db, "--id", "dmm-2023-06", "--id", "vilnius-summit-2023", "--with-linked")
+    assert dialog.count.text() == f"{linked} events will be exported"
+    dialog.with_linked.setChecked(False)
+    target = tmp_path / f"chosen{Path(dialog.path.text()).suffix}"
+    dialog.path.setText(str(target))
+    with qtbot.waitSignal(window.export_finished, timeout=20_000):
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    data = target.read_bytes()
+    if fmt == "csv":
+        assert data.decode().count("\r\n") == 3
+    elif fmt == "ics":
+        assert data.count(b"BEGIN:VEVENT") == 2
+    elif fmt == "md":
+        assert b"prepares **NATO Vilnius Summit**" in data and b"2 events selected in the window" in data
+    else:
+        assert data.startswith(b"\x89PNG")
+    second = MainWindow()  # the dialog remembers the format and the folder
+    qtbot.addWidget(second)
+    assert second._settings.text("export/format") == fmt
+    assert second._settings.text("export/folder") == str(tmp_path)

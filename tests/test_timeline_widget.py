@@ -15,7 +15,7 @@ from viewer.store.reader import EventStore
 from viewer.store.time_index import _ROW, TimeIndex
 from viewer.timeline.lanes import LaneMode
 from viewer.timeline.widget import HEADER_PX, TimelineData, TimelineWidget
-from viewer.ui.timeline_source import load_timeline_data
+from viewer.timeline_source import load_timeline_data
 
 
 @pytest.fixture

@@ -6,11 +6,9 @@ Exit codes: 0 success, 2 bad input or bad file (one line on stderr), 1 unexpecte
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import IO
 
 from viewer import APP_NAME, __version__
 from viewer.store.errors import DefenceTimelineError
@@ -21,7 +19,7 @@ EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
 PROG = "defence-timeline"
 SUBCOMMANDS = ("import", "export", "check")
-EXPORT_FORMATS = ("json", "csv")
+EXPORT_FORMATS = ("csv", "json", "ics", "timelinejs", "md", "png", "svg", "pdf")
 
 
 class UsageError(DefenceTimelineError):
@@ -72,7 +70,7 @@ def _app_parser() -> argparse.ArgumentParser:
         epilog=(
             "commands:\n"
             f"  {PROG} import SOURCE... --db DB   load JSON or CSV files into a database\n"
-            f"  {PROG} export DB --format json|csv   write (filtered) events\n"
+            f"  {PROG} export DB --format FORMAT   write (filtered) events: {'|'.join(EXPORT_FORMATS)}\n"
             f"  {PROG} check DB                   say what a database file holds\n"
             f"Run '{PROG} COMMAND --help' for a command's options."
         ),
@@ -107,6 +105,9 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     exporter.add_argument("--since", metavar="DATE", help="keep events overlapping from DATE on")
     exporter.add_argument("--until", metavar="DATE", help="keep events overlapping up to DATE")
     exporter.add_argument("--id", action="append", default=[], metavar="ID", dest="ids")
+    exporter.add_argument("--with-linked", action="store_true", help="add the events linked to those chosen")
+    exporter.add_argument("--width", type=int, default=1600, metavar="PX", help="picture width (png, svg, pdf)")
+    exporter.add_argument("--group-by", choices=("kind", "body"), default="kind", help="TimelineJS groups")
     exporter.set_defaults(handler=_run_export)
 
     checker = commands.add_parser("check", help="say what a database file holds")
@@ -132,37 +133,50 @@ def _run_import(options: argparse.Namespace) -> int:
 
 
 def _run_export(options: argparse.Namespace) -> int:
-    from viewer.export.csv_export import write_csv
-    from viewer.export.json_export import write_json
+    from viewer.export.formats import ExportRequest, export_to_file, write_export
     from viewer.store.reader import EventStore
 
-    event_filter = EventFilter.build(
-        search=options.search,
-        bodies=options.body,
-        kinds=options.kind,
-        tags=options.tag,
-        since=options.since,
-        until=options.until,
-        ids=options.ids,
+    if not 200 <= options.width <= 20_000:
+        raise UsageError("--width must be between 200 and 20000 pixels")
+    request = ExportRequest(
+        fmt=options.format,
+        event_filter=EventFilter.build(
+            search=options.search,
+            bodies=options.body,
+            kinds=options.kind,
+            tags=options.tag,
+            since=options.since,
+            until=options.until,
+            ids=options.ids,
+        ),
+        with_linked=options.with_linked,
+        width=options.width,
+        group_by=options.group_by,
     )
-    with EventStore(options.database) as store, _output(options.output, options.force) as stream:
-        if options.format == "json":
-            write_json(store.document(event_filter), stream)
-        else:
-            write_csv(store.iter_events(event_filter), stream)
+    if options.output is None or options.output == "-":
+        with EventStore(options.database) as store:
+            _export_to_stdout(store, request, write_export)
+    else:
+        export_to_file(Path(options.database), request, Path(options.output), overwrite=options.force)
     return EXIT_OK
 
 
-@contextlib.contextmanager
-def _output(path: str | None, force: bool) -> Iterator[IO[str]]:
-    if path is None or path == "-":
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    from viewer.export.atomic import atomic_text_file
+def _export_to_stdout(store, request, write_export) -> None:
+    from viewer.export.formats import FORMATS
 
-    with atomic_text_file(path, overwrite=force) as stream:
-        yield stream
+    raw = getattr(sys.stdout, "buffer", None)
+    if raw is not None:
+        sys.stdout.flush()
+        write_export(store, request, raw)
+        raw.flush()
+        return
+    if FORMATS[request.fmt].binary:  # stdout replaced by a text-only stream
+        raise UsageError(f"{request.fmt} is binary: write it to a file with -o FILE")
+    import io
+
+    data = io.BytesIO()
+    write_export(store, request, data)
+    sys.stdout.write(data.getvalue().decode("utf-8"))
 
 
 def _run_check(options: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from viewer.store.dates import SECONDS_PER_DAY, PartialDate, Precision, resolve_timezone
 from viewer.store.errors import InvalidDateError
@@ -184,3 +185,14 @@ def _partial(moment: datetime, precision: Precision) -> PartialDate:
 
 def _count(number: int, unit: str) -> str:
     return f"{number} {unit}" if number == 1 else f"{number} {unit}s"
+
+
+def is_web_link(url: str | None) -> bool:
+    """True only for absolute http and https URLs (never javascript:, file:, data: …)."""
+    if not url:
+        return False
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from viewer.store.reader import EventStore
 from viewer.store.sample import sample_database_path
 from viewer.timeline.widget import TimelineWidget
-from viewer.ui.timeline_source import load_timeline_data
+from viewer.timeline_source import load_timeline_data
 
 ROOT = Path(__file__).resolve().parents[2]
 

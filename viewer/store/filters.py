@@ -73,6 +73,20 @@ class EventFilter:
             or self.until or self.ids
         )
 
+    def describe(self) -> str:
+        """The filter in words, for the heading of a brief: 'search "vilnius"; kinds: summit'."""
+        parts = []
+        if self.search_words():
+            parts.append(f'search "{" ".join(self.search_words())}"')
+        for label, values in (("bodies", self.bodies), ("kinds", self.kinds), ("tags", self.tags)):
+            if values:
+                parts.append(f"{label}: {', '.join(sorted(values))}")
+        if self.since or self.until:
+            parts.append(f"from {self.since or 'the start'} to {self.until or 'the end'}")
+        if self.ids:
+            parts.append(f"{len(self.ids):,} chosen event" + ("" if len(self.ids) == 1 else "s"))
+        return "; ".join(parts) or "all events"
+
     def search_words(self) -> list[str]:
         """The words of the search text; punctuation only separates words."""
         return _WORD.findall(self.search)

@@ -148,6 +148,27 @@ class TimeIndex:
             ids=ids if ids is not None else [str(s) for s in rows["seq"]],
         )
 
+    def subset(self, positions: np.ndarray) -> TimeIndex:
+        """A smaller index holding only these positions (kept in time order)."""
+        keep = np.unique(np.asarray(positions, dtype=np.int64))
+        rows = np.empty(keep.size, dtype=_ROW)
+        for name, column in (("seq", self.seq), ("earliest", self.earliest), ("latest", self.latest),
+                             ("kind", self.kind), ("precision", self.precision),
+                             ("within", self.within), ("spans", self.spans)):
+            rows[name] = column[keep]
+        smaller = TimeIndex.from_rows(
+            rows, self.kinds, titles=[self.titles[p] for p in keep.tolist()], ids=[self.ids[p] for p in keep.tolist()]
+        )
+        for target, source in ((smaller.body_members, self.body_members), (smaller.tag_members, self.tag_members)):
+            for key, members in source.items():
+                inside = members[np.isin(members, keep)]
+                if inside.size:
+                    target[key] = np.searchsorted(keep, inside)
+        if keep.size:
+            smaller.position_of_seq = np.full(int(smaller.seq.max()) + 1, -1, dtype=np.int64)
+            smaller.position_of_seq[smaller.seq] = np.arange(keep.size)
+        return smaller
+
     def visible(self, since: int, until: int) -> np.ndarray:
         """Positions of the events overlapping [since, until), in time order.
 

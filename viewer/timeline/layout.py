@@ -10,7 +10,7 @@ MARKER_PX = 9.0  # an event narrower than this is drawn as a marker of this widt
 LABEL_GAP_PX = 4.0
 LABEL_MAX_PX = 280.0
 LABEL_MIN_PX = 28.0  # a label cut shorter than this is not worth showing
-INSIDE_LABEL_PX = 48.0  # a bar at least this wide (on screen) carries its label inside
+WIDE_BAR_PX = 200.0  # a bar this wide on screen carries its label inside, cut to fit
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +83,8 @@ def stack_rows(
             continue
         row_of[i] = row
         visible_left, visible_right = max(left, 0.0), min(right, plot_width)
-        if visible_right - visible_left >= INSIDE_LABEL_PX:
+        inside_room = visible_right - visible_left - 2 * LABEL_GAP_PX
+        if inside_room >= min(wanted[i], LABEL_MAX_PX) or inside_room >= WIDE_BAR_PX:
             start, room = visible_left + LABEL_GAP_PX, visible_right - visible_left - 2 * LABEL_GAP_PX
         else:
             start = right + LABEL_GAP_PX

@@ -273,7 +273,12 @@ class TimelinePainter:
         label_background.setAlpha(225)
         painter.setFont(self._small_font)
         metrics = QFontMetricsF(self._small_font)
-        taken: list[QRectF] = []
+        # Link labels never cover an event's label.
+        taken: list[QRectF] = [
+            QRectF(items.label_x[i], items.y[i], items.label_width[i], ROW_PX)
+            for items in frame.details
+            for i in np.flatnonzero(items.label_shown).tolist()
+        ]
         for link in links.tolist():
             source = self._anchor_of(frame, int(self._data.link_from[link]))
             target = self._anchor_of(frame, int(self._data.link_to[link]))

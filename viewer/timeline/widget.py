@@ -64,6 +64,18 @@ class TimelineData:
             self._positions_by_id = {key: i for i, key in enumerate(self.index.ids)}
         return self._positions_by_id.get(event_id)
 
+    def subset(self, positions: np.ndarray) -> TimelineData:
+        """The same data restricted to some events (and the links among them)."""
+        keep = np.unique(np.asarray(positions, dtype=np.int64))
+        both = np.isin(self.link_from, keep) & np.isin(self.link_to, keep)
+        return TimelineData(
+            self.index.subset(keep),
+            dict(self.bodies),
+            np.searchsorted(keep, self.link_from[both]),
+            np.searchsorted(keep, self.link_to[both]),
+            [label for label, kept in zip(self.link_labels, both.tolist(), strict=True) if kept],
+        )
+
     def linked_positions(self, positions: np.ndarray) -> np.ndarray:
         """Positions linked to any of ``positions`` (either direction), without them."""
         if self.link_from.size == 0 or positions.size == 0:
@@ -312,6 +324,12 @@ class TimelineWidget(QAbstractScrollArea):
         except InvalidDateError as error:
             QToolTip.showText(self.mapToGlobal(self.rect().center()), html.escape(str(error)), self)
 
+    def preferred_height(self) -> float:
+        """The height that shows the ruler, every lane and (below them) the legend, unscrolled."""
+        line = QFontMetricsF(self._small_font).height() + 3
+        legend = len(self.kind_colors()) * line + 40 if self._legend_visible else 0
+        return RULER_PX + self._content_height() + legend + self.horizontalScrollBar().sizeHint().height() + 4
+
     def last_paint_ms(self) -> float:
         """How long the last paint took (for the status bar and the benchmark)."""
         return self._last_paint_ms
@@ -353,7 +371,12 @@ class TimelineWidget(QAbstractScrollArea):
     def kind_colors(self) -> list[tuple[str, QColor]]:
         """(kind title, colour) for every kind in the data, as in the legend."""
         dark = is_dark(self.palette())
-        return [(kind_title(kind), kind_color(kind, dark)) for kind in self._data.index.kinds]
+        present = set(np.unique(self._data.index.kind).tolist())
+        return [
+            (kind_title(kind), kind_color(kind, dark))
+            for code, kind in enumerate(self._data.index.kinds)
+            if code in present
+        ]
 
     # ================================================================== state helpers
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Mapping
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
-from viewer.formatting import format_event_dates, format_instant_range
+from viewer.formatting import format_event_dates, format_instant_range, is_web_link
 from viewer.store.model import Body, Event
 from viewer.store.reader import BodyContext, RelatedEvent
 from viewer.timeline.lanes import kind_title
@@ -28,17 +28,6 @@ def text(value: object) -> str:
     if len(raw) > MAX_TEXT:
         raw = raw[:MAX_TEXT] + f"… ({len(raw) - MAX_TEXT:,} more characters)"
     return html.escape(raw).replace("\n", "<br>")
-
-
-def is_web_link(url: str | None) -> bool:
-    """True only for absolute http and https URLs (never javascript:, file:, data: …)."""
-    if not url:
-        return False
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 def internal_link(scheme: str, key: str) -> str:

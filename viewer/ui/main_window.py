@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from viewer import APP_NAME
+from viewer.export.formats import IMAGE_KEYS, ExportRequest, export_to_file, selected_filter
 from viewer.formatting import format_duration
 from viewer.store.errors import DefenceTimelineError
 from viewer.store.filters import EventFilter
@@ -35,6 +36,7 @@ from viewer.ui.actions import ActionId, Actions
 from viewer.ui.dataset import Dataset
 from viewer.ui.dialogs import show_about, show_data_format, show_shortcuts
 from viewer.ui.event_table import EventTable
+from viewer.ui.export_dialog import ExportDialog
 from viewer.ui.filter_panel import FilterPanel
 from viewer.ui.settings import STATE_VERSION, Settings
 from viewer.ui.tasks import Cancelled, Task, run_in_background
@@ -51,6 +53,7 @@ class MainWindow(QMainWindow):
     dataset_opened = Signal(str)  # path of the file now shown
     open_failed = Signal(str)  # the message shown to the user
     filter_applied = Signal(int)  # how many events pass the filter now
+    export_finished = Signal(str)  # path of a file just written
 
     def __init__(self, settings: Settings | None = None) -> None:
         super().__init__()
@@ -70,6 +73,7 @@ class MainWindow(QMainWindow):
         self._walking_history = False
         self._syncing_selection = False
         self.error_box: QMessageBox | None = None
+        self.export_dialog: ExportDialog | None = None
 
         self.timeline = TimelineWidget(self)
         self.setCentralWidget(self.timeline)
@@ -423,54 +427,72 @@ class MainWindow(QMainWindow):
 
     def _ask_export(self) -> None:
         ids = self.timeline.selected_ids()
-        if not ids:
+        if not ids or self._dataset is None:
             return
-        folder = self._settings.text("export/folder", self._last_folder())
-        chosen_filter = self._settings.text("export/filter", "JSON (*.json)")
-        path, used_filter = QFileDialog.getSaveFileName(
-            self, f"Export {len(ids):,} Selected Events", folder, "JSON (*.json);;CSV (*.csv)", chosen_filter
+        dataset = self._dataset
+        selection = EventFilter(ids=frozenset(ids))
+
+        def count_with_linked() -> int:
+            return dataset.store.count(selected_filter(dataset.store, selection, True))
+
+        dialog = ExportDialog(self, self._settings, len(ids), count_with_linked, _file_stem(dataset.name))
+        dialog.accepted.connect(
+            lambda: self.export_selected(
+                dialog.target(), dialog.fmt, with_linked=dialog.with_linked.isChecked(), width=dialog.width.value()
+            )
         )
-        if not path:
-            return
-        self._settings.set("export/folder", str(Path(path).parent))
-        self._settings.set("export/filter", used_filter)
-        fmt = "csv" if path.lower().endswith(".csv") or used_filter.startswith("CSV") else "json"
-        self.export_selected(Path(path), fmt)
+        dialog.open()
+        self.export_dialog = dialog
 
-    def export_selected(self, path: Path, fmt: str) -> None:
-        """Write the selected events in the background (replacing ``path`` atomically)."""
-        from viewer.export.atomic import atomic_text_file
-        from viewer.export.csv_export import write_csv
-        from viewer.export.json_export import write_json
-
+    def export_selected(self, path: Path, fmt: str, *, with_linked: bool = False, width: int = 1600) -> None:
+        """Write the selected events in the background, replacing ``path`` atomically."""
         ids = self.timeline.selected_ids()
         database = self._dataset.path if self._dataset else None
         if not ids or database is None:
             return
+        request = ExportRequest(
+            fmt=fmt,
+            event_filter=EventFilter(ids=frozenset(ids)),
+            with_linked=with_linked,
+            width=width,
+            selection_text=self._selection_text(len(ids)),
+        )
         self._show_progress(f"Exporting {len(ids):,} events…", 0)
+        if fmt in IMAGE_KEYS:
+            # Pictures are painted with Qt widgets, which live on the UI thread.
+            try:
+                export_to_file(database, request, path, overwrite=True)
+            except (DefenceTimelineError, OSError) as error:
+                self._hide_progress()
+                self.show_error("The export failed", str(error))
+                return
+            self._hide_progress()
+            self.statusBar().showMessage(f"Exported {len(ids):,} events to {path.name}", 8000)
+            self.export_finished.emit(str(path))
+            return
 
         def work(report):
-            selection = EventFilter(ids=frozenset(ids))
-            with EventStore(database) as store, atomic_text_file(path, overwrite=True) as stream:
-                report("Writing", 0, 1)
-                if fmt == "csv":
-                    write_csv(store.iter_events(selection), stream)
-                else:
-                    write_json(store.document(selection), stream)
-            return path
+            return export_to_file(database, request, path, overwrite=True, progress=report)
 
-        def done(_path) -> None:
+        def done(count) -> None:
             self._finish_background(task)
-            self.statusBar().showMessage(f"Exported {len(ids):,} events to {path.name}", 8000)
+            self.statusBar().showMessage(f"Exported {count:,} events to {path.name}", 8000)
+            self.export_finished.emit(str(path))
 
         def failed(error: BaseException) -> None:
             self._finish_background(task)
-            if not isinstance(error, Cancelled):
-                self.show_error("The export failed", str(error))
+            if isinstance(error, Cancelled):
+                self.statusBar().showMessage("Export cancelled: no file was written", 6000)
+            else:
+                self.show_error("The export failed; no file was written", str(error))
 
         task = run_in_background(work, done, failed, self._on_progress, self)
         task.shows_progress = True
         self._background.add(task)
+
+    def _selection_text(self, count: int) -> str:
+        chosen = f"{count:,} event{'s' if count != 1 else ''} selected in the window"
+        return chosen if self._filter.is_empty else f"{chosen}, filtered by {self._filter.describe()}"
 
     # ================================================================== filtering
 
@@ -772,6 +794,12 @@ class MainWindow(QMainWindow):
 
     def _remember_folder(self, path: Path) -> None:
         self._settings.set("files/folder", str(path.parent))
+
+
+def _file_stem(name: str) -> str:
+    """A file name made from a dataset's name."""
+    stem = "".join(ch if ch.isalnum() or ch in "-_ " else " " for ch in name).strip()
+    return "-".join(stem.split())[:60] or "events"
 
 
 def _runs(rows: np.ndarray) -> list[tuple[int, int]]:

@@ -1,0 +1,163 @@
+"""The export formats and the one function that writes any of them (for the CLI and the window)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Literal
+
+from viewer.store.errors import ExportError
+from viewer.store.filters import EventFilter
+from viewer.store.reader import EventStore
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """A file format the events can be written in."""
+
+    key: str
+    label: str
+    extension: str
+    binary: bool
+
+    @property
+    def file_filter(self) -> str:
+        """The file dialog's filter: 'CSV for spreadsheets (*.csv)'."""
+        return f"{self.label} (*{self.extension})"
+
+
+FORMATS: dict[str, ExportFormat] = {
+    fmt.key: fmt
+    for fmt in (
+        ExportFormat("csv", "CSV for spreadsheets", ".csv", False),
+        ExportFormat("json", "Defence Timeline JSON", ".json", False),
+        ExportFormat("ics", "iCalendar for calendars", ".ics", False),
+        ExportFormat("timelinejs", "TimelineJS web timeline", ".json", False),
+        ExportFormat("md", "Markdown brief", ".md", False),
+        ExportFormat("png", "PNG picture", ".png", True),
+        ExportFormat("svg", "SVG picture", ".svg", True),
+        ExportFormat("pdf", "PDF document", ".pdf", True),
+    )
+}
+IMAGE_KEYS = ("png", "svg", "pdf")
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What to write: which events, in which format, with which options."""
+
+    fmt: str
+    event_filter: EventFilter
+    with_linked: bool = False
+    width: int = 1600
+    group_by: Literal["kind", "body"] = "kind"
+    selection_text: str | None = None  # how the events were chosen (for the brief)
+    now: datetime | None = None  # fixed for reproducible output (tests, docs)
+
+
+def selected_filter(store: EventStore, event_filter: EventFilter, with_linked: bool) -> EventFilter:
+    """The events to export: the filter's, plus those linked to them when asked."""
+    if not with_linked:
+        return event_filter
+    base = set(store.event_ids(event_filter))
+    chosen = set(base)
+    for link in store.links():  # one step along the links, from the chosen events only
+        if link.source in base or link.target in base:
+            chosen.update((link.source, link.target))
+    return EventFilter(ids=frozenset(chosen))
+
+
+def count_events(store: EventStore, request: ExportRequest) -> int:
+    """How many events the request would write."""
+    return store.count(selected_filter(store, request.event_filter, request.with_linked))
+
+
+def write_export(store: EventStore, request: ExportRequest, stream: IO[bytes], progress: Progress | None = None) -> int:
+    """Write the request's events in its format to a binary stream; returns the event count."""
+    if request.fmt not in FORMATS:
+        raise ExportError(f"unknown export format {request.fmt!r} (use one of: {', '.join(FORMATS)})")
+    chosen = selected_filter(store, request.event_filter, request.with_linked)
+    if progress:
+        progress("Reading events", 0, 1)
+    if request.fmt in IMAGE_KEYS:
+        return _write_image(store, chosen, request, stream)
+    if request.fmt == "csv":
+        from viewer.export.csv_export import write_csv
+
+        with _text(stream) as text:
+            return write_csv(_reporting(store.iter_events(chosen), store.count(chosen), progress), text)
+    document = store.document(chosen)
+    if progress:
+        progress("Writing", 0, max(len(document.events), 1))
+    if request.fmt == "ics":
+        from viewer.export.ics_export import write_ics
+
+        report = (lambda done, total: progress("Writing", done, total)) if progress else None
+        return write_ics(document, stream, now=request.now, progress=report)
+    with _text(stream) as text:
+        if request.fmt == "json":
+            from viewer.export.json_export import write_json
+
+            write_json(document, text)
+            return len(document.events)
+        if request.fmt == "timelinejs":
+            from viewer.export.timelinejs_export import write_timelinejs
+
+            return write_timelinejs(document, text, request.group_by)
+        from viewer.export.markdown_export import write_markdown
+
+        today = request.now.date() if request.now else date.today()
+        selection = request.selection_text or request.event_filter.describe()
+        if request.with_linked:
+            selection += ", with the events linked to them"
+        return write_markdown(document, text, selection=selection, today=today)
+
+
+def export_to_file(
+    database: Path, request: ExportRequest, target: Path, *, overwrite: bool, progress: Progress | None = None
+) -> int:
+    """Open ``database`` read-only and write the export atomically to ``target``."""
+    from viewer.export.atomic import atomic_binary_file
+
+    with EventStore(database) as store, atomic_binary_file(target, overwrite=overwrite) as stream:
+        return write_export(store, request, stream, progress)
+
+
+def _write_image(store: EventStore, chosen: EventFilter, request: ExportRequest, stream: IO[bytes]) -> int:
+    import numpy as np
+
+    from viewer.export.image_export import write_image
+    from viewer.timeline_source import load_timeline_data
+
+    data = load_timeline_data(store)
+    positions = [data.position_of(event_id) for event_id in store.event_ids(chosen)]
+    subset = data.subset(np.array([p for p in positions if p is not None], dtype=np.int64))
+    if len(subset.index) == 0:
+        raise ExportError("no event to draw: the selection is empty")
+    return write_image(subset, request.fmt, stream, width=request.width, title=store.name())
+
+
+def _reporting(events, total: int, progress: Progress | None):
+    for number, event in enumerate(events):
+        if progress is not None and number % 1000 == 0:
+            progress("Writing", number, total)
+        yield event
+
+
+class _text:
+    """A UTF-8 text view of a binary stream that leaves the stream open."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._wrapper = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=True)
+
+    def __enter__(self) -> io.TextIOWrapper:
+        return self._wrapper
+
+    def __exit__(self, *_exc: object) -> None:
+        self._wrapper.flush()
+        self._wrapper.detach()

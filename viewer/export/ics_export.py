@@ -1,0 +1,159 @@
+"""iCalendar export (RFC 5545) with the icalendar library.
+
+Conventions, so that a calendar never shows more precision than the data has:
+- day precision: all-day events (``VALUE=DATE``) with an exclusive ``DTEND`` (a meeting on
+  15–16 June ends 20230617);
+- minute precision: timed events in their ``TZID`` (with a ``VTIMEZONE``), UTC for a fixed
+  offset, floating when no zone is known; ``DTEND`` is the end time when there is one;
+- month or year precision, and "some time within" windows: an all-day event over the whole
+  period or window, marked ``TRANSP:TRANSPARENT``, with the real precision stated first in
+  ``DESCRIPTION`` ("Date known only to the month: June 2023") and in
+  ``X-DEFENCE-TIMELINE-PRECISION``.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import IO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import icalendar
+
+from viewer import APP_NAME, __version__
+from viewer.formatting import format_event_dates, is_web_link
+from viewer.store.dates import PartialDate, Precision
+from viewer.store.model import Document, Event, Relation, Status
+from viewer.timeline.lanes import kind_title
+
+UID_DOMAIN = "defence-timeline"
+_STATUS = {
+    Status.HELD: "CONFIRMED",
+    Status.SCHEDULED: "CONFIRMED",
+    Status.ANNOUNCED: "TENTATIVE",
+    Status.POSTPONED: "TENTATIVE",
+    Status.CANCELLED: "CANCELLED",
+}
+Progress = Callable[[int, int], None]
+
+
+def event_uid(event_id: str) -> str:
+    """The stable UID of an event: the same event always gets the same UID."""
+    return f"{event_id}@{UID_DOMAIN}"
+
+
+def write_ics(document: Document, stream: IO[bytes], *, now: datetime | None = None,
+              progress: Progress | None = None) -> int:
+    """Write the document's events as a VCALENDAR; returns the number of events."""
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    cal = icalendar.Calendar()
+    cal.add("prodid", f"-//{APP_NAME}//{__version__}//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    if document.name:
+        cal.add("x-wr-calname", document.name)
+    relations = _relations(document)
+    names = {body.id: body.name + (f" ({body.acronym})" if body.acronym else "") for body in document.bodies}
+    total = len(document.events)
+    for number, event in enumerate(document.events):
+        if progress is not None and number % 1000 == 0:
+            progress(number, total)
+        cal.add_component(_component(event, stamp, relations.get(event.id, []), names))
+    cal.add_missing_timezones()
+    stream.write(cal.to_ical())
+    return total
+
+
+def _component(
+    event: Event, stamp: datetime, related: list[tuple[str, str]], names: dict[str, str]
+) -> icalendar.Event:
+    item = icalendar.Event()
+    item.add("uid", event_uid(event.id))
+    item.add("dtstamp", stamp)
+    item.add("summary", event.title)
+    exact = _add_dates(item, event)
+    if not exact:
+        item.add("transp", "TRANSPARENT")
+        item.add("x-defence-timeline-precision", "window" if event.within else event.precision.value)
+    if event.location:
+        item.add("location", event.location)
+    item.add("description", _description(event, exact, names))
+    web = next((s.url.strip() for s in event.sources if is_web_link(s.url)), None)
+    if web:
+        item.add("url", web)
+    categories = ([kind_title(event.kind)] if event.kind else []) + list(event.tags)
+    if categories:
+        item.add("categories", categories)
+    if event.status:
+        item.add("status", _STATUS[event.status])
+    for other_id, reltype in related:
+        item.add("related-to", event_uid(other_id), parameters={"RELTYPE": reltype})
+    return item
+
+
+def _add_dates(item: icalendar.Event, event: Event) -> bool:
+    """Add DTSTART/DTEND; returns False when the dates are less precise than they look."""
+    last = event.end or event.start
+    if event.precision is Precision.MINUTE and not event.within:
+        item.add("dtstart", _moment(event.start, event.timezone))
+        if event.end is not None:
+            item.add("dtend", _moment(event.end, event.timezone))
+        return True
+    first_day = date(event.start.year, event.start.month, event.start.day)
+    last_day = _last_day(last)
+    item.add("dtstart", first_day)
+    if last_day < date.max:
+        item.add("dtend", last_day + timedelta(days=1))  # exclusive, as RFC 5545 wants
+    else:
+        item.add("duration", last_day - first_day + timedelta(days=1))
+    return event.precision is Precision.DAY and not event.within
+
+
+def _last_day(value: PartialDate) -> date:
+    if value.precision is Precision.YEAR:
+        return date(value.year, 12, 31)
+    if value.precision is Precision.MONTH:
+        return date(value.year, value.month, calendar.monthrange(value.year, value.month)[1])
+    return date(value.year, value.month, value.day)
+
+
+def _moment(value: PartialDate, timezone: str | None) -> datetime:
+    local = datetime(value.year, value.month, value.day, value.hour, value.minute)
+    if not timezone:
+        return local  # floating: the zone is unknown
+    if timezone[:1] in "+-" or timezone == "UTC":
+        sign = -1 if timezone.startswith("-") else 1
+        hours, minutes = (0, 0) if timezone == "UTC" else (int(timezone[1:3]), int(timezone[4:6]))
+        return (local - sign * timedelta(hours=hours, minutes=minutes)).replace(tzinfo=UTC)
+    try:
+        return local.replace(tzinfo=ZoneInfo(timezone))
+    except (ZoneInfoNotFoundError, ValueError):
+        return local
+
+
+def _description(event: Event, exact: bool, names: dict[str, str]) -> str:
+    lines = []
+    if not exact:
+        if event.within:
+            lines.append(f"Date known only as a window: {format_event_dates(event)}.")
+        else:
+            lines.append(f"Date known only to the {event.precision.value}: {format_event_dates(event)}.")
+    lines += [text for text in (event.summary, event.description) if text]
+    if event.bodies:
+        lines.append("Bodies: " + "; ".join(f"{names.get(p.body_id, p.body_id)}, {p.role}" for p in event.bodies))
+    lines += [f"Source: {s.url}" for s in event.sources]
+    return "\n\n".join(lines)
+
+
+def _relations(document: Document) -> dict[str, list[tuple[str, str]]]:
+    """RELATED-TO entries per event: PARENT/CHILD for "part of", SIBLING for the rest."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for link in document.links:
+        if link.relation is Relation.PART_OF:
+            found.setdefault(link.source, []).append((link.target, "PARENT"))
+            found.setdefault(link.target, []).append((link.source, "CHILD"))
+        else:
+            found.setdefault(link.source, []).append((link.target, "SIBLING"))
+            found.setdefault(link.target, []).append((link.source, "SIBLING"))
+    return found
