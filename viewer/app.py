@@ -20,6 +20,7 @@ def run_app(database: Path | None) -> int:
     from viewer.store.errors import DefenceTimelineError
     from viewer.store.reader import EventStore
     from viewer.store.sample import sample_database_path
+    from viewer.ui.crash import install_crash_handler
     from viewer.ui.main_window import MainWindow
 
     try:
@@ -32,6 +33,7 @@ def run_app(database: Path | None) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("Defence Timeline")
     app.setApplicationVersion(__version__)
+    install_crash_handler()
     window = MainWindow()
     window.show()
     window.open_path(path)

@@ -27,7 +27,7 @@ from viewer.formatting import format_instant_range
 from viewer.store.dates import parse_date
 from viewer.store.errors import InvalidDateError
 from viewer.store.time_index import PRECISION_CODES, TimeIndex
-from viewer.timeline.axis import TimeAxis
+from viewer.timeline.axis import FIT_MARGIN, TimeAxis
 from viewer.timeline.colors import is_dark, kind_color
 from viewer.timeline.lanes import BodyInfo, Lane, LaneMode, build_lanes, kind_title
 from viewer.timeline.painting import HEADER_PX, RULER_PX, PaintState, paint_timeline, single_line
@@ -290,9 +290,9 @@ class TimelineWidget(QAbstractScrollArea):
         self._axis.pan_pixels(dx)
         self._view_moved()
 
-    def show_range(self, start: float, end: float) -> None:
-        """Fit a time range in the view."""
-        self._axis.show_range(start, end)
+    def show_range(self, start: float, end: float, margin: float = FIT_MARGIN) -> None:
+        """Fit a time range in the view (with a small margin on each side unless told not to)."""
+        self._axis.show_range(start, end, margin)
         self._view_moved()
 
     def go_to_date(self, text: str) -> None:

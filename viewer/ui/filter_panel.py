@@ -179,6 +179,35 @@ class FilterPanel(QWidget):
             self._fill_list(self.tags, {tag: (tag, n) for tag, n in tag_counts.items()})
         self._reset_fields()
 
+    def refresh_choices(
+        self,
+        bodies: Mapping[str, BodyInfo],
+        body_counts: Mapping[str, int],
+        kind_counts: Mapping[str, int],
+        tag_counts: Mapping[str, int],
+    ) -> None:
+        """New lists and counts for the same file read again, keeping what the user chose."""
+        search, since, until = self.search.text(), self.since.value(), self.until.value()
+        bodies_checked, kinds_checked, tags_checked = self.checked_bodies(), _checked(self.kinds), _checked(self.tags)
+        linked = self.linked_only.isChecked()
+        self.set_choices(bodies, body_counts, kind_counts, tag_counts)
+        with (
+            QSignalBlocker(self.search), QSignalBlocker(self.bodies), QSignalBlocker(self.kinds),
+            QSignalBlocker(self.tags), QSignalBlocker(self.linked_only),
+        ):
+            self.search.setText(search)
+            self.since.set_value(since)
+            self.until.set_value(until)
+            self.linked_only.setChecked(linked)
+            for body_id in bodies_checked:
+                for item in self._body_items(body_id):
+                    item.setCheckState(0, Qt.CheckState.Checked)
+            for widget, keys in ((self.kinds, set(kinds_checked)), (self.tags, set(tags_checked))):
+                for row in range(widget.count()):
+                    if widget.item(row).data(KEY_ROLE) in keys:
+                        widget.item(row).setCheckState(Qt.CheckState.Checked)
+        self._timer.stop()
+
     def _fill_bodies(self, bodies: Mapping[str, BodyInfo], counts: Mapping[str, int]) -> None:
         self.bodies.clear()
         items: dict[str, QTreeWidgetItem] = {}

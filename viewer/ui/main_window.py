@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +38,7 @@ from viewer.ui.dataset import Dataset
 from viewer.ui.dialogs import show_about, show_data_format, show_shortcuts
 from viewer.ui.event_table import EventTable
 from viewer.ui.export_dialog import ExportDialog
+from viewer.ui.file_watch import DatabaseWatcher
 from viewer.ui.filter_panel import FilterPanel
 from viewer.ui.settings import STATE_VERSION, Settings
 from viewer.ui.tasks import Cancelled, Task, run_in_background
@@ -54,6 +56,8 @@ class MainWindow(QMainWindow):
     open_failed = Signal(str)  # the message shown to the user
     filter_applied = Signal(int)  # how many events pass the filter now
     export_finished = Signal(str)  # path of a file just written
+    dataset_reloaded = Signal(str)  # the open file changed on disk and was read again
+    file_state_changed = Signal(str)  # a warning about the open file (deleted, unreadable)
 
     def __init__(self, settings: Settings | None = None) -> None:
         super().__init__()
@@ -74,6 +78,12 @@ class MainWindow(QMainWindow):
         self._syncing_selection = False
         self.error_box: QMessageBox | None = None
         self.export_dialog: ExportDialog | None = None
+        self._reloading: Task | None = None
+        self._reload_again = False
+        self._after_filter = None
+        self._watcher = DatabaseWatcher(self)
+        self._watcher.changed.connect(self._on_file_changed)
+        self._watcher.vanished.connect(self._on_file_vanished)
 
         self.timeline = TimelineWidget(self)
         self.setCentralWidget(self.timeline)
@@ -189,7 +199,14 @@ class MainWindow(QMainWindow):
         self.cancel_button.setAccessibleName("Cancel the work in progress")
         self.cancel_button.hide()
         self.cancel_button.clicked.connect(self._cancel_background_work)
+        self.file_state = QLabel(self)
+        self.file_state.setObjectName("fileState")
+        self.file_state.setAccessibleName("File state")
+        self.file_state.setStyleSheet("color: #b03a2e; font-weight: bold")
+        self.file_state.setTextFormat(Qt.TextFormat.PlainText)
+        self.file_state.hide()
         bar.addWidget(self.count_label)
+        bar.addWidget(self.file_state)
         bar.addWidget(self.progress)
         bar.addWidget(self.cancel_button)
         bar.addPermanentWidget(self.zoom_label)
@@ -259,6 +276,7 @@ class MainWindow(QMainWindow):
         self._settings.save_window(self.saveGeometry(), self.saveState(STATE_VERSION))
         self._settings.sync()
         self._cancel_background_work()
+        self._watcher.stop()
         if self._dataset is not None:
             self._dataset.close()
             self._dataset = None
@@ -291,34 +309,101 @@ class MainWindow(QMainWindow):
             return
         self._loading = None
         self._hide_progress()
+        self._install(dataset)
+        self._history.clear()
+        self._history_at = -1
+        if dataset.view is not None:
+            self.timeline.show_range(*dataset.view)  # the dataset's own first view (Home fits all)
+        self.filters.set_choices(*self._choices(dataset))
+        self._filter = EventFilter()
+        self._mask = None
+        self._show_welcome()
+        self._update_counts()
+        self._update_actions()
+        self._settings.add_recent_file(dataset.path)
+        self.dataset_opened.emit(str(dataset.path))
+
+    def _install(self, dataset: Dataset) -> None:
+        """Show ``dataset`` instead of the current one (which is closed)."""
         old = self._dataset
         self._dataset = dataset
         if old is not None:
             old.close()
         self._bodies = {body.id: body for body in dataset.store.bodies()}
-        self._history.clear()
-        self._history_at = -1
-        self._mask = None
-        self._filter = EventFilter()
         self.timeline.set_data(dataset.data)
-        if dataset.view is not None:
-            self.timeline.show_range(*dataset.view)  # the dataset's own first view (Home fits all)
         self.table.model().set_source(dataset.data, dataset.store.table_rows, dataset.store.seqs_ordered_by)
+        self.setWindowTitle(f"{dataset.name} — {dataset.path.name} — {APP_NAME}")
+        self.file_label.setText(str(dataset.path))
+        self.file_label.setToolTip(str(dataset.path))
+        self.file_state.hide()
+        self._watcher.watch(dataset.path)
+
+    @staticmethod
+    def _choices(dataset: Dataset):
         index = dataset.data.index
-        self.filters.set_choices(
+        return (
             dataset.data.bodies,
             {body_id: int(members.size) for body_id, members in index.body_members.items()},
             {kind: int(np.count_nonzero(index.kind == code)) for code, kind in enumerate(index.kinds)},
             {tag: int(members.size) for tag, members in index.tag_members.items()},
         )
-        self.setWindowTitle(f"{dataset.name} — {dataset.path.name} — {APP_NAME}")
-        self.file_label.setText(str(dataset.path))
-        self.file_label.setToolTip(str(dataset.path))
-        self._settings.add_recent_file(dataset.path)
-        self._show_welcome()
-        self._update_counts()
-        self._update_actions()
-        self.dataset_opened.emit(str(dataset.path))
+
+    # ------------------------------------------------------------------ live reload
+
+    def _on_file_changed(self) -> None:
+        """Another program wrote to the open file: read it again in the background."""
+        if self._dataset is None or self._loading is not None:
+            return
+        if self._reloading is not None:
+            self._reload_again = True
+            return
+        path = self._dataset.path
+
+        def work(report):
+            return Dataset.load(path, report)
+
+        task = run_in_background(work, lambda d: self._on_reloaded(task, d), lambda e: self._on_reload_failed(task, e),
+                                 None, self)
+        self._reloading = task
+
+    def _on_reloaded(self, task: Task, dataset: Dataset) -> None:
+        if task is not self._reloading or self._dataset is None or dataset.path != self._dataset.path:
+            dataset.close()
+            return
+        self._reloading = None
+        selected = self.timeline.selected_ids()
+        view = self.timeline.visible_range()
+        self._install(dataset)
+        self._watcher.accept_current_state()
+        self.timeline.show_range(*view, margin=0.0)
+        self.filters.refresh_choices(*self._choices(dataset))
+        self._filter_generation += 1
+        self._after_filter = lambda: self.timeline.set_selection(selected)
+        self._on_filter_changed()
+        self.statusBar().showMessage(f"Updated from the file at {time.strftime('%H:%M:%S')}", 6000)
+        self.dataset_reloaded.emit(str(dataset.path))
+        if self._reload_again:
+            self._reload_again = False
+            self._on_file_changed()
+
+    def _on_reload_failed(self, task: Task, error: BaseException) -> None:
+        if task is not self._reloading:
+            return
+        self._reloading = None
+        self._show_file_state(f"The file changed but cannot be read now ({error}). Showing the last state read.")
+        if self._reload_again:
+            self._reload_again = False
+            self._on_file_changed()
+
+    def _on_file_vanished(self) -> None:
+        if self._dataset is not None:
+            self._show_file_state(f"{self._dataset.path.name} was deleted or moved. Showing the last state read.")
+
+    def _show_file_state(self, message: str) -> None:
+        self.file_state.setText(message)
+        self.file_state.setToolTip(message)
+        self.file_state.show()
+        self.file_state_changed.emit(message)
 
     def _on_open_failed(self, task: Task, path: Path, error: BaseException) -> None:
         if task is not self._loading:
@@ -541,6 +626,9 @@ class MainWindow(QMainWindow):
         positions = np.arange(len(index)) if mask is None else np.flatnonzero(mask)
         with QSignalBlocker(self.table.selectionModel()):
             self.table.model().set_positions(positions)
+        if self._after_filter is not None:
+            restore, self._after_filter = self._after_filter, None
+            restore()
         self._select_in_table(self.timeline.selected_positions())
         self._update_counts()
         self.filter_applied.emit(int(positions.size))
