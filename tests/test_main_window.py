@@ -237,7 +237,7 @@ def test_every_dock_and_toolbar_is_named_and_toggled_from_the_view_menu(window: 
         w.objectName() for w in window.findChildren(QToolBar)
     }
     assert names == {"filtersDock", "detailsDock", "eventsDock", "mainToolbar"}
-    toggles = {action.text() for action in window.view_menu.actions()}
+    toggles = {action.text().replace("&", "") for action in window.view_menu.actions()}
     assert {"Filters", "Details", "Events", "Main Toolbar"} <= toggles
 
 

@@ -196,3 +196,8 @@ def is_web_link(url: str | None) -> bool:
     except ValueError:
         return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def count_text(count: int, noun: str) -> str:
+    """ "1 event", "2 events", "12,345 events"."""
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")

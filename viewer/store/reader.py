@@ -381,19 +381,26 @@ class EventStore:
     # ------------------------------------------------------------------------- export
 
     def document(self, event_filter: EventFilter | None = None) -> Document:
-        """The events passing the filter, the bodies they reference (with the parents and
-        successors those name) and the links among them, as an interchange document."""
+        """The events passing the filter as an interchange document, with the links among them.
+
+        Without a filter it is the whole file, every body included. With one, it holds the
+        bodies those events reference (and the parents and successors those name), so that
+        it imports on its own.
+        """
+        event_filter = event_filter or EventFilter()
         events = self.events(event_filter)
         event_ids = {event.id for event in events}
+        if event_filter.is_empty:
+            bodies = self.bodies()
+        else:
+            bodies = self._bodies_closure({p.body_id for event in events for p in event.bodies})
         return Document(
             name=self.name(),
             description=self.description(),
             view=self.view(),
-            bodies=self._bodies_closure(
-                {p.body_id for event in events for p in event.bodies}
-            ),
+            bodies=bodies,
             events=events,
-            links=self.links(among=event_ids),
+            links=self.links(among=None if event_filter.is_empty else event_ids),
         )
 
     def _bodies_closure(self, wanted: set[str]) -> list[Body]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from viewer import APP_NAME
 from viewer.export.formats import IMAGE_KEYS, ExportRequest, export_to_file, selected_filter
-from viewer.formatting import format_duration
+from viewer.formatting import count_text, format_duration
 from viewer.store.errors import DefenceTimelineError
 from viewer.store.filters import EventFilter
 from viewer.store.masks import filter_mask, search_only
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
         self._connect()
+        self._set_tab_order()
         self._restore_settings()
         self._update_actions()
         self.details.setHtml("<p>Opening…</p>")
@@ -146,7 +148,9 @@ class MainWindow(QMainWindow):
         view_menu.addAction(a[ActionId.SHOW_ALL_LINKS])
         view_menu.addAction(a[ActionId.SHOW_LEGEND])
         view_menu.addSeparator()
-        for dock in (self.filters_dock, self.details_dock, self.table_dock):
+        for dock, text in ((self.filters_dock, "&Filters"), (self.details_dock, "&Details"),
+                           (self.table_dock, "E&vents")):
+            dock.toggleViewAction().setText(text)
             view_menu.addAction(dock.toggleViewAction())
         self.view_menu = view_menu
         go_menu = menu_bar.addMenu("&Go")
@@ -173,6 +177,7 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addAction(a[ActionId.SHOW_ALL_LINKS])
         self.addToolBar(toolbar)
+        toolbar.toggleViewAction().setText("Main &Toolbar")
         self.view_menu.addAction(toolbar.toggleViewAction())
         self.toolbar = toolbar
 
@@ -249,6 +254,14 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection)
         self.table.activated_event.connect(self._on_table_activated)
         self.details.anchorClicked.connect(self._on_detail_link)
+
+    def _set_tab_order(self) -> None:
+        """Filters from top to bottom, then the timeline, the table and the details."""
+        f = self.filters
+        chain = [f.search, f.since.edit, f.since.picker, f.until.edit, f.until.picker, f.bodies, f.kinds, f.tags,
+                 f.linked_only, f.clear_button, self.timeline, self.table, self.details]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     # ================================================================== settings
 
@@ -494,7 +507,7 @@ class MainWindow(QMainWindow):
         def done(report) -> None:
             self._finish_background(task)
             verb = "Created" if report.created else "Updated"
-            self.statusBar().showMessage(f"{verb} {target.name}: {report.events:,} events imported", 8000)
+            self.statusBar().showMessage(f"{verb} {target.name}: {count_text(report.events, 'event')} imported", 8000)
             self.open_path(target)
 
         def failed(error: BaseException) -> None:
@@ -542,7 +555,7 @@ class MainWindow(QMainWindow):
             width=width,
             selection_text=self._selection_text(len(ids)),
         )
-        self._show_progress(f"Exporting {len(ids):,} events…", 0)
+        self._show_progress(f"Exporting {count_text(len(ids), 'event')}…", 0)
         if fmt in IMAGE_KEYS:
             # Pictures are painted with Qt widgets, which live on the UI thread.
             try:
@@ -552,7 +565,7 @@ class MainWindow(QMainWindow):
                 self.show_error("The export failed", str(error))
                 return
             self._hide_progress()
-            self.statusBar().showMessage(f"Exported {len(ids):,} events to {path.name}", 8000)
+            self.statusBar().showMessage(f"Exported {count_text(len(ids), 'event')} to {path.name}", 8000)
             self.export_finished.emit(str(path))
             return
 
@@ -561,7 +574,7 @@ class MainWindow(QMainWindow):
 
         def done(count) -> None:
             self._finish_background(task)
-            self.statusBar().showMessage(f"Exported {count:,} events to {path.name}", 8000)
+            self.statusBar().showMessage(f"Exported {count_text(count, 'event')} to {path.name}", 8000)
             self.export_finished.emit(str(path))
 
         def failed(error: BaseException) -> None:
@@ -739,7 +752,7 @@ class MainWindow(QMainWindow):
                      event.location or ""]
             lines.append("\t".join(" ".join(cell.split()) for cell in cells))
         QGuiApplication.clipboard().setText("\n".join(lines) + "\n")
-        self.statusBar().showMessage(f"Copied {len(ids):,} events", 4000)
+        self.statusBar().showMessage(f"Copied {count_text(len(ids), 'event')}", 4000)
 
     # ================================================================== details
 
