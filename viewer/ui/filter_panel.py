@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 
 from PySide6.QtCore import QDate, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -30,6 +31,16 @@ from viewer.store.filters import EventFilter
 from viewer.timeline.lanes import BodyInfo, kind_title
 
 SEARCH_DEBOUNCE_MS = 250
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What a file offers to filter on, with the number of events of each."""
+
+    bodies: Mapping[str, BodyInfo]
+    body_counts: Mapping[str, int]
+    kind_counts: Mapping[str, int]
+    tag_counts: Mapping[str, int]
 KEY_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -165,32 +176,20 @@ class FilterPanel(QWidget):
 
     # ------------------------------------------------------------------ content
 
-    def set_choices(
-        self,
-        bodies: Mapping[str, BodyInfo],
-        body_counts: Mapping[str, int],
-        kind_counts: Mapping[str, int],
-        tag_counts: Mapping[str, int],
-    ) -> None:
+    def set_choices(self, choices: FilterChoices) -> None:
         """Fill the lists for a newly opened file (clears every filter)."""
         with QSignalBlocker(self.bodies), QSignalBlocker(self.kinds), QSignalBlocker(self.tags):
-            self._fill_bodies(bodies, body_counts)
-            self._fill_list(self.kinds, {kind: (kind_title(kind), n) for kind, n in kind_counts.items()})
-            self._fill_list(self.tags, {tag: (tag, n) for tag, n in tag_counts.items()})
+            self._fill_bodies(choices.bodies, choices.body_counts)
+            self._fill_list(self.kinds, {kind: (kind_title(kind), n) for kind, n in choices.kind_counts.items()})
+            self._fill_list(self.tags, {tag: (tag, n) for tag, n in choices.tag_counts.items()})
         self._reset_fields()
 
-    def refresh_choices(
-        self,
-        bodies: Mapping[str, BodyInfo],
-        body_counts: Mapping[str, int],
-        kind_counts: Mapping[str, int],
-        tag_counts: Mapping[str, int],
-    ) -> None:
+    def refresh_choices(self, choices: FilterChoices) -> None:
         """New lists and counts for the same file read again, keeping what the user chose."""
         search, since, until = self.search.text(), self.since.value(), self.until.value()
         bodies_checked, kinds_checked, tags_checked = self.checked_bodies(), _checked(self.kinds), _checked(self.tags)
         linked = self.linked_only.isChecked()
-        self.set_choices(bodies, body_counts, kind_counts, tag_counts)
+        self.set_choices(choices)
         with (
             QSignalBlocker(self.search), QSignalBlocker(self.bodies), QSignalBlocker(self.kinds),
             QSignalBlocker(self.tags), QSignalBlocker(self.linked_only),
@@ -274,14 +273,8 @@ class FilterPanel(QWidget):
 
     def checked_bodies(self) -> list[str]:
         """Ids of the fully checked bodies (checking a body checks its sub-bodies too)."""
-        found = []
-        stack = [self.bodies.topLevelItem(i) for i in range(self.bodies.topLevelItemCount())]
-        while stack:
-            item = stack.pop()
-            if item.checkState(0) == Qt.CheckState.Checked:
-                found.append(item.data(0, KEY_ROLE))
-            stack.extend(item.child(i) for i in range(item.childCount()))
-        return found
+        checked = Qt.CheckState.Checked
+        return [item.data(0, KEY_ROLE) for item in self._body_tree_items() if item.checkState(0) == checked]
 
     def is_linked_only(self) -> bool:
         """True when only events linked to the selection should be shown."""
@@ -290,11 +283,8 @@ class FilterPanel(QWidget):
     def show_only_body(self, body_id: str) -> None:
         """Check just this body (and its sub-bodies)."""
         with QSignalBlocker(self.bodies):
-            stack = [self.bodies.topLevelItem(i) for i in range(self.bodies.topLevelItemCount())]
-            while stack:
-                item = stack.pop()
+            for item in self._body_tree_items():
                 item.setCheckState(0, Qt.CheckState.Unchecked)
-                stack.extend(item.child(i) for i in range(item.childCount()))
             for item in self._body_items(body_id):
                 item.setCheckState(0, Qt.CheckState.Checked)
                 self.bodies.scrollToItem(item)
@@ -342,24 +332,21 @@ class FilterPanel(QWidget):
         self.since.set_value(None)
         self.until.set_value(None)
         self.date_error.hide()
-        stack = [self.bodies.topLevelItem(i) for i in range(self.bodies.topLevelItemCount())]
-        while stack:
-            item = stack.pop()
+        for item in self._body_tree_items():
             item.setCheckState(0, Qt.CheckState.Unchecked)
-            stack.extend(item.child(i) for i in range(item.childCount()))
         for widget in (self.kinds, self.tags):
             for row in range(widget.count()):
                 widget.item(row).setCheckState(Qt.CheckState.Unchecked)
 
-    def _body_items(self, body_id: str) -> list[QTreeWidgetItem]:
-        found = []
+    def _body_tree_items(self) -> Iterator[QTreeWidgetItem]:
         stack = [self.bodies.topLevelItem(i) for i in range(self.bodies.topLevelItemCount())]
         while stack:
             item = stack.pop()
-            if item.data(0, KEY_ROLE) == body_id:
-                found.append(item)
+            yield item
             stack.extend(item.child(i) for i in range(item.childCount()))
-        return found
+
+    def _body_items(self, body_id: str) -> list[QTreeWidgetItem]:
+        return [item for item in self._body_tree_items() if item.data(0, KEY_ROLE) == body_id]
 
     def _apply_now(self) -> None:
         self._timer.stop()

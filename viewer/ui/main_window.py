@@ -40,7 +40,7 @@ from viewer.ui.dialogs import show_about, show_data_format, show_shortcuts
 from viewer.ui.event_table import EventTable
 from viewer.ui.export_dialog import ExportDialog
 from viewer.ui.file_watch import DatabaseWatcher
-from viewer.ui.filter_panel import FilterPanel
+from viewer.ui.filter_panel import FilterChoices, FilterPanel
 from viewer.ui.settings import STATE_VERSION, Settings
 from viewer.ui.tasks import Cancelled, Task, run_in_background
 
@@ -327,7 +327,7 @@ class MainWindow(QMainWindow):
         self._history_at = -1
         if dataset.view is not None:
             self.timeline.show_range(*dataset.view)  # the dataset's own first view (Home fits all)
-        self.filters.set_choices(*self._choices(dataset))
+        self.filters.set_choices(self._choices(dataset))
         self._filter = EventFilter()
         self._mask = None
         self._show_welcome()
@@ -352,9 +352,9 @@ class MainWindow(QMainWindow):
         self._watcher.watch(dataset.path)
 
     @staticmethod
-    def _choices(dataset: Dataset):
+    def _choices(dataset: Dataset) -> FilterChoices:
         index = dataset.data.index
-        return (
+        return FilterChoices(
             dataset.data.bodies,
             {body_id: int(members.size) for body_id, members in index.body_members.items()},
             {kind: int(np.count_nonzero(index.kind == code)) for code, kind in enumerate(index.kinds)},
@@ -389,7 +389,7 @@ class MainWindow(QMainWindow):
         self._install(dataset)
         self._watcher.accept_current_state()
         self.timeline.show_range(*view, margin=0.0)
-        self.filters.refresh_choices(*self._choices(dataset))
+        self.filters.refresh_choices(self._choices(dataset))
         self._filter_generation += 1
         self._after_filter = lambda: self.timeline.set_selection(selected)
         self._on_filter_changed()
