@@ -117,3 +117,10 @@ def test_bad_date_ranges_are_refused(since, until, expected: str) -> None:
 def test_search_text_is_never_fts_syntax(store: EventStore) -> None:
     for text in ['"', "NEAR(", "title:x", "a OR b", "*", "^", "AND", '"unterminated']:
         store.event_ids(EventFilter.build(search=text))  # must not raise
+
+
+def test_a_selection_larger_than_sqlite_parameters_allow(store: EventStore, all_events: list[Event]) -> None:
+    ids = [event.id for event in all_events] + [f"missing-{n}" for n in range(40_000)]
+    event_filter = EventFilter.build(ids=ids)
+    assert sorted(store.event_ids(event_filter)) == sorted(event.id for event in all_events)
+    assert store.count(event_filter) == len(all_events)

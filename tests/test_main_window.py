@@ -280,3 +280,14 @@ def test_export_dialog_writes_a_selection_made_with_the_mouse(
     qtbot.addWidget(second)
     assert second._settings.text("export/format") == fmt
     assert second._settings.text("export/folder") == str(tmp_path)
+
+
+def test_large_tables_read_text_orders_in_the_background(qtbot, window: MainWindow, monkeypatch) -> None:
+    import viewer.ui.event_table as event_table
+
+    monkeypatch.setattr(event_table, "LARGE", 10)  # treat the sample as large
+    model = window.table.model()
+    with qtbot.waitSignal(model.layoutChanged, timeout=10_000):
+        window.table.sortByColumn(5, Qt.SortOrder.AscendingOrder)  # location: read in the background
+    places = [model.index(r, 5).data() for r in range(model.rowCount())]
+    assert places == sorted(places, key=str.lower)

@@ -6,6 +6,7 @@ keeps the events whose time span overlaps it.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -15,6 +16,7 @@ from viewer.store.errors import InvalidDateError, InvalidFilterError
 from viewer.store.schema import LONG_EVENT_CONDITION, LONG_EVENT_SECONDS
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+MAX_INLINE_VALUES = 500
 _NO_UPPER_BOUND = 2**62
 _NO_LOWER_BOUND = -(2**62)
 
@@ -146,8 +148,12 @@ class EventFilter:
             clauses.append(sql)
             params.extend(time_params)
         if self.ids:
-            clauses.append(f"{alias}.id IN ({_marks(self.ids)})")
-            params.extend(sorted(self.ids))
+            if len(self.ids) <= MAX_INLINE_VALUES:
+                clauses.append(f"{alias}.id IN ({_marks(self.ids)})")
+                params.extend(sorted(self.ids))
+            else:  # a large selection: one JSON parameter instead of more than SQLite allows
+                clauses.append(f"{alias}.id IN (SELECT value FROM json_each(?))")
+                params.append(json.dumps(sorted(self.ids)))
         return (" AND ".join(clauses) or "1"), params
 
 

@@ -149,9 +149,20 @@ def _body_lanes(index: TimeIndex, bodies: Mapping[str, BodyInfo], folded: set[st
             subtree_cache[body_id] = np.unique(np.concatenate(parts)) if len(parts) > 1 else parts[0]
         return subtree_cache[body_id]
 
+    size_cache: dict[str, int] = {}
+
+    def subtree_size(body_id: str) -> int:
+        """Events of a body and its sub-bodies, counted with repeats (cheap; for ordering)."""
+        if body_id not in size_cache:
+            own = index.body_members.get(body_id)
+            size_cache[body_id] = (0 if own is None else int(own.size)) + sum(
+                subtree_size(child) for child in children.get(body_id, [])
+            )
+        return size_cache[body_id]
+
     # The busiest bodies first among their siblings, then by name.
     for siblings in children.values():
-        siblings.sort(key=lambda body_id: (-subtree_positions(body_id).size, bodies[body_id].short_name.lower()))
+        siblings.sort(key=lambda body_id: (-subtree_size(body_id), bodies[body_id].short_name.lower()))
     lanes: list[Lane] = []
     short_names = [body.short_name for body in bodies.values()]
     ambiguous = {name for name in short_names if short_names.count(name) > 1}
@@ -161,9 +172,7 @@ def _body_lanes(index: TimeIndex, bodies: Mapping[str, BodyInfo], folded: set[st
         # Two bodies share an acronym (the NATO-Ukraine Commission and Council are both
         # "NUC"): their lanes say their names instead.
         title = body.name if body.short_name in ambiguous else body.short_name
-        has_children_with_events = any(
-            subtree_positions(child).size for child in children.get(body_id, [])
-        )
+        has_children_with_events = any(subtree_size(child) for child in children.get(body_id, []))
         is_folded = body_id in folded and has_children_with_events
         positions = subtree_positions(body_id) if is_folded else index.body_members.get(body_id)
         if (positions is not None and positions.size) or has_children_with_events:

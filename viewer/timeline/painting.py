@@ -54,8 +54,8 @@ class PaintState:
     height: float
     label_font: QFont
     small_font: QFont
-    selected: set[int]
-    highlighted: set[int]
+    selected: np.ndarray  # a flag per index position
+    highlighted: np.ndarray  # a flag per index position: linked to the selection
     links: np.ndarray
     anchor_of: Callable[[Frame, int], Anchor | None]
     label_text: Callable[[int, float, int], str]
@@ -251,10 +251,12 @@ class TimelinePainter:
             painter.drawPath(path)
 
     @staticmethod
-    def _outline_marks(painter: QPainter, items: DetailItems, chosen: set[int], color: QColor, selected: bool) -> None:
-        if not chosen:
+    def _outline_marks(
+        painter: QPainter, items: DetailItems, chosen: np.ndarray, color: QColor, selected: bool
+    ) -> None:
+        if chosen.size == 0:
             return
-        hits = np.flatnonzero(np.isin(items.positions, np.fromiter(chosen, dtype=np.int64)))
+        hits = np.flatnonzero(chosen[items.positions])
         if not hits.size:
             return
         painter.setBrush(Qt.BrushStyle.NoBrush)

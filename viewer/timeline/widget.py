@@ -95,7 +95,7 @@ def _row_dtype() -> np.dtype:
 class TimelineWidget(QAbstractScrollArea):
     """A zoomable, lane-based view of events in time."""
 
-    selection_changed = Signal(list)  # ids of the selected events, in time order
+    selection_changed = Signal(object)  # list of the selected events' ids, in time order
     current_changed = Signal(str)  # id of the event that has keyboard focus ("" for none)
     event_activated = Signal(str)  # an event was double-clicked or Enter was pressed
     view_changed = Signal(float, float)  # the visible range changed (first, end instant)
@@ -120,7 +120,9 @@ class TimelineWidget(QAbstractScrollArea):
         self._lanes: list[Lane] = []
         self._lane_counts: list[int] = []
         self._mask: np.ndarray | None = None
-        self._selected: set[int] = set()
+        self._selected = np.zeros(0, dtype=bool)  # one flag per index position
+        self._selected_count = 0
+        self._highlight: np.ndarray | None = None  # events linked to the selection (cached)
         self._current: int | None = None
         self._anchor: int | None = None
         self._show_all_links = False
@@ -148,7 +150,7 @@ class TimelineWidget(QAbstractScrollArea):
         self._text_widths.clear()
         self._elided.clear()
         self._mask = None
-        self._selected.clear()
+        self._set_selected(np.zeros(len(data.index), dtype=bool))
         self._current = self._anchor = None
         self._axis.bounds = data.index.span
         self._rebuild_lanes()
@@ -191,11 +193,11 @@ class TimelineWidget(QAbstractScrollArea):
         """
         self._mask = None if mask is None else np.asarray(mask, dtype=bool)
         self._update_lane_counts()
-        if self._mask is not None and self._selected:
-            kept = {p for p in self._selected if self._mask[p]}
-            if kept != self._selected:
-                self._selected = kept
-                if self._current not in kept:
+        if self._mask is not None and self._selected_count:
+            kept = self._selected & self._mask
+            if int(np.count_nonzero(kept)) != self._selected_count:
+                self._set_selected(kept)
+                if self._current is not None and not kept[self._current]:
                     self._current = None
                 self._emit_selection()
         self._invalidate()
@@ -214,22 +216,28 @@ class TimelineWidget(QAbstractScrollArea):
         positions = np.asarray(positions, dtype=np.int64)
         if self._mask is not None:
             positions = positions[self._mask[positions]]
-        chosen = set(positions.tolist())
-        if chosen == self._selected:
+        chosen = np.zeros(len(self._data.index), dtype=bool)
+        chosen[positions] = True
+        if np.array_equal(chosen, self._selected):
             return
-        self._selected = chosen
-        self._current = min(chosen) if chosen else None
+        self._set_selected(chosen)
+        self._current = int(positions.min()) if positions.size else None
         self._anchor = self._current
         self._emit_selection()
         self._invalidate()
 
     def selected_ids(self) -> list[str]:
         """Ids of the selected events in time order."""
-        return [self._data.index.ids[p] for p in sorted(self._selected)]
+        ids = self._data.index.ids
+        return [ids[p] for p in self.selected_positions().tolist()]
 
     def selected_positions(self) -> np.ndarray:
         """Index positions of the selected events, in time order."""
-        return np.array(sorted(self._selected), dtype=np.int64)
+        return np.flatnonzero(self._selected)
+
+    def selected_count(self) -> int:
+        """How many events are selected."""
+        return self._selected_count
 
     def select_next(self, direction: int) -> None:
         """Select the next (1) or previous (-1) event in time that passes the filter."""
@@ -237,8 +245,8 @@ class TimelineWidget(QAbstractScrollArea):
 
     def clear_selection(self) -> None:
         """Select nothing."""
-        if self._selected:
-            self._selected.clear()
+        if self._selected_count:
+            self._set_selected(np.zeros(len(self._data.index), dtype=bool))
             self._current = self._anchor = None
             self._emit_selection()
             self._invalidate()
@@ -563,10 +571,22 @@ class TimelineWidget(QAbstractScrollArea):
             return None
         return "No events in this file." if len(self._data.index) == 0 else "No event matches the filter."
 
-    def _linked_to_selection(self) -> set[int]:
-        if not self._selected:
-            return set()
-        return set(self._data.linked_positions(np.fromiter(self._selected, dtype=np.int64)).tolist())
+    def _set_selected(self, mask: np.ndarray) -> None:
+        self._selected = mask
+        self._selected_count = int(np.count_nonzero(mask))
+        self._highlight = None
+
+    def _linked_to_selection(self) -> np.ndarray:
+        """A flag per position: linked to a selected event (and not selected itself)."""
+        if self._highlight is None:
+            data = self._data
+            highlight = np.zeros(len(data.index), dtype=bool)
+            if self._selected_count and data.link_from.size:
+                highlight[data.link_to[self._selected[data.link_from]]] = True
+                highlight[data.link_from[self._selected[data.link_to]]] = True
+                highlight &= ~self._selected
+            self._highlight = highlight
+        return self._highlight
 
     def _links_to_draw(self) -> np.ndarray:
         """Links of the selection; with "show all", also every link whose two ends are drawn
@@ -575,9 +595,8 @@ class TimelineWidget(QAbstractScrollArea):
         if data.link_from.size == 0:
             return np.empty(0, dtype=np.int64)
         chosen = np.zeros(data.link_from.size, dtype=bool)
-        if self._selected:
-            selected = np.fromiter(self._selected, dtype=np.int64)
-            chosen |= np.isin(data.link_from, selected) | np.isin(data.link_to, selected)
+        if self._selected_count:
+            chosen |= self._selected[data.link_from] | self._selected[data.link_to]
         if self._show_all_links:
             drawn = np.concatenate([items.positions for items in self._ensure_frame().details] or [np.empty(0)])
             chosen |= np.isin(data.link_from, drawn) & np.isin(data.link_to, drawn)
@@ -752,18 +771,22 @@ class TimelineWidget(QAbstractScrollArea):
             self.clear_selection()
 
     def _select_only(self, position: int) -> None:
-        self._selected = {position}
+        chosen = np.zeros(len(self._data.index), dtype=bool)
+        chosen[position] = True
+        self._set_selected(chosen)
         self._current = self._anchor = position
         self._emit_selection()
         self._invalidate()
 
     def _toggle(self, position: int) -> None:
-        if position in self._selected:
-            self._selected.discard(position)
-            self._current = max(self._selected) if self._selected else None
-        else:
-            self._selected.add(position)
+        chosen = self._selected.copy()
+        chosen[position] = not chosen[position]
+        self._set_selected(chosen)
+        if chosen[position]:
             self._current = self._anchor = position
+        else:
+            remaining = np.flatnonzero(chosen)
+            self._current = int(remaining[-1]) if remaining.size else None
         self._emit_selection()
         self._invalidate()
 
@@ -774,7 +797,10 @@ class TimelineWidget(QAbstractScrollArea):
         chosen = candidates[(candidates >= low) & (candidates <= high)]
         if self._mask is not None:
             chosen = chosen[self._mask[chosen]]
-        self._selected = set(chosen.tolist()) | {self._anchor, position}
+        selected = np.zeros(len(self._data.index), dtype=bool)
+        selected[chosen] = True
+        selected[[self._anchor, position]] = True
+        self._set_selected(selected)
         self._current = position
         self._emit_selection()
         self._invalidate()
@@ -792,10 +818,13 @@ class TimelineWidget(QAbstractScrollArea):
             slot = items.slot
             if slot.top + slot.height >= band.top() and slot.top <= band.bottom():
                 chosen.update(self._kept_in_lane(slot.lane, first, end).tolist())
-        if modifiers & Qt.KeyboardModifier.ControlModifier:
-            chosen |= self._selected
-        self._selected = chosen
-        self._current = min(chosen) if chosen else None
+        selected = self._selected.copy() if modifiers & Qt.KeyboardModifier.ControlModifier else np.zeros(
+            len(self._data.index), dtype=bool
+        )
+        selected[list(chosen)] = True
+        self._set_selected(selected)
+        first = np.flatnonzero(selected)
+        self._current = int(first[0]) if first.size else None
         self._anchor = self._current
         self._emit_selection()
         self._invalidate()
@@ -818,7 +847,9 @@ class TimelineWidget(QAbstractScrollArea):
             if target is None:
                 return
         if extend:
-            self._selected.add(target)
+            chosen = self._selected.copy()
+            chosen[target] = True
+            self._set_selected(chosen)
             self._current = target
             self._emit_selection()
             self._invalidate()

@@ -39,6 +39,7 @@ class Dataset:
         try:
             step("Reading events", 1)
             data = load_timeline_data(store)
+            data.position_of("")  # build the id lookup here, not on the UI thread
             step("Reading the summary", 2)
             summary = store.summary()
             view = store.view()

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from viewer.store.reader import TableRow
@@ -26,8 +26,13 @@ START, END, TITLE, KIND, BODIES, LOCATION = range(6)
 PlainRole = Qt.ItemDataRole.DisplayRole
 
 
+LARGE = 50_000  # above this many events, text orders are read in the background
+
+
 class EventTableModel(QAbstractTableModel):
     """Rows are index positions of the events passing the filter."""
+
+    order_needed = Signal(str)  # "title" or "location": read that order, then call provide_order
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -39,6 +44,7 @@ class EventTableModel(QAbstractTableModel):
         self._pages: OrderedDict[int, Mapping[int, TableRow]] = OrderedDict()
         self._sort = (START, Qt.SortOrder.AscendingOrder)
         self._rank_cache: dict[str, np.ndarray] = {}
+        self.background_orders = False  # True: large text orders come from provide_order
 
     def set_source(
         self,
@@ -49,6 +55,7 @@ class EventTableModel(QAbstractTableModel):
         """A new file: its time index, and how to fetch text columns and sort orders."""
         self._data, self._fetch, self._order_source = data, fetch_rows, order_by
         self._rank_cache.clear()
+        self._sort = (START, Qt.SortOrder.AscendingOrder) if self._sort[0] in (TITLE, LOCATION) else self._sort
         self.set_positions(np.arange(len(data.index)))
 
     def set_positions(self, positions: np.ndarray) -> None:
@@ -114,10 +121,23 @@ class EventTableModel(QAbstractTableModel):
         self._sort = (column, order)
         if self._data is None:
             return
+        key = {TITLE: "title", LOCATION: "location"}.get(column)
+        if key and key not in self._rank_cache and self.background_orders and len(self._data.index) > LARGE:
+            self.order_needed.emit(key)  # sorted when the order arrives (provide_order)
+            return
         self.layoutAboutToBeChanged.emit()
         self._rows = self._sorted(self._rows)
         self._reindex()
         self.layoutChanged.emit()
+
+    def provide_order(self, key: str, seqs: list[int]) -> None:
+        """The ``seq`` numbers of every event in ``key`` order, read in the background."""
+        if self._data is None:
+            return
+        self._rank_cache[key] = self._ranks_from_seqs(np.array(seqs, dtype=np.int64))
+        column, order = self._sort
+        if {TITLE: "title", LOCATION: "location"}.get(column) == key:
+            self.sort(column, order)
 
     # ------------------------------------------------------------------ internals
 
@@ -177,7 +197,14 @@ class EventTableModel(QAbstractTableModel):
                 ranks[index.body_members[names[rank]]] = rank
             return ranks
         seqs = np.array(self._order_source(key), dtype=np.int64) if self._order_source else index.seq
-        ranks[index.position_of_seq[seqs]] = np.arange(seqs.size)
+        return self._ranks_from_seqs(seqs)
+
+    def _ranks_from_seqs(self, seqs: np.ndarray) -> np.ndarray:
+        index = self._data.index
+        ranks = np.zeros(len(index), dtype=np.int64)
+        known = seqs[(seqs >= 0) & (seqs < index.position_of_seq.size)]
+        positions = index.position_of_seq[known]
+        ranks[positions[positions >= 0]] = np.arange(int(np.count_nonzero(positions >= 0)))
         return ranks
 
 
@@ -201,6 +228,11 @@ class EventTable(QTableView):
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         header = self.horizontalHeader()
+        # A header asks the selection whether whole columns are selected, which Qt answers row
+        # by row: seconds per repaint with a million rows selected. Rows are what is selected
+        # here, so the header gets a selection of its own that stays empty.
+        header.setHighlightSections(False)
+        header.setSelectionModel(QItemSelectionModel(self.model(), header))
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
         for column, width in ((START, 130), (END, 130), (KIND, 120), (BODIES, 220), (LOCATION, 200)):
             self.setColumnWidth(column, width)

@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
         self._filter_generation = 0
         self._loading: Task | None = None
         self._background: set[Task] = set()
-        self._history: list[tuple[str, ...]] = []
+        self._history: list[np.ndarray] = []  # selections (index positions) of the open file
         self._history_at = -1
         self._walking_history = False
         self._syncing_selection = False
@@ -253,6 +253,8 @@ class MainWindow(QMainWindow):
         self.timeline.event_activated.connect(self._on_event_activated)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection)
         self.table.activated_event.connect(self._on_table_activated)
+        self.table.model().background_orders = True
+        self.table.model().order_needed.connect(self._read_table_order)
         self.details.anchorClicked.connect(self._on_detail_link)
 
     def _set_tab_order(self) -> None:
@@ -387,6 +389,8 @@ class MainWindow(QMainWindow):
         selected = self.timeline.selected_ids()
         view = self.timeline.visible_range()
         self._install(dataset)
+        self._history.clear()  # positions change with the file
+        self._history_at = -1
         self._watcher.accept_current_state()
         self.timeline.show_range(*view, margin=0.0)
         self.filters.refresh_choices(self._choices(dataset))
@@ -592,6 +596,30 @@ class MainWindow(QMainWindow):
         chosen = f"{count:,} event{'s' if count != 1 else ''} selected in the window"
         return chosen if self._filter.is_empty else f"{chosen}, filtered by {self._filter.describe()}"
 
+    def _read_table_order(self, key: str) -> None:
+        """Sorting a large table by text: read the order in the background, then sort."""
+        if self._dataset is None:
+            return
+        database, model = self._dataset.path, self.table.model()
+        self.statusBar().showMessage(f"Sorting by {key}…")
+
+        def work(_report):
+            with EventStore(database) as store:
+                return store.seqs_ordered_by(key)
+
+        def done(seqs) -> None:
+            self._finish_background(task)
+            if self._dataset is not None and self._dataset.path == database:
+                model.provide_order(key, seqs)
+            self.statusBar().clearMessage()
+
+        def failed(error: BaseException) -> None:
+            self._finish_background(task)
+            self.show_error("The table cannot be sorted", str(error))
+
+        task = run_in_background(work, done, failed, None, self)
+        self._background.add(task)
+
     # ================================================================== filtering
 
     def _on_filter_changed(self) -> None:
@@ -662,8 +690,10 @@ class MainWindow(QMainWindow):
         if self._syncing_selection or self._dataset is None:
             return
         model = self.table.model()
-        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        positions = np.array([model.position_at(row) for row in rows], dtype=np.int64)
+        shown = model.positions()
+        ranges = self.table.selectionModel().selection()
+        parts = [shown[r.top() : r.bottom() + 1] for r in ranges]  # ranges, not one index per row
+        positions = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
         self._syncing_selection = True
         try:
             self.timeline.select_positions(positions)
@@ -680,9 +710,12 @@ class MainWindow(QMainWindow):
             selection.select(model.index(first, 0), model.index(last, last_column))
         self._syncing_selection = True
         try:
-            self.table.selectionModel().select(
-                selection, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-            )
+            # The ranges already span every column (the Rows flag would expand them row by row),
+            # and the view is not told: it would measure the changed region row by row, seconds
+            # for a million rows. It is repainted once instead.
+            with QSignalBlocker(self.table.selectionModel()):
+                self.table.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            self.table.viewport().update()
             if rows.size:
                 self.table.scrollTo(model.index(int(rows[0]), 0))
         finally:
@@ -690,8 +723,8 @@ class MainWindow(QMainWindow):
 
     def _selection_changed(self, ids: list[str]) -> None:
         if ids and not self._walking_history:
-            entry = tuple(ids)
-            if self._history_at < 0 or self._history[self._history_at] != entry:
+            entry = self.timeline.selected_positions()
+            if self._history_at < 0 or not np.array_equal(self._history[self._history_at], entry):
                 del self._history[self._history_at + 1 :]
                 self._history.append(entry)
                 if len(self._history) > HISTORY_LIMIT:
@@ -731,10 +764,10 @@ class MainWindow(QMainWindow):
         self._history_at = at
         self._walking_history = True
         try:
-            ids = self._history[at]
-            self.timeline.set_selection(ids)
-            if ids:
-                self.timeline.centre_on_event(ids[0])
+            positions = self._history[at]
+            self.timeline.select_positions(positions)
+            if positions.size and self._dataset is not None:
+                self.timeline.centre_on_event(self._dataset.data.index.ids[int(positions[0])])
         finally:
             self._walking_history = False
         self._update_actions()
@@ -847,7 +880,7 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         has_data = self._dataset is not None
-        has_selection = bool(self.timeline.selected_ids()) if has_data else False
+        has_selection = has_data and self.timeline.selected_count() > 0
         a = self.actions
         a[ActionId.EXPORT_SELECTED].setEnabled(has_selection)
         a[ActionId.COPY].setEnabled(has_selection)
