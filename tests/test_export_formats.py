@@ -291,3 +291,17 @@ def test_with_linked_adds_one_step_of_links(sample_db: Path) -> None:
         }
     assert set(chosen) == direct | {"dmm-2023-06"}
     assert "defence-investment-pledge-renewed-2023-07-11" not in chosen  # two steps away
+
+
+def test_a_cancelled_export_leaves_no_file(sample_db: Path, tmp_path: Path) -> None:
+    from viewer.ui.tasks import Cancelled
+
+    def cancel_midway(stage: str, done: int, total: int) -> None:
+        if stage == "Writing":
+            raise Cancelled
+
+    target = tmp_path / "big.csv"
+    with pytest.raises(Cancelled):
+        export_to_file(sample_db, ExportRequest(fmt="csv", event_filter=EventFilter()), target,
+                       overwrite=False, progress=cancel_midway)
+    assert list(tmp_path.iterdir()) == []

@@ -291,3 +291,56 @@ def test_large_tables_read_text_orders_in_the_background(qtbot, window: MainWind
         window.table.sortByColumn(5, Qt.SortOrder.AscendingOrder)  # location: read in the background
     places = [model.index(r, 5).data() for r in range(model.rowCount())]
     assert places == sorted(places, key=str.lower)
+
+
+def test_help_dialogs(qtbot, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QDialog, QTableWidget, QTextBrowser
+
+    window.actions[ActionId.SHORTCUTS].trigger()
+    dialog = window.findChild(QDialog, "shortcutsDialog")
+    table = dialog.findChild(QTableWidget, "shortcutsTable")
+    rows = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
+    assert rows["Find"] == "Ctrl+F" and rows["Back"] == "Alt+Left" and "Home" in rows["Fit all events"]
+    dialog.close()
+    window.actions[ActionId.DATA_FORMAT].trigger()
+    text = window.findChild(QDialog, "dataFormatDialog").findChild(QTextBrowser).toPlainText()
+    assert "The Defence Timeline data format" in text and "prepares" in text
+
+
+def test_the_command_refuses_a_bad_file_before_any_window(capsys, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"nope" * 100)
+    assert cli([str(bad)]) == 2
+    assert capsys.readouterr().err.strip() == f"defence-timeline: {bad}: not a database file (it is not SQLite)"
+
+
+def test_double_clicking_a_row_shows_the_event_on_the_timeline(qtbot, window: MainWindow) -> None:
+    model = window.table.model()
+    october = "Meeting of NATO Defence Ministers, October 2023"
+    row = next(r for r in range(model.rowCount()) if model.index(r, 2).data() == october)
+    window.table.scrollTo(model.index(row, 2))
+    rect = window.table.visualRect(model.index(row, 2))
+    qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.timeline.selected_ids() == ["dmm-2023-10"]
+    first, end = window.timeline.visible_range()
+    assert first < window.timeline.data().index.earliest[window.timeline.data().position_of("dmm-2023-10")] < end
+
+
+def test_dropping_a_database_file_opens_it(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    from conftest import minimal_document, write_json
+    from PySide6.QtCore import QMimeData, QPointF
+    from PySide6.QtGui import QDropEvent
+
+    from viewer.store.importer import import_files
+
+    other = tmp_path / "other.db"
+    import_files([write_json(tmp_path / "small.json", minimal_document())], other)
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(other))])
+    drop = QDropEvent(QPointF(300, 300), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.dataset_opened, timeout=10_000):
+        window.dropEvent(drop)  # Qt delivers drops only during a real drag; the handler is what we test
+    assert "Small test set" in window.windowTitle()
+    assert window.count_label.text() == "Showing 3 of 3 events"

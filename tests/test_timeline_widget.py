@@ -233,3 +233,38 @@ def test_painting_does_not_corrupt_reference_counts(timeline: TimelineWidget) ->
         timeline.pan_pixels(3)
         timeline.grab()
     assert sys.getrefcount(None) >= before - 100
+
+
+def test_dragging_pans_and_shift_dragging_selects_a_region(qtbot, timeline: TimelineWidget) -> None:
+    _june(timeline)
+    viewport = timeline.viewport()
+    start = timeline.visible_range()[0]
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=QPoint(900, 850))
+    qtbot.mouseMove(viewport, QPoint(800, 850))
+    qtbot.mouseMove(viewport, QPoint(700, 850))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=QPoint(700, 850))
+    assert timeline.visible_range()[0] > start  # the content moved left: later time shown
+    assert timeline.selected_ids() == []
+    (summit, *_copies) = timeline.event_rects("vilnius-summit-2023")
+    corner = summit.center().toPoint()
+    shift = Qt.KeyboardModifier.ShiftModifier
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, shift, corner - QPoint(40, 12))
+    qtbot.mouseMove(viewport, corner + QPoint(10, 10))
+    qtbot.mouseMove(viewport, corner + QPoint(20, 12))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, shift, corner + QPoint(20, 12))
+    assert "vilnius-summit-2023" in timeline.selected_ids()
+    assert "dmm-2023-06" not in timeline.selected_ids()
+
+
+def test_shift_click_extends_along_a_lane(qtbot, timeline: TimelineWidget) -> None:
+    timeline.set_lane_mode(LaneMode.NONE)
+    _june(timeline)
+    (first, *_c) = timeline.event_rects("sg-press-conference-2023-06-14")
+    qtbot.mouseClick(timeline.viewport(), Qt.MouseButton.LeftButton, pos=first.center().toPoint())
+    (last, *_c) = timeline.event_rects("vilnius-summit-2023")
+    qtbot.mouseClick(
+        timeline.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, last.center().toPoint()
+    )
+    chosen = timeline.selected_ids()
+    assert chosen[0] == "sg-press-conference-2023-06-14" and "vilnius-summit-2023" in chosen
+    assert "dmm-2023-06" in chosen and "dmm-2023-10" not in chosen and "dmm-2023-02" not in chosen
