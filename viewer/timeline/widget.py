@@ -114,6 +114,7 @@ class TimelineWidget(QAbstractScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.setMinimumSize(400, 200)
         self._data = TimelineData.empty()
+        self._kinds_present: set[int] | None = None
         self._axis = TimeAxis(width=self._plot_width())
         self._lane_mode = LaneMode.BODY
         self._folded: set[str] = set()
@@ -147,6 +148,7 @@ class TimelineWidget(QAbstractScrollArea):
     def set_data(self, data: TimelineData) -> None:
         """Show new data: lanes rebuilt, selection cleared, everything fitted."""
         self._data = data
+        self._kinds_present: set[int] | None = None
         self._text_widths.clear()
         self._elided.clear()
         self._mask = None
@@ -379,11 +381,12 @@ class TimelineWidget(QAbstractScrollArea):
     def kind_colors(self) -> list[tuple[str, QColor]]:
         """(kind title, colour) for every kind in the data, as in the legend."""
         dark = is_dark(self.palette())
-        present = set(np.unique(self._data.index.kind).tolist())
+        if self._kinds_present is None:  # once per data set: a million-row scan is not for every frame
+            self._kinds_present = set(np.unique(self._data.index.kind).tolist())
         return [
             (kind_title(kind), kind_color(kind, dark))
             for code, kind in enumerate(self._data.index.kinds)
-            if code in present
+            if code in self._kinds_present
         ]
 
     # ================================================================== state helpers
