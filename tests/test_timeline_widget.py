@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from viewer.store.dates import parse_date
 from viewer.store.reader import EventStore
 from viewer.store.time_index import _ROW, TimeIndex
+from viewer.timeline.data import TimelineData
 from viewer.timeline.lanes import LaneMode
-from viewer.timeline.widget import HEADER_PX, TimelineData, TimelineWidget
+from viewer.timeline.widget import HEADER_PX, TimelineWidget
 from viewer.timeline_source import load_timeline_data
 
 

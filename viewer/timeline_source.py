@@ -6,8 +6,8 @@ import numpy as np
 
 from viewer.store.model import Relation
 from viewer.store.reader import EventStore
+from viewer.timeline.data import TimelineData
 from viewer.timeline.lanes import BodyInfo
-from viewer.timeline.widget import TimelineData
 
 
 def load_timeline_data(store: EventStore) -> TimelineData:

@@ -11,7 +11,7 @@ import os
 import sys
 from typing import IO
 
-from viewer.timeline.widget import TimelineData
+from viewer.timeline.data import TimelineData
 
 DEFAULT_WIDTH = 1600
 IMAGE_FORMATS = ("png", "svg", "pdf")

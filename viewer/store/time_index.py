@@ -18,7 +18,7 @@ import numpy as np
 from viewer.store.dates import Precision
 
 PRECISION_CODES = {precision.value: code for code, precision in enumerate(Precision)}
-_ROW = np.dtype(
+ROW_DTYPE = _ROW = np.dtype(
     [
         ("seq", np.int64),
         ("earliest", np.int64),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
@@ -26,12 +25,14 @@ from PySide6.QtWidgets import QAbstractScrollArea, QInputDialog, QToolTip, QWidg
 from viewer.formatting import format_instant_range
 from viewer.store.dates import parse_date
 from viewer.store.errors import InvalidDateError
-from viewer.store.time_index import PRECISION_CODES, TimeIndex
+from viewer.store.time_index import PRECISION_CODES
 from viewer.timeline.axis import FIT_MARGIN, TimeAxis
 from viewer.timeline.colors import is_dark, kind_color
-from viewer.timeline.lanes import BodyInfo, Lane, LaneMode, build_lanes, kind_title
+from viewer.timeline.data import TimelineData
+from viewer.timeline.lanes import Lane, LaneMode, build_lanes, kind_title
 from viewer.timeline.painting import HEADER_PX, RULER_PX, PaintState, paint_timeline, single_line
 from viewer.timeline.scene import LANE_PADDING_PX, ROW_PX, Frame, compose_frame, lane_height, lane_rows
+from viewer.timeline.selection import Selection, neighbour
 
 ZOOM_STEP = 1.25
 WHEEL_ZOOM_BASE = 1.0015  # per eighth of a degree of wheel rotation
@@ -39,57 +40,6 @@ DRAG_THRESHOLD_PX = 4
 SCROLL_STEPS = 100_000
 MAX_DRAWN_LINKS = 400
 _COARSE = (PRECISION_CODES["year"], PRECISION_CODES["month"])
-
-
-@dataclass
-class TimelineData:
-    """What the timeline shows: the time index, the bodies, and the links between events."""
-
-    index: TimeIndex
-    bodies: dict[str, BodyInfo] = field(default_factory=dict)
-    link_from: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))  # positions
-    link_to: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
-    link_labels: list[str] = field(default_factory=list)  # "Prepares", "Part of", …
-
-    _positions_by_id: dict[str, int] | None = field(default=None, repr=False)
-
-    @classmethod
-    def empty(cls) -> TimelineData:
-        """No events at all."""
-        return cls(TimeIndex.from_rows(np.empty(0, dtype=_row_dtype()), ()))
-
-    def position_of(self, event_id: str) -> int | None:
-        """The index position of an event id (the lookup table is built on first use)."""
-        if self._positions_by_id is None:
-            self._positions_by_id = {key: i for i, key in enumerate(self.index.ids)}
-        return self._positions_by_id.get(event_id)
-
-    def subset(self, positions: np.ndarray) -> TimelineData:
-        """The same data restricted to some events (and the links among them)."""
-        keep = np.unique(np.asarray(positions, dtype=np.int64))
-        both = np.isin(self.link_from, keep) & np.isin(self.link_to, keep)
-        return TimelineData(
-            self.index.subset(keep),
-            dict(self.bodies),
-            np.searchsorted(keep, self.link_from[both]),
-            np.searchsorted(keep, self.link_to[both]),
-            [label for label, kept in zip(self.link_labels, both.tolist(), strict=True) if kept],
-        )
-
-    def linked_positions(self, positions: np.ndarray) -> np.ndarray:
-        """Positions linked to any of ``positions`` (either direction), without them."""
-        if self.link_from.size == 0 or positions.size == 0:
-            return np.empty(0, dtype=np.int64)
-        outgoing = self.link_to[np.isin(self.link_from, positions)]
-        incoming = self.link_from[np.isin(self.link_to, positions)]
-        found = np.unique(np.concatenate([outgoing, incoming]))
-        return found[~np.isin(found, positions)]
-
-
-def _row_dtype() -> np.dtype:
-    from viewer.store.time_index import _ROW
-
-    return _ROW
 
 
 class TimelineWidget(QAbstractScrollArea):
@@ -121,11 +71,8 @@ class TimelineWidget(QAbstractScrollArea):
         self._lanes: list[Lane] = []
         self._lane_counts: list[int] = []
         self._mask: np.ndarray | None = None
-        self._selected = np.zeros(0, dtype=bool)  # one flag per index position
-        self._selected_count = 0
-        self._highlight: np.ndarray | None = None  # events linked to the selection (cached)
-        self._current: int | None = None
-        self._anchor: int | None = None
+        self._selection = Selection()
+        self._highlight: tuple[int, np.ndarray] | None = None  # (selection version, linked flags)
         self._show_all_links = False
         self._legend_visible = True
         self._describe: Callable[[int], str] | None = None
@@ -152,8 +99,7 @@ class TimelineWidget(QAbstractScrollArea):
         self._text_widths.clear()
         self._elided.clear()
         self._mask = None
-        self._set_selected(np.zeros(len(data.index), dtype=bool))
-        self._current = self._anchor = None
+        self._selection.reset(len(data.index))
         self._axis.bounds = data.index.span
         self._rebuild_lanes()
         self.fit_all()
@@ -195,13 +141,8 @@ class TimelineWidget(QAbstractScrollArea):
         """
         self._mask = None if mask is None else np.asarray(mask, dtype=bool)
         self._update_lane_counts()
-        if self._mask is not None and self._selected_count:
-            kept = self._selected & self._mask
-            if int(np.count_nonzero(kept)) != self._selected_count:
-                self._set_selected(kept)
-                if self._current is not None and not kept[self._current]:
-                    self._current = None
-                self._emit_selection()
+        if self._mask is not None and self._selection.keep(self._mask):
+            self._emit_selection()
         self._invalidate()
 
     def visible_count(self) -> int:
@@ -218,13 +159,8 @@ class TimelineWidget(QAbstractScrollArea):
         positions = np.asarray(positions, dtype=np.int64)
         if self._mask is not None:
             positions = positions[self._mask[positions]]
-        chosen = np.zeros(len(self._data.index), dtype=bool)
-        chosen[positions] = True
-        if np.array_equal(chosen, self._selected):
+        if not self._selection.set(positions):
             return
-        self._set_selected(chosen)
-        self._current = int(positions.min()) if positions.size else None
-        self._anchor = self._current
         self._emit_selection()
         self._invalidate()
 
@@ -235,11 +171,11 @@ class TimelineWidget(QAbstractScrollArea):
 
     def selected_positions(self) -> np.ndarray:
         """Index positions of the selected events, in time order."""
-        return np.flatnonzero(self._selected)
+        return self._selection.positions()
 
     def selected_count(self) -> int:
         """How many events are selected."""
-        return self._selected_count
+        return self._selection.count
 
     def select_next(self, direction: int) -> None:
         """Select the next (1) or previous (-1) event in time that passes the filter."""
@@ -247,9 +183,7 @@ class TimelineWidget(QAbstractScrollArea):
 
     def clear_selection(self) -> None:
         """Select nothing."""
-        if self._selected_count:
-            self._set_selected(np.zeros(len(self._data.index), dtype=bool))
-            self._current = self._anchor = None
+        if self._selection.clear():
             self._emit_selection()
             self._invalidate()
 
@@ -416,7 +350,8 @@ class TimelineWidget(QAbstractScrollArea):
 
     def _emit_selection(self) -> None:
         self.selection_changed.emit(self.selected_ids())
-        current = self._data.index.ids[self._current] if self._current is not None else ""
+        current = self._selection.current
+        current = self._data.index.ids[current] if current is not None else ""
         self.current_changed.emit(current)
 
     def _invalidate(self) -> None:
@@ -553,7 +488,7 @@ class TimelineWidget(QAbstractScrollArea):
             height=viewport.height(),
             label_font=self._label_font,
             small_font=self._small_font,
-            selected=self._selected,
+            selected=self._selection.flags,
             highlighted=self._linked_to_selection(),
             links=self._links_to_draw(),
             anchor_of=self._anchor_of,
@@ -574,22 +509,18 @@ class TimelineWidget(QAbstractScrollArea):
             return None
         return "No events in this file." if len(self._data.index) == 0 else "No event matches the filter."
 
-    def _set_selected(self, mask: np.ndarray) -> None:
-        self._selected = mask
-        self._selected_count = int(np.count_nonzero(mask))
-        self._highlight = None
-
     def _linked_to_selection(self) -> np.ndarray:
         """A flag per position: linked to a selected event (and not selected itself)."""
-        if self._highlight is None:
+        selection = self._selection
+        if self._highlight is None or self._highlight[0] != selection.version:
             data = self._data
             highlight = np.zeros(len(data.index), dtype=bool)
-            if self._selected_count and data.link_from.size:
-                highlight[data.link_to[self._selected[data.link_from]]] = True
-                highlight[data.link_from[self._selected[data.link_to]]] = True
-                highlight &= ~self._selected
-            self._highlight = highlight
-        return self._highlight
+            if selection.count and data.link_from.size:
+                highlight[data.link_to[selection.flags[data.link_from]]] = True
+                highlight[data.link_from[selection.flags[data.link_to]]] = True
+                highlight &= ~selection.flags
+            self._highlight = (selection.version, highlight)
+        return self._highlight[1]
 
     def _links_to_draw(self) -> np.ndarray:
         """Links of the selection; with "show all", also every link whose two ends are drawn
@@ -598,8 +529,8 @@ class TimelineWidget(QAbstractScrollArea):
         if data.link_from.size == 0:
             return np.empty(0, dtype=np.int64)
         chosen = np.zeros(data.link_from.size, dtype=bool)
-        if self._selected_count:
-            chosen |= self._selected[data.link_from] | self._selected[data.link_to]
+        if self._selection.count:
+            chosen |= self._selection.flags[data.link_from] | self._selection.flags[data.link_to]
         if self._show_all_links:
             drawn = np.concatenate([items.positions for items in self._ensure_frame().details] or [np.empty(0)])
             chosen |= np.isin(data.link_from, drawn) & np.isin(data.link_to, drawn)
@@ -733,8 +664,8 @@ class TimelineWidget(QAbstractScrollArea):
             bar.setValue(bar.value() - bar.singleStep())
         elif key == Qt.Key.Key_Escape:
             self.clear_selection()
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._current is not None:
-            self.event_activated.emit(self._data.index.ids[self._current])
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._selection.current is not None:
+            self.event_activated.emit(self._data.index.ids[self._selection.current])
         elif key == Qt.Key.Key_G and modifiers & Qt.KeyboardModifier.ControlModifier:
             self.ask_go_to_date()
         else:
@@ -760,7 +691,7 @@ class TimelineWidget(QAbstractScrollArea):
         if position is not None:
             if modifiers & Qt.KeyboardModifier.ControlModifier:
                 self._toggle(position)
-            elif modifiers & Qt.KeyboardModifier.ShiftModifier and self._anchor is not None:
+            elif modifiers & Qt.KeyboardModifier.ShiftModifier and self._selection.anchor is not None:
                 self._extend_to(position, frame.slot_at(point.y()))
             else:
                 self._select_only(position)
@@ -774,37 +705,21 @@ class TimelineWidget(QAbstractScrollArea):
             self.clear_selection()
 
     def _select_only(self, position: int) -> None:
-        chosen = np.zeros(len(self._data.index), dtype=bool)
-        chosen[position] = True
-        self._set_selected(chosen)
-        self._current = self._anchor = position
+        self._selection.select_only(position)
         self._emit_selection()
         self._invalidate()
 
     def _toggle(self, position: int) -> None:
-        chosen = self._selected.copy()
-        chosen[position] = not chosen[position]
-        self._set_selected(chosen)
-        if chosen[position]:
-            self._current = self._anchor = position
-        else:
-            remaining = np.flatnonzero(chosen)
-            self._current = int(remaining[-1]) if remaining.size else None
+        self._selection.toggle(position)
         self._emit_selection()
         self._invalidate()
 
     def _extend_to(self, position: int, slot) -> None:
         """Select everything between the anchor and ``position`` in time, in the clicked lane."""
-        low, high = sorted((self._anchor, position))
         candidates = slot.lane.positions if slot is not None else np.arange(len(self._data.index))
-        chosen = candidates[(candidates >= low) & (candidates <= high)]
         if self._mask is not None:
-            chosen = chosen[self._mask[chosen]]
-        selected = np.zeros(len(self._data.index), dtype=bool)
-        selected[chosen] = True
-        selected[[self._anchor, position]] = True
-        self._set_selected(selected)
-        self._current = position
+            candidates = candidates[self._mask[candidates]]
+        self._selection.extend(position, candidates)
         self._emit_selection()
         self._invalidate()
 
@@ -821,14 +736,8 @@ class TimelineWidget(QAbstractScrollArea):
             slot = items.slot
             if slot.top + slot.height >= band.top() and slot.top <= band.bottom():
                 chosen.update(self._kept_in_lane(slot.lane, first, end).tolist())
-        selected = self._selected.copy() if modifiers & Qt.KeyboardModifier.ControlModifier else np.zeros(
-            len(self._data.index), dtype=bool
-        )
-        selected[list(chosen)] = True
-        self._set_selected(selected)
-        first = np.flatnonzero(selected)
-        self._current = int(first[0]) if first.size else None
-        self._anchor = self._current
+        adding = bool(modifiers & Qt.KeyboardModifier.ControlModifier)
+        self._selection.add(np.array(sorted(chosen), dtype=np.int64), replace=not adding)
         self._emit_selection()
         self._invalidate()
 
@@ -837,7 +746,7 @@ class TimelineWidget(QAbstractScrollArea):
         total = len(self._data.index)
         if total == 0:
             return
-        if self._current is None:
+        if self._selection.current is None:
             first, end = self._axis.start, self._axis.end
             visible = self._data.index.visible(int(first), int(end) + 1)
             if self._mask is not None:
@@ -846,37 +755,16 @@ class TimelineWidget(QAbstractScrollArea):
                 return
             target = int(visible[0] if direction > 0 else visible[-1])
         else:
-            target = self._neighbour(self._current, direction)
+            target = neighbour(self._selection.current, direction, total, self._mask)
             if target is None:
                 return
         if extend:
-            chosen = self._selected.copy()
-            chosen[target] = True
-            self._set_selected(chosen)
-            self._current = target
+            self._selection.add(np.array([target], dtype=np.int64))
             self._emit_selection()
             self._invalidate()
         else:
             self._select_only(target)
         self._reveal(target, zoom=False)
-
-    def _neighbour(self, position: int, direction: int) -> int | None:
-        mask = self._mask
-        if direction > 0:
-            if position + 1 >= len(self._data.index):
-                return None
-            if mask is None:
-                return position + 1
-            rest = mask[position + 1 :]
-            found = int(np.argmax(rest))
-            return position + 1 + found if rest[found] else None
-        if position == 0:
-            return None
-        if mask is None:
-            return position - 1
-        before = mask[:position][::-1]
-        found = int(np.argmax(before))
-        return position - 1 - found if before[found] else None
 
     def _reveal(self, position: int, zoom: bool = True) -> None:
         """Bring an event into view horizontally and its first lane vertically."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from viewer.store.dates import parse_date
 from viewer.store.reader import EventStore, StoreSummary
-from viewer.timeline.widget import TimelineData
+from viewer.timeline.data import TimelineData
 from viewer.timeline_source import load_timeline_data
 
 

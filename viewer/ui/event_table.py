@@ -15,8 +15,8 @@ from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from viewer.store.reader import TableRow
+from viewer.timeline.data import TimelineData
 from viewer.timeline.lanes import BodyInfo, kind_title
-from viewer.timeline.widget import TimelineData
 
 _Index = QModelIndex | QPersistentModelIndex
 PAGE = 256
