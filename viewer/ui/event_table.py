@@ -11,7 +11,16 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSignalBlocker,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from viewer.store.reader import TableRow
@@ -240,6 +249,39 @@ class EventTable(QTableView):
 
     def model(self) -> EventTableModel:
         return super().model()  # type: ignore[return-value]
+
+    def selected_positions(self) -> np.ndarray:
+        """Index positions of the selected rows, read range by range (not one index per row)."""
+        shown = self.model().positions()
+        parts = [shown[r.top() : r.bottom() + 1] for r in self.selectionModel().selection()]
+        return np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
+
+    def select_positions(self, positions: np.ndarray) -> None:
+        """Select the rows showing these positions (without announcing it) and show the first."""
+        model = self.model()
+        rows = model.rows_of(positions)
+        selection = QItemSelection()
+        last_column = model.columnCount() - 1
+        for first, last in _runs(rows):
+            selection.select(model.index(first, 0), model.index(last, last_column))
+        # The ranges span every column already (the Rows flag would expand them row by row),
+        # and the view is not told: it would measure the changed region row by row, seconds
+        # for a million rows. It is repainted once instead.
+        with QSignalBlocker(self.selectionModel()):
+            self.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.viewport().update()
+        if rows.size:
+            self.scrollTo(model.index(int(rows[0]), 0))
+
+
+def _runs(rows: np.ndarray) -> list[tuple[int, int]]:
+    """Sorted rows as (first, last) runs of consecutive numbers."""
+    if rows.size == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(rows) != 1)
+    starts = np.concatenate([[0], breaks + 1])
+    ends = np.concatenate([breaks, [rows.size - 1]])
+    return [(int(rows[s]), int(rows[e])) for s, e in zip(starts, ends, strict=True)]
 
 
 def _short_name(bodies: Mapping[str, BodyInfo], body_id: str) -> str:

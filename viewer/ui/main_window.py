@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QSignalBlocker, Qt, QUrl, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -16,10 +16,8 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QProgressBar,
     QTextBrowser,
     QToolBar,
-    QToolButton,
     QWidget,
 )
 
@@ -41,12 +39,13 @@ from viewer.ui.event_table import EventTable
 from viewer.ui.export_dialog import ExportDialog
 from viewer.ui.file_watch import DatabaseWatcher
 from viewer.ui.filter_panel import FilterChoices, FilterPanel
+from viewer.ui.history import SelectionHistory
+from viewer.ui.jobs import Jobs
 from viewer.ui.settings import STATE_VERSION, Settings
-from viewer.ui.tasks import Cancelled, Task, run_in_background
+from viewer.ui.tasks import Cancelled, Task
 
 DATABASE_FILTER = "Defence Timeline databases (*.db *.sqlite *.sqlite3);;All files (*)"
 SOURCE_FILTER = "Event files (*.json *.csv);;All files (*)"
-HISTORY_LIMIT = 200
 COPY_LIMIT = 100_000
 
 
@@ -72,9 +71,7 @@ class MainWindow(QMainWindow):
         self._filter = EventFilter()
         self._filter_generation = 0
         self._loading: Task | None = None
-        self._background: set[Task] = set()
-        self._history: list[np.ndarray] = []  # selections (index positions) of the open file
-        self._history_at = -1
+        self._history = SelectionHistory()
         self._walking_history = False
         self._syncing_selection = False
         self.error_box: QMessageBox | None = None
@@ -193,17 +190,7 @@ class MainWindow(QMainWindow):
         self.zoom_label = QLabel(self)
         self.zoom_label.setObjectName("zoomLabel")
         self.zoom_label.setAccessibleName("Time shown")
-        self.progress = QProgressBar(self)
-        self.progress.setObjectName("progressBar")
-        self.progress.setAccessibleName("Progress")
-        self.progress.setMaximumWidth(220)
-        self.progress.hide()
-        self.cancel_button = QToolButton(self)
-        self.cancel_button.setObjectName("cancelButton")
-        self.cancel_button.setText("Cancel")
-        self.cancel_button.setAccessibleName("Cancel the work in progress")
-        self.cancel_button.hide()
-        self.cancel_button.clicked.connect(self._cancel_background_work)
+        self.jobs = Jobs(self)
         self.file_state = QLabel(self)
         self.file_state.setObjectName("fileState")
         self.file_state.setAccessibleName("File state")
@@ -212,8 +199,8 @@ class MainWindow(QMainWindow):
         self.file_state.hide()
         bar.addWidget(self.count_label)
         bar.addWidget(self.file_state)
-        bar.addWidget(self.progress)
-        bar.addWidget(self.cancel_button)
+        bar.addWidget(self.jobs.progress)
+        bar.addWidget(self.jobs.cancel_button)
         bar.addPermanentWidget(self.zoom_label)
         bar.addPermanentWidget(self.file_label)
 
@@ -290,7 +277,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._settings.save_window(self.saveGeometry(), self.saveState(STATE_VERSION))
         self._settings.sync()
-        self._cancel_background_work()
+        self.jobs.cancel_all()
         self._watcher.stop()
         if self._dataset is not None:
             self._dataset.close()
@@ -304,17 +291,15 @@ class MainWindow(QMainWindow):
         path = Path(path)
         if self._loading is not None:
             self._loading.cancel()
-        self._show_progress(f"Opening {path.name}…", 3)
 
         def work(report):
             return Dataset.load(path, report)
 
-        task = run_in_background(
+        task = self.jobs.start(
             work,
             lambda dataset: self._on_opened(task, dataset),
             lambda error: self._on_open_failed(task, path, error),
-            self._on_progress,
-            self,
+            f"Opening {path.name}…",
         )
         self._loading = task
 
@@ -323,10 +308,8 @@ class MainWindow(QMainWindow):
             dataset.close()
             return
         self._loading = None
-        self._hide_progress()
         self._install(dataset)
         self._history.clear()
-        self._history_at = -1
         if dataset.view is not None:
             self.timeline.show_range(*dataset.view)  # the dataset's own first view (Home fits all)
         self.filters.set_choices(self._choices(dataset))
@@ -377,8 +360,7 @@ class MainWindow(QMainWindow):
         def work(report):
             return Dataset.load(path, report)
 
-        task = run_in_background(work, lambda d: self._on_reloaded(task, d), lambda e: self._on_reload_failed(task, e),
-                                 None, self)
+        task = self.jobs.start(work, lambda d: self._on_reloaded(task, d), lambda e: self._on_reload_failed(task, e))
         self._reloading = task
 
     def _on_reloaded(self, task: Task, dataset: Dataset) -> None:
@@ -390,7 +372,6 @@ class MainWindow(QMainWindow):
         view = self.timeline.visible_range()
         self._install(dataset)
         self._history.clear()  # positions change with the file
-        self._history_at = -1
         self._watcher.accept_current_state()
         self.timeline.show_range(*view, margin=0.0)
         self.filters.refresh_choices(self._choices(dataset))
@@ -426,7 +407,6 @@ class MainWindow(QMainWindow):
         if task is not self._loading:
             return
         self._loading = None
-        self._hide_progress()
         if isinstance(error, Cancelled):
             self.statusBar().showMessage("Opening cancelled", 4000)
             return
@@ -503,19 +483,16 @@ class MainWindow(QMainWindow):
         """Import in the background (all or nothing), then open the database."""
         from viewer.store.importer import import_files
 
-        self._show_progress("Importing…", 0)
 
         def work(report):
             return import_files(sources, target, report)
 
         def done(report) -> None:
-            self._finish_background(task)
             verb = "Created" if report.created else "Updated"
             self.statusBar().showMessage(f"{verb} {target.name}: {count_text(report.events, 'event')} imported", 8000)
             self.open_path(target)
 
         def failed(error: BaseException) -> None:
-            self._finish_background(task)
             if isinstance(error, Cancelled):
                 self.statusBar().showMessage("Import cancelled: nothing was written", 6000)
             elif isinstance(error, (DefenceTimelineError, OSError)):
@@ -523,9 +500,7 @@ class MainWindow(QMainWindow):
             else:
                 self.show_error("The import failed; nothing was written", f"Unexpected error: {error}")
 
-        task = run_in_background(work, done, failed, self._on_progress, self)
-        task.shows_progress = True
-        self._background.add(task)
+        self.jobs.start(work, done, failed, "Importing…")
 
     def _ask_export(self) -> None:
         ids = self.timeline.selected_ids()
@@ -559,16 +534,13 @@ class MainWindow(QMainWindow):
             width=width,
             selection_text=self._selection_text(len(ids)),
         )
-        self._show_progress(f"Exporting {count_text(len(ids), 'event')}…", 0)
         if fmt in IMAGE_KEYS:
             # Pictures are painted with Qt widgets, which live on the UI thread.
             try:
                 export_to_file(database, request, path, overwrite=True)
             except (DefenceTimelineError, OSError) as error:
-                self._hide_progress()
                 self.show_error("The export failed", str(error))
                 return
-            self._hide_progress()
             self.statusBar().showMessage(f"Exported {count_text(len(ids), 'event')} to {path.name}", 8000)
             self.export_finished.emit(str(path))
             return
@@ -577,20 +549,16 @@ class MainWindow(QMainWindow):
             return export_to_file(database, request, path, overwrite=True, progress=report)
 
         def done(count) -> None:
-            self._finish_background(task)
             self.statusBar().showMessage(f"Exported {count_text(count, 'event')} to {path.name}", 8000)
             self.export_finished.emit(str(path))
 
         def failed(error: BaseException) -> None:
-            self._finish_background(task)
             if isinstance(error, Cancelled):
                 self.statusBar().showMessage("Export cancelled: no file was written", 6000)
             else:
                 self.show_error("The export failed; no file was written", str(error))
 
-        task = run_in_background(work, done, failed, self._on_progress, self)
-        task.shows_progress = True
-        self._background.add(task)
+        self.jobs.start(work, done, failed, f"Exporting {count_text(len(ids), 'event')}…")
 
     def _selection_text(self, count: int) -> str:
         chosen = f"{count:,} event{'s' if count != 1 else ''} selected in the window"
@@ -608,17 +576,14 @@ class MainWindow(QMainWindow):
                 return store.seqs_ordered_by(key)
 
         def done(seqs) -> None:
-            self._finish_background(task)
             if self._dataset is not None and self._dataset.path == database:
                 model.provide_order(key, seqs)
             self.statusBar().clearMessage()
 
         def failed(error: BaseException) -> None:
-            self._finish_background(task)
             self.show_error("The table cannot be sorted", str(error))
 
-        task = run_in_background(work, done, failed, None, self)
-        self._background.add(task)
+        self.jobs.start(work, done, failed)
 
     # ================================================================== filtering
 
@@ -639,16 +604,13 @@ class MainWindow(QMainWindow):
                 return store.event_seqs(search_only(event_filter))
 
         def failed(error: BaseException) -> None:
-            self._finish_background(task)
             if generation == self._filter_generation:
                 self.show_error("The search failed", str(error))
 
         def done(seqs) -> None:
-            self._finish_background(task)
             self._apply_filter(generation, event_filter, seqs)
 
-        task = run_in_background(work, done, failed, None, self)
-        self._background.add(task)
+        self.jobs.start(work, done, failed)
 
     def _apply_filter(self, generation: int, event_filter: EventFilter, seqs: list[int] | None) -> None:
         if generation != self._filter_generation or self._dataset is None:
@@ -689,47 +651,23 @@ class MainWindow(QMainWindow):
     def _on_table_selection(self, *_args) -> None:
         if self._syncing_selection or self._dataset is None:
             return
-        model = self.table.model()
-        shown = model.positions()
-        ranges = self.table.selectionModel().selection()
-        parts = [shown[r.top() : r.bottom() + 1] for r in ranges]  # ranges, not one index per row
-        positions = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
         self._syncing_selection = True
         try:
-            self.timeline.select_positions(positions)
+            self.timeline.select_positions(self.table.selected_positions())
         finally:
             self._syncing_selection = False
         self._selection_changed(self.timeline.selected_ids())
 
     def _select_in_table(self, positions: np.ndarray) -> None:
-        rows = self.table.model().rows_of(positions)
-        selection = QItemSelection()
-        model = self.table.model()
-        last_column = model.columnCount() - 1
-        for first, last in _runs(rows):
-            selection.select(model.index(first, 0), model.index(last, last_column))
         self._syncing_selection = True
         try:
-            # The ranges already span every column (the Rows flag would expand them row by row),
-            # and the view is not told: it would measure the changed region row by row, seconds
-            # for a million rows. It is repainted once instead.
-            with QSignalBlocker(self.table.selectionModel()):
-                self.table.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-            self.table.viewport().update()
-            if rows.size:
-                self.table.scrollTo(model.index(int(rows[0]), 0))
+            self.table.select_positions(positions)
         finally:
             self._syncing_selection = False
 
     def _selection_changed(self, ids: list[str]) -> None:
-        if ids and not self._walking_history:
-            entry = self.timeline.selected_positions()
-            if self._history_at < 0 or not np.array_equal(self._history[self._history_at], entry):
-                del self._history[self._history_at + 1 :]
-                self._history.append(entry)
-                if len(self._history) > HISTORY_LIMIT:
-                    del self._history[0]
-                self._history_at = len(self._history) - 1
+        if not self._walking_history:
+            self._history.record(self.timeline.selected_positions())
         self._show_selection(ids)
         self._update_actions()
         if self.filters.is_linked_only():
@@ -752,21 +690,19 @@ class MainWindow(QMainWindow):
 
     def go_back(self) -> None:
         """The previous selection (Alt+Left)."""
-        if self._history_at > 0:
-            self._walk_history(self._history_at - 1)
+        self._show_from_history(self._history.back())
 
     def go_forward(self) -> None:
         """The next selection (Alt+Right)."""
-        if self._history_at + 1 < len(self._history):
-            self._walk_history(self._history_at + 1)
+        self._show_from_history(self._history.forward())
 
-    def _walk_history(self, at: int) -> None:
-        self._history_at = at
+    def _show_from_history(self, positions: np.ndarray | None) -> None:
+        if positions is None or self._dataset is None:
+            return
         self._walking_history = True
         try:
-            positions = self._history[at]
             self.timeline.select_positions(positions)
-            if positions.size and self._dataset is not None:
+            if positions.size:
                 self.timeline.centre_on_event(self._dataset.data.index.ids[int(positions[0])])
         finally:
             self._walking_history = False
@@ -887,41 +823,10 @@ class MainWindow(QMainWindow):
         a[ActionId.ADD_LINKED].setEnabled(has_selection)
         a[ActionId.CLEAR_SELECTION].setEnabled(has_selection)
         a[ActionId.SELECT_ALL_VISIBLE].setEnabled(has_data)
-        a[ActionId.BACK].setEnabled(self._history_at > 0)
-        a[ActionId.FORWARD].setEnabled(self._history_at + 1 < len(self._history))
+        a[ActionId.BACK].setEnabled(self._history.can_go_back)
+        a[ActionId.FORWARD].setEnabled(self._history.can_go_forward)
 
-    # ================================================================== progress
-
-    def _show_progress(self, message: str, steps: int) -> None:
-        self.progress.setRange(0, steps)
-        self.progress.setValue(0)
-        self.progress.setFormat(message)
-        self.progress.setTextVisible(True)
-        self.progress.show()
-        self.cancel_button.show()
-
-    def _on_progress(self, stage: str, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 0))
-        self.progress.setValue(done)
-        self.progress.setFormat(f"{stage}… %p%" if total else f"{stage}…")
-
-    def _hide_progress(self) -> None:
-        if self._loading is None and not any(task.shows_progress for task in self._background):
-            self.progress.hide()
-            self.cancel_button.hide()
-
-    def _finish_background(self, task: Task) -> None:
-        self._background.discard(task)
-        self._hide_progress()
-
-    def _cancel_background_work(self) -> None:
-        if self._loading is not None:
-            self._loading.cancel()
-            self._loading = None
-        for task in list(self._background):
-            task.cancel()
-        self.progress.hide()
-        self.cancel_button.hide()
+    # ================================================================== folders
 
     def _last_folder(self) -> str:
         return self._settings.text("files/folder", str(Path.home()))
@@ -934,13 +839,3 @@ def _file_stem(name: str) -> str:
     """A file name made from a dataset's name."""
     stem = "".join(ch if ch.isalnum() or ch in "-_ " else " " for ch in name).strip()
     return "-".join(stem.split())[:60] or "events"
-
-
-def _runs(rows: np.ndarray) -> list[tuple[int, int]]:
-    """Sorted rows as (first, last) runs of consecutive numbers."""
-    if rows.size == 0:
-        return []
-    breaks = np.flatnonzero(np.diff(rows) != 1)
-    starts = np.concatenate([[0], breaks + 1])
-    ends = np.concatenate([breaks, [rows.size - 1]])
-    return [(int(rows[s]), int(rows[e])) for s, e in zip(starts, ends, strict=True)]

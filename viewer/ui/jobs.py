@@ -1,0 +1,80 @@
+"""The window's background work, with one progress bar and one Cancel button for all of it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QProgressBar, QToolButton, QWidget
+
+from viewer.ui.tasks import Task, run_in_background
+
+Work = Callable[[Callable[[str, int, int], None]], Any]
+
+
+class Jobs(QObject):
+    """Starts work off the UI thread; shows progress for the work that has a message."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._tasks: dict[Task, bool] = {}  # task -> shows progress
+        self.progress = QProgressBar(parent)
+        self.progress.setObjectName("progressBar")
+        self.progress.setAccessibleName("Progress")
+        self.progress.setMaximumWidth(240)
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.cancel_button = QToolButton(parent)
+        self.cancel_button.setObjectName("cancelButton")
+        self.cancel_button.setText("Cancel")
+        self.cancel_button.setAccessibleName("Cancel the work in progress")
+        self.cancel_button.hide()
+        self.cancel_button.clicked.connect(self.cancel_all)
+
+    def start(
+        self,
+        work: Work,
+        on_done: Callable[[Any], None],
+        on_failed: Callable[[BaseException], None],
+        message: str | None = None,
+    ) -> Task:
+        """Run ``work(report)`` in the background; with a ``message`` its progress is shown."""
+
+        def done(result: Any) -> None:
+            self._finish(task)
+            on_done(result)
+
+        def failed(error: BaseException) -> None:
+            self._finish(task)
+            on_failed(error)
+
+        task = run_in_background(work, done, failed, self._on_progress if message else None, self)
+        self._tasks[task] = message is not None
+        if message:
+            self.progress.setRange(0, 0)  # busy until the first report
+            self.progress.setFormat(message)
+            self.progress.show()
+            self.cancel_button.show()
+        return task
+
+    def cancel_all(self) -> None:
+        """Ask every running task to stop."""
+        for task in list(self._tasks):
+            task.cancel()
+        self._tasks.clear()
+        self._update()
+
+    def _on_progress(self, stage: str, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 0))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{stage}… %p%" if total else f"{stage}…")
+
+    def _finish(self, task: Task) -> None:
+        self._tasks.pop(task, None)
+        self._update()
+
+    def _update(self) -> None:
+        visible = any(self._tasks.values())
+        self.progress.setVisible(visible)
+        self.cancel_button.setVisible(visible)
