@@ -17,16 +17,20 @@ from viewer.store.importer import import_files
 from viewer.ui.main_window import MainWindow
 
 
-@pytest.fixture
-def window(qtbot, isolated_settings, sample_db: Path, tmp_path: Path) -> MainWindow:
-    copy = tmp_path / "current.db"
-    shutil.copyfile(sample_db, copy)
+def _window_on(qtbot, path: Path) -> MainWindow:
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()
     with qtbot.waitSignal(window.dataset_opened, timeout=20_000):
-        window.open_path(copy)
+        window.open_path(path)
     return window
+
+
+@pytest.fixture
+def window(qtbot, isolated_settings, sample_db: Path, tmp_path: Path) -> MainWindow:
+    copy = tmp_path / "current.db"
+    shutil.copyfile(sample_db, copy)
+    return _window_on(qtbot, copy)
 
 
 def _bad_files(folder: Path, sample_db: Path) -> dict[str, tuple[Path, str]]:
@@ -162,12 +166,7 @@ def _hostile_document() -> dict:
 def hostile_window(qtbot, isolated_settings, tmp_path: Path) -> MainWindow:
     path = tmp_path / "hostile.db"
     import_files([write_json(tmp_path / "hostile.json", _hostile_document())], path)
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.dataset_opened, timeout=20_000):
-        window.open_path(path)
-    return window
+    return _window_on(qtbot, path)
 
 
 def test_hostile_text_is_shown_as_text(hostile_window: MainWindow) -> None:

@@ -184,13 +184,20 @@ def _dense(n: int = 20_000) -> TimelineData:
     return TimelineData(index)
 
 
-def test_the_aggregated_view_appears_when_zoomed_out_and_goes_when_zoomed_in(qtbot) -> None:
+@pytest.fixture
+def dense(qtbot) -> TimelineWidget:
+    """20,000 events in one lane, in a 1600-pixel-wide widget."""
     widget = TimelineWidget()
     qtbot.addWidget(widget)
     widget.resize(1600, 600)
     widget.show()
     widget.set_lane_mode(LaneMode.NONE)
     widget.set_data(_dense())
+    return widget
+
+
+def test_the_aggregated_view_appears_when_zoomed_out_and_goes_when_zoomed_in(dense: TimelineWidget) -> None:
+    widget = dense
     assert widget.aggregated_lanes() == ["\x00all"]
     assert widget.label_rects() == []
     middle = sum(widget.visible_range()) / 2
@@ -199,13 +206,8 @@ def test_the_aggregated_view_appears_when_zoomed_out_and_goes_when_zoomed_in(qtb
     assert widget.label_rects()
 
 
-def test_clicking_a_cluster_zooms_into_it(qtbot) -> None:
-    widget = TimelineWidget()
-    qtbot.addWidget(widget)
-    widget.resize(1600, 600)
-    widget.show()
-    widget.set_lane_mode(LaneMode.NONE)
-    widget.set_data(_dense())
+def test_clicking_a_cluster_zooms_into_it(qtbot, dense: TimelineWidget) -> None:
+    widget = dense
     span = widget.axis().visible_seconds
     qtbot.mouseClick(widget.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(int(HEADER_PX) + 700, 200))
     assert widget.axis().visible_seconds < span / 10

@@ -24,6 +24,7 @@ MONTH_NAMES = (
     "November",
     "December",
 )
+WEEKDAY_ABBREVIATIONS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DASH = "\N{EN DASH}"
 
 _EPOCH = datetime(1970, 1, 1)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import IO
 
-from viewer.formatting import format_event_dates, format_instant_range
+from viewer.formatting import format_event_dates, format_instant_range, is_web_link
 from viewer.store.model import Body, Document, Event
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&])")  # what can start emphasis, code, links, HTML or tables
@@ -128,7 +128,7 @@ def _source_number(
         return numbers[url]
     number = numbers[url] = len(numbers) + 1
     label = md(title or url)
-    web = url.strip().lower().startswith(("http://", "https://")) and not any(c in url for c in " <>()")
+    web = is_web_link(url) and not any(c in url.strip() for c in " <>")
     linked = f"[{label}](<{url.strip()}>)" if web else f"{label} ({md(url)})"
     details = ", ".join(md(x) for x in (publisher, published) if x)
     lines.append(f"{number}. {linked}" + (f" — {details}" if details else ""))

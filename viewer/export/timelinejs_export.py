@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import IO, Any, Literal
 
-from viewer.formatting import format_event_dates
+from viewer.formatting import format_event_dates, is_web_link
 from viewer.store.dates import PartialDate, Precision
 from viewer.store.model import Body, Document, Event
 from viewer.timeline.lanes import kind_title
@@ -55,7 +55,7 @@ def _slide(event: Event, bodies: Mapping[str, Body], group_by: GroupBy) -> dict[
     group = _group(event, bodies, group_by)
     if group:
         slide["group"] = group
-    web = next((s for s in event.sources if s.url.strip().lower().startswith(("http://", "https://"))), None)
+    web = next((s for s in event.sources if is_web_link(s.url)), None)
     if web is not None:
         slide["media"] = {"url": web.url.strip(), "caption": html.escape(web.title or web.publisher or "Source")}
     return slide

@@ -27,6 +27,7 @@ from PySide6.QtGui import (
     QPolygonF,
 )
 
+from viewer.formatting import MONTH_NAMES, WEEKDAY_ABBREVIATIONS
 from viewer.store.time_index import PRECISION_CODES
 from viewer.timeline.axis import TimeAxis
 from viewer.timeline.colors import is_dark, kind_color
@@ -449,18 +450,14 @@ def diamond(cx: float, cy: float, radius: float = 5.5) -> QPolygonF:
     )
 
 
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-    "December",
-)
-_WEEKDAYS = ("Mon ", "Tue ", "Wed ", "Thu ", "Fri ", "Sat ", "Sun ")
+_WEEKDAYS = tuple(f"{day} " for day in WEEKDAY_ABBREVIATIONS)
 
 
 def _fitting_label(label: str, metrics: QFontMetricsF, room: float) -> str:
     """The label, else with month names shortened, else without the weekday, else elided."""
     if metrics.horizontalAdvance(label) <= room:
         return label
-    for month in _MONTHS:
+    for month in MONTH_NAMES:
         label = label.replace(month, month[:3])
     if metrics.horizontalAdvance(label) <= room:
         return label

@@ -12,18 +12,16 @@ from itertools import islice
 from dateutil.relativedelta import MO, relativedelta
 from dateutil.rrule import DAILY, HOURLY, MINUTELY, MONTHLY, WEEKLY, YEARLY, rrule
 
+from viewer.formatting import MONTH_NAMES, WEEKDAY_ABBREVIATIONS
 from viewer.store.dates import _EPOCH_ORDINAL, SECONDS_PER_DAY
 
 YEAR_SECONDS = 365.2425 * SECONDS_PER_DAY  # the average Gregorian year
 MONTH_SECONDS = YEAR_SECONDS / 12  # the average month
 
 # Fixed English names: labels must not depend on the locale (strftime %b would).
-_MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-_MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_WEEKDAY_ABBREVIATIONS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTH_NAMES = MONTH_NAMES
+_MONTH_ABBREVIATIONS = tuple(name[:3] for name in MONTH_NAMES)
+_WEEKDAY_ABBREVIATIONS = WEEKDAY_ABBREVIATIONS
 
 _MICROSECONDS_PER_DAY = SECONDS_PER_DAY * 1_000_000
 _LAST_ORDINAL = date.max.toordinal()
