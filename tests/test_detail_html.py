@@ -98,3 +98,12 @@ def test_several_events_and_a_body(sample_db: Path, qapp) -> None:
     assert "Founded\n1997" in text and "Dissolved\n2023-07" in text
     assert "Part of\nNorth Atlantic Treaty Organization (NATO)" in text
     assert isinstance(context, BodyContext) and context.event_count == 1
+
+
+def test_long_fields_are_shown_whole_unless_they_would_freeze_the_pane(qapp) -> None:
+    from viewer.ui.detail_html import MAX_UNBROKEN_TEXT, text
+
+    prose = "word " * 20_000  # 100,000 characters with spaces: shown whole
+    assert "more characters" not in text(prose) and len(text(prose)) >= 100_000
+    unbroken = "A" * 100_000  # no spaces: Qt would take seconds to lay it out
+    assert text(unbroken).startswith("A" * MAX_UNBROKEN_TEXT) and "80,000 more characters" in text(unbroken)

@@ -18,15 +18,20 @@ from viewer.timeline.lanes import kind_title
 
 EVENT_SCHEME = "event"
 BODY_SCHEME = "body"
-MAX_TEXT = 20_000  # longer fields are cut in the pane (the data itself is untouched)
+MAX_TEXT = 200_000  # longer fields are cut in the pane (the data itself is untouched)
+MAX_UNBROKEN_TEXT = 20_000  # … and sooner when they hold no spaces: Qt lays those out very slowly
+MAX_WORD = 2_000
 MAX_LISTED = 200
 
 
 def text(value: object) -> str:
     """Escaped, length-limited text; line breaks kept."""
     raw = "" if value is None else str(value)
-    if len(raw) > MAX_TEXT:
-        raw = raw[:MAX_TEXT] + f"… ({len(raw) - MAX_TEXT:,} more characters)"
+    limit = MAX_TEXT
+    if len(raw) > MAX_UNBROKEN_TEXT and max(map(len, raw[:MAX_TEXT].split()), default=0) > MAX_WORD:
+        limit = MAX_UNBROKEN_TEXT
+    if len(raw) > limit:
+        raw = raw[:limit] + f"… ({len(raw) - limit:,} more characters)"
     return html.escape(raw).replace("\n", "<br>")
 
 
