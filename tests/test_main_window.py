@@ -344,3 +344,19 @@ def test_dropping_a_database_file_opens_it(qtbot, window: MainWindow, tmp_path: 
         window.dropEvent(drop)  # Qt delivers drops only during a real drag; the handler is what we test
     assert "Small test set" in window.windowTitle()
     assert window.count_label.text() == "Showing 3 of 3 events"
+
+
+def test_timeline_tooltips_say_the_dates_as_known(qtbot, window: MainWindow) -> None:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QToolTip
+
+    window.timeline.show_range(*window.timeline.visible_range())
+    (rect, *_copies) = window.timeline.event_rects("npg-2023-06")
+    point = rect.center().toPoint()
+    viewport = window.timeline.viewport()
+    QApplication.sendEvent(viewport, QHelpEvent(QEvent.Type.ToolTip, point, viewport.mapToGlobal(point)))
+    text = QToolTip.text()
+    assert "Nuclear Planning Group meeting" in text and "some time during 15–16 June 2023" in text
+    assert "Meeting · Held · NATO Headquarters" in text and "NPG" in text
+    QToolTip.hideText()

@@ -43,6 +43,7 @@ class Precision(StrEnum):
 
 
 _RANKS = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2, Precision.MINUTE: 3}
+_PRECISION_NAMES = {precision.value: precision for precision in Precision}
 
 # ISO 8601 forms read without dateutil (fast path for bulk imports); anything else goes to dateutil.
 _ISO = re.compile(
@@ -78,6 +79,8 @@ class PartialDate:
 
     def truncated(self, precision: Precision) -> PartialDate:
         """The same date known only to a coarser ``precision``."""
+        if precision is self.precision:
+            return self
         if precision.rank > self.precision.rank:
             raise InvalidDateError(
                 f"{self.iso()!r} is only known to the {self.precision.value}; "
@@ -164,6 +167,9 @@ def parse_precision(value: object) -> Precision:
 def _as_precision(value: object) -> Precision | None:
     if value is None or isinstance(value, Precision):
         return value
+    found = _PRECISION_NAMES.get(value) if isinstance(value, str) else None  # the common case, fast
+    if found is not None:
+        return found
     try:
         return Precision(str(value).strip().lower())
     except ValueError:

@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
 
 from viewer import APP_NAME
 from viewer.export.formats import IMAGE_KEYS, ExportRequest, export_to_file, selected_filter
-from viewer.formatting import count_text, format_duration
+from viewer.formatting import count_text, format_duration, format_event_dates
 from viewer.store.errors import DefenceTimelineError
 from viewer.store.filters import EventFilter
 from viewer.store.masks import filter_mask, search_only
 from viewer.store.model import Body
 from viewer.store.reader import EventStore
-from viewer.timeline.lanes import LaneMode
+from viewer.timeline.lanes import LaneMode, kind_title
 from viewer.timeline.widget import TimelineWidget
 from viewer.ui import detail_html
 from viewer.ui.actions import ActionId, Actions
@@ -240,6 +240,7 @@ class MainWindow(QMainWindow):
         self.timeline.event_activated.connect(self._on_event_activated)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection)
         self.table.activated_event.connect(self._on_table_activated)
+        self.timeline.set_description_provider(self._describe_event)
         self.table.model().background_orders = True
         self.table.model().order_needed.connect(self._read_table_order)
         self.details.anchorClicked.connect(self._on_detail_link)
@@ -741,6 +742,24 @@ class MainWindow(QMainWindow):
                 self.details.setHtml(detail_html.events_html(listed, len(ids)))
         except DefenceTimelineError as error:
             self.details.setPlainText(f"The details cannot be read: {error}")
+
+    def _describe_event(self, position: int) -> str:
+        """The timeline's tooltip: title, dates as known, kind and status, place, bodies."""
+        if self._dataset is None:
+            return ""
+        event = self._dataset.store.event(self._dataset.data.index.ids[position])
+        if event is None:
+            return ""
+        lines = [event.title, format_event_dates(event)]
+        facts = [x for x in (event.kind and kind_title(event.kind), event.status and event.status.value.capitalize(),
+                             event.location) if x]
+        if facts:
+            lines.append(" · ".join(facts))
+        if event.bodies:
+            names = [self._bodies[p.body_id].acronym or self._bodies[p.body_id].name
+                     if p.body_id in self._bodies else p.body_id for p in event.bodies]
+            lines.append(", ".join(names))
+        return "\n".join(line[:300] for line in lines)
 
     def _show_welcome(self) -> None:
         if self._dataset is None:
