@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -12,6 +12,7 @@ from typing import IO, Literal
 from viewer.store.errors import ExportError
 from viewer.store.filters import EventFilter
 from viewer.store.reader import EventStore
+from viewer.timeline.data import TimelineData
 
 Progress = Callable[[str, int, int], None]
 
@@ -129,17 +130,24 @@ def export_to_file(
 
 
 def _write_image(store: EventStore, chosen: EventFilter, request: ExportRequest, stream: IO[bytes]) -> int:
+    from viewer.timeline_source import load_timeline_data
+
+    return write_picture(load_timeline_data(store), store.event_ids(chosen), request, stream, store.name())
+
+
+def write_picture(
+    data: TimelineData, event_ids: Iterable[str], request: ExportRequest, stream: IO[bytes], title: str | None
+) -> int:
+    """Draw the given events of already loaded timeline data (the window passes its own)."""
     import numpy as np
 
     from viewer.export.image_export import write_image
-    from viewer.timeline_source import load_timeline_data
 
-    data = load_timeline_data(store)
-    positions = [data.position_of(event_id) for event_id in store.event_ids(chosen)]
+    positions = [data.position_of(event_id) for event_id in event_ids]
     subset = data.subset(np.array([p for p in positions if p is not None], dtype=np.int64))
     if len(subset.index) == 0:
         raise ExportError("no event to draw: the selection is empty")
-    return write_image(subset, request.fmt, stream, width=request.width, title=store.name())
+    return write_image(subset, request.fmt, stream, width=request.width, title=title)
 
 
 def _reporting(events, total: int, progress: Progress | None):

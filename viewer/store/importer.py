@@ -19,7 +19,7 @@ from sqlite_utils import Database
 
 from viewer.store import errors
 from viewer.store.files import give_new_file_permissions
-from viewer.store.interchange import ParsedSource, read_source
+from viewer.store.interchange import ParsedSource, body_to_dict, read_source
 from viewer.store.model import Body, Event
 from viewer.store.opening import (
     APPLICATION_ID,
@@ -312,7 +312,7 @@ def _write(
     events = [event for source in parsed for event in source.document.events]
     links = [link for source in parsed for link in source.document.links]
     if bodies:
-        db["bodies"].upsert_all((_body_row(body) for body in bodies), pk="id")
+        db["bodies"].upsert_all((body_to_dict(body) for body in bodies), pk="id")
     total = len(events)
     for start in range(0, total, WRITE_BATCH):
         _report(progress, "Writing events", start, total)
@@ -327,22 +327,6 @@ def _write(
             pk=("from_id", "to_id", "relation"),
         )
     return len(events), len(bodies), len(links)
-
-
-def _body_row(body: Body) -> dict[str, object]:
-    return {
-        "id": body.id,
-        "name": body.name,
-        "acronym": body.acronym,
-        "kind": body.kind,
-        "parent": body.parent,
-        "location": body.location,
-        "founded": body.founded,
-        "dissolved": body.dissolved,
-        "replaced_by": body.replaced_by,
-        "url": body.url,
-        "description": body.description,
-    }
 
 
 def _write_events(db: Database, events: Sequence[Event], *, fresh: bool) -> None:

@@ -572,7 +572,7 @@ def document_to_dict(document: Document) -> dict[str, Any]:
         result["description"] = document.description
     if document.view is not None:
         result["view"] = {"start": document.view[0], "end": document.view[1]}
-    result["bodies"] = [_compact(_body_dict(body)) for body in document.bodies]
+    result["bodies"] = [_compact(body_to_dict(body)) for body in document.bodies]
     result["events"] = [event_to_dict(event) for event in document.events]
     result["links"] = [
         _compact(
@@ -583,7 +583,8 @@ def document_to_dict(document: Document) -> dict[str, Any]:
     return result
 
 
-def _body_dict(body: Body) -> dict[str, Any]:
+def body_to_dict(body: Body) -> dict[str, Any]:
+    """A body's fields by name (the interchange form before empty fields are left out)."""
     return {name: getattr(body, name) for name in BODY_FIELDS}
 
 

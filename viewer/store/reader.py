@@ -265,10 +265,7 @@ class EventStore:
     @_sqlite_errors_translated
     def related(self, event_id: str) -> list[RelatedEvent]:
         """Events linked to ``event_id`` in either direction, in time order."""
-        columns = (
-            'e.seq, e.id, e.title, e.start, e."end", e.precision, e.timezone, e.within, e.kind, e.status, '
-            "e.location, e.summary, e.description"
-        )
+        columns = ", ".join("e." + column.strip() for column in _EVENT_COLUMNS.split(","))
         rows = self._connection.execute(
             f"SELECT l.relation, 1, l.note, {columns} FROM links l JOIN events e ON e.id = l.to_id "
             "WHERE l.from_id = ? "

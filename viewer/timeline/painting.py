@@ -33,7 +33,7 @@ from viewer.timeline.axis import TimeAxis
 from viewer.timeline.colors import is_dark, kind_color
 from viewer.timeline.density import CELL_PX, STRIP_BIN_PX, strip_alpha
 from viewer.timeline.scene import LANE_PADDING_PX, ROW_PX, DetailItems, Frame
-from viewer.timeline.ticks import choose_ruler
+from viewer.timeline.ticks import Ruler, choose_ruler
 
 RULER_PX = 46.0
 HEADER_PX = 190.0
@@ -78,18 +78,6 @@ class TimelinePainter:
 
     def __init__(self, state: PaintState) -> None:
         self._state = state
-        self._axis = state.axis
-        self._data = state.data
-        self._width = state.width
-        self._label_font = state.label_font
-        self._small_font = state.small_font
-        self._selected = state.selected
-        self._highlighted = state.highlighted
-        self._links = state.links
-        self._anchor_of = state.anchor_of
-        self._label_text = state.label_text
-        self._kind_colors = state.kind_colors
-        self._band = state.band
 
     def paint(self, painter: QPainter) -> None:
         """All layers, in order."""
@@ -101,13 +89,15 @@ class TimelinePainter:
         painter.setClipRect(QRectF(HEADER_PX, RULER_PX, width - HEADER_PX, height - RULER_PX))
         self._paint_lane_bands(painter, frame, palette)
         painter.translate(HEADER_PX, 0)
-        self._paint_grid_and_today(painter, palette, height)
+        axis = state.axis
+        ruler = choose_ruler(axis.start, axis.end, axis.width)  # once per frame: grid and ruler share it
+        self._paint_grid_and_today(painter, palette, height, ruler)
         self._paint_densities(painter, frame, palette)
         self._paint_events(painter, frame, palette)
         self._paint_links(painter, frame, palette)
         painter.restore()
         self._paint_band(painter, palette)
-        self._paint_ruler(painter, palette, width)
+        self._paint_ruler(painter, palette, width, ruler)
         self._paint_headers(painter, frame, palette, height)
         if state.legend_visible:
             self._paint_legend(painter, palette, width, height)
@@ -117,32 +107,22 @@ class TimelinePainter:
     def _paint_lane_bands(self, painter: QPainter, frame: Frame, palette: QPalette) -> None:
         base = palette.color(QPalette.ColorRole.Base)
         alternate = palette.color(QPalette.ColorRole.AlternateBase)
-        width = self._width
+        width = self._state.width
         for row, slot in enumerate(frame.slots):
             if row % 2:
                 painter.fillRect(QRectF(HEADER_PX, slot.top, width - HEADER_PX, slot.height), alternate)
             elif alternate == base:
                 painter.fillRect(QRectF(HEADER_PX, slot.top, width - HEADER_PX, slot.height), base.darker(103))
 
-    def _paint_grid_and_today(self, painter: QPainter, palette: QPalette, height: float) -> None:
-        ruler = choose_ruler(self._axis.start, self._axis.end, self._axis.width)
+    def _paint_grid_and_today(self, painter: QPainter, palette: QPalette, height: float, ruler: Ruler) -> None:
         grid = QColor(palette.color(QPalette.ColorRole.Text))
         grid.setAlpha(28)
         painter.setPen(QPen(grid, 1))
-        painter.drawLines(
-            [QPointF(round(self._axis.x_of(t.instant)) + 0.5, RULER_PX) for t in ruler.minor for _ in (0,)]
-            and [
-                line
-                for t in ruler.minor
-                for line in (
-                    QPointF(round(self._axis.x_of(t.instant)) + 0.5, RULER_PX),
-                    QPointF(round(self._axis.x_of(t.instant)) + 0.5, height),
-                )
-            ]
-        )
+        xs = [round(self._state.axis.x_of(tick.instant)) + 0.5 for tick in ruler.minor]
+        painter.drawLines([point for x in xs for point in (QPointF(x, RULER_PX), QPointF(x, height))])
         today = (time.time() // 86_400) * 86_400
-        x = self._axis.x_of(today + 43_200)
-        if -2 <= x <= self._axis.width + 2:
+        x = self._state.axis.x_of(today + 43_200)
+        if -2 <= x <= self._state.axis.width + 2:
             color = QColor("#d62728")
             color.setAlpha(170)
             painter.setPen(QPen(color, 1.5, Qt.PenStyle.DashLine))
@@ -152,8 +132,8 @@ class TimelinePainter:
         if not frame.densities:
             return
         ink = palette.color(QPalette.ColorRole.Text)
-        painter.setFont(self._small_font)
-        metrics = QFontMetricsF(self._small_font)
+        painter.setFont(self._state.small_font)
+        metrics = QFontMetricsF(self._state.small_font)
         for items in frame.densities:
             slot = items.slot
             alpha = strip_alpha(items.density.bins)
@@ -187,12 +167,12 @@ class TimelinePainter:
             )
 
     def _paint_events(self, painter: QPainter, frame: Frame, palette: QPalette) -> None:
-        index = self._data.index
+        index = self._state.data.index
         dark = is_dark(palette)
-        highlighted = self._highlighted
+        highlighted = self._state.highlighted
         text_color = palette.color(QPalette.ColorRole.Text)
         outline = palette.color(QPalette.ColorRole.Highlight)
-        painter.setFont(self._label_font)
+        painter.setFont(self._state.label_font)
         for items in frame.details:
             kinds = index.kind[items.positions]
             precision = index.precision[items.positions]
@@ -210,13 +190,13 @@ class TimelinePainter:
                     self._fill_marks(painter, items, of_kind & coarse & ~within, narrow, QBrush(faded), color, True)
                     self._fill_marks(painter, items, of_kind & within, narrow, hatched, color)
             self._outline_marks(painter, items, highlighted, outline, selected=False)
-            self._outline_marks(painter, items, self._selected, outline, selected=True)
+            self._outline_marks(painter, items, self._state.selected, outline, selected=True)
             painter.setPen(text_color)
             flags = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextSingleLine)
             for i in np.flatnonzero(items.label_shown).tolist():
                 position = int(items.positions[i])
                 rect = QRectF(items.label_x[i], items.y[i], items.label_width[i], ROW_PX)
-                text = self._label_text(position, items.label_width[i], int(items.hidden_after[i]))
+                text = self._state.label_text(position, items.label_width[i], int(items.hidden_after[i]))
                 painter.drawText(rect, flags, text)
 
     @staticmethod
@@ -268,14 +248,14 @@ class TimelinePainter:
         )
 
     def _paint_links(self, painter: QPainter, frame: Frame, palette: QPalette) -> None:
-        links = self._links
+        links = self._state.links
         if links.size == 0:
             return
         color = QColor(palette.color(QPalette.ColorRole.Highlight))
         label_background = QColor(palette.color(QPalette.ColorRole.Base))
         label_background.setAlpha(225)
-        painter.setFont(self._small_font)
-        metrics = QFontMetricsF(self._small_font)
+        painter.setFont(self._state.small_font)
+        metrics = QFontMetricsF(self._state.small_font)
         # Link labels never cover an event's label.
         taken: list[QRectF] = [
             QRectF(items.label_x[i], items.y[i], items.label_width[i], ROW_PX)
@@ -283,12 +263,12 @@ class TimelinePainter:
             for i in np.flatnonzero(items.label_shown).tolist()
         ]
         for link in links.tolist():
-            source = self._anchor_of(frame, int(self._data.link_from[link]))
-            target = self._anchor_of(frame, int(self._data.link_to[link]))
+            source = self._state.anchor_of(frame, int(self._state.data.link_from[link]))
+            target = self._state.anchor_of(frame, int(self._state.data.link_to[link]))
             if source is None or target is None:
                 continue
             self._draw_arc(painter, source, target, color)
-            label = self._data.link_labels[link].lower()
+            label = self._state.data.link_labels[link].lower()
             middle = _arc_middle(source, target)
             box = QRectF(0, 0, metrics.horizontalAdvance(label) + 8, metrics.height() + 2)
             box.moveCenter(middle)
@@ -319,33 +299,33 @@ class TimelinePainter:
         painter.drawPolygon(_arrow_head(end, tangent))
 
     def _paint_band(self, painter: QPainter, palette: QPalette) -> None:
-        if self._band is None:
+        if self._state.band is None:
             return
         color = QColor(palette.color(QPalette.ColorRole.Highlight))
         painter.setPen(QPen(color, 1))
         color.setAlpha(50)
         painter.setBrush(color)
-        painter.drawRect(self._band.normalized())
+        painter.drawRect(self._state.band.normalized())
 
-    def _paint_ruler(self, painter: QPainter, palette: QPalette, width: float) -> None:
+    def _paint_ruler(self, painter: QPainter, palette: QPalette, width: float, ruler: Ruler) -> None:
+        axis = self._state.axis
         painter.fillRect(QRectF(0, 0, width, RULER_PX), palette.color(QPalette.ColorRole.Window))
         text = palette.color(QPalette.ColorRole.WindowText)
-        ruler = choose_ruler(self._axis.start, self._axis.end, self._axis.width)
-        painter.setFont(self._label_font)
-        metrics = QFontMetricsF(self._label_font)
+        painter.setFont(self._state.label_font)
+        metrics = QFontMetricsF(self._state.label_font)
         painter.setPen(QPen(text, 1))
         row = RULER_PX / 2
         for tick in ruler.minor:
-            x = HEADER_PX + round(self._axis.x_of(tick.instant)) + 0.5
+            x = HEADER_PX + round(axis.x_of(tick.instant)) + 0.5
             painter.drawLine(QPointF(x, RULER_PX - 6), QPointF(x, RULER_PX))
             painter.drawText(QPointF(x + 3, RULER_PX - 7), tick.label)
-        bold = self._bold(self._label_font)
+        bold = self._bold(self._state.label_font)
         painter.setFont(bold)
         metrics = QFontMetricsF(bold)
         majors = ruler.major
         for number, tick in enumerate(majors):
-            x = HEADER_PX + self._axis.x_of(tick.instant)
-            next_x = HEADER_PX + self._axis.x_of(majors[number + 1].instant) if number + 1 < len(majors) else width
+            x = HEADER_PX + axis.x_of(tick.instant)
+            next_x = HEADER_PX + axis.x_of(majors[number + 1].instant) if number + 1 < len(majors) else width
             label_x = max(x, HEADER_PX) + 4  # the current group's label stays pinned at the left
             room = next_x - label_x - 6
             if room > 20:
@@ -366,7 +346,7 @@ class TimelinePainter:
         muted.setAlpha(150)
         painter.save()
         painter.setClipRect(QRectF(0, RULER_PX, HEADER_PX, height - RULER_PX))
-        metrics = QFontMetricsF(self._label_font)
+        metrics = QFontMetricsF(self._state.label_font)
         for slot in frame.slots:
             if slot.top + slot.height < RULER_PX or slot.top > height:
                 continue
@@ -378,15 +358,15 @@ class TimelinePainter:
                     "▸" if slot.lane.folded else "▾",
                 )
             painter.setPen(text)
-            painter.setFont(self._bold(self._label_font))
+            painter.setFont(self._bold(self._state.label_font))
             room = HEADER_PX - indent - 4
             title = metrics.elidedText(single_line(slot.lane.title), Qt.TextElideMode.ElideRight, room - 2)
             painter.drawText(QRectF(indent, slot.top + 4, room, 18), Qt.AlignmentFlag.AlignLeft, title)
-            painter.setFont(self._small_font)
+            painter.setFont(self._state.small_font)
             painter.setPen(muted)
             count = f"{slot.count:,} event" + ("" if slot.count == 1 else "s")
             painter.drawText(QRectF(indent, slot.top + 22, room, 16), Qt.AlignmentFlag.AlignLeft, count)
-            painter.setFont(self._label_font)
+            painter.setFont(self._state.label_font)
         painter.restore()
         edge = QColor(text)
         edge.setAlpha(90)
@@ -394,11 +374,11 @@ class TimelinePainter:
         painter.drawLine(QPointF(HEADER_PX - 0.5, 0), QPointF(HEADER_PX - 0.5, height))
 
     def _paint_legend(self, painter: QPainter, palette: QPalette, width: float, height: float) -> None:
-        entries = self._kind_colors
+        entries = self._state.kind_colors
         if not entries:
             return
-        painter.setFont(self._small_font)
-        metrics = QFontMetricsF(self._small_font)
+        painter.setFont(self._state.small_font)
+        metrics = QFontMetricsF(self._state.small_font)
         line = metrics.height() + 3
         box_width = 26 + max(metrics.horizontalAdvance(title) for title, _ in entries) + 10
         box_height = line * len(entries) + 10
@@ -418,7 +398,7 @@ class TimelinePainter:
 
     def _paint_empty_message(self, painter: QPainter, palette: QPalette, width: float, height: float) -> None:
         painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-        painter.setFont(self._label_font)
+        painter.setFont(self._state.label_font)
         area = QRectF(HEADER_PX, RULER_PX, width - HEADER_PX, height - RULER_PX)
         painter.drawText(area, Qt.AlignmentFlag.AlignCenter, self._state.empty_message or "")
 

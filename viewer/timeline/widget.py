@@ -545,8 +545,7 @@ class TimelineWidget(QAbstractScrollArea):
         index = self._data.index
         for slot in frame.slots:
             lane = slot.lane
-            spot = int(np.searchsorted(lane.positions, position))
-            if spot < lane.positions.size and lane.positions[spot] == position:
+            if _contains(lane.positions, position):
                 x0 = self._axis.x_of(float(index.earliest[position]))
                 x1 = max(x0, self._axis.x_of(float(index.latest[position])))
                 y = min(max(slot.top + slot.height / 2, RULER_PX + 4), self.viewport().height() - 4)
@@ -777,8 +776,7 @@ class TimelineWidget(QAbstractScrollArea):
         self._view_moved()
         frame = self._ensure_frame()
         for slot in frame.slots:
-            spot = int(np.searchsorted(slot.lane.positions, position))
-            if spot < slot.lane.positions.size and slot.lane.positions[spot] == position:
+            if _contains(slot.lane.positions, position):
                 if slot.top < RULER_PX or slot.top + slot.height > self.viewport().height():
                     bar = self.verticalScrollBar()
                     bar.setValue(int(bar.value() + slot.top - RULER_PX))

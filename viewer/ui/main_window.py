@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from viewer import APP_NAME
-from viewer.export.formats import IMAGE_KEYS, ExportRequest, export_to_file, selected_filter
+from viewer.export.atomic import atomic_binary_file
+from viewer.export.formats import IMAGE_KEYS, ExportRequest, export_to_file, selected_filter, write_picture
 from viewer.formatting import count_text, format_duration, format_event_dates
 from viewer.store.errors import DefenceTimelineError
 from viewer.store.filters import EventFilter
@@ -536,9 +537,13 @@ class MainWindow(QMainWindow):
             selection_text=self._selection_text(len(ids)),
         )
         if fmt in IMAGE_KEYS:
-            # Pictures are painted with Qt widgets, which live on the UI thread.
+            # Pictures are painted with Qt widgets, which live on the UI thread; they are drawn
+            # from the data the window already holds rather than reading the file again.
+            dataset = self._dataset
             try:
-                export_to_file(database, request, path, overwrite=True)
+                chosen = dataset.store.event_ids(selected_filter(dataset.store, request.event_filter, with_linked))
+                with atomic_binary_file(path, overwrite=True) as stream:
+                    write_picture(dataset.data, chosen, request, stream, dataset.name)
             except (DefenceTimelineError, OSError) as error:
                 self.show_error("The export failed", str(error))
                 return
