@@ -220,6 +220,8 @@ def test_a_full_disk_leaves_no_partial_file_and_the_original_intact(
     import errno
     import os
 
+    from viewer.store.errors import DiskFullError
+
     target = tmp_path / "out.csv"
     target.write_text("original")
     before = file_state(target)
@@ -228,7 +230,7 @@ def test_a_full_disk_leaves_no_partial_file_and_the_original_intact(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "replace", no_space)
-    with pytest.raises(ExportError, match="No space left"):
+    with pytest.raises(DiskFullError, match="the disk is full; nothing was written"):
         export_to_file(sample_db, _request("csv"), target, overwrite=True)
     assert file_state(target) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]

@@ -6,13 +6,16 @@ Exit codes: 0 success, 2 bad input or bad file (one line on stderr), 1 unexpecte
 from __future__ import annotations
 
 import argparse
+import errno
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from viewer import APP_NAME, __version__
-from viewer.store.errors import DefenceTimelineError
+from viewer.store.errors import DefenceTimelineError, DiskFullError, OperationCancelledError
 from viewer.store.filters import EventFilter
+from viewer.store.interrupts import clear_stop_request, request_stop, stop_requested
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -33,23 +36,57 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
+class StopRequested(KeyboardInterrupt):
+    """Raised by the signal handler: unwinds every ``finally`` so partial files are removed."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script and of ``python -m viewer``."""
     args = list(sys.argv[1:] if argv is None else argv)
+    clear_stop_request()
+    subcommand = bool(args) and args[0] in SUBCOMMANDS
+    previous = _install_stop_handlers() if subcommand else {}
     try:
         return _dispatch(args)
+    except OperationCancelledError:
+        return _stopped()
     except DefenceTimelineError as error:
         _fail(str(error))
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        _fail("interrupted")
-        return 130
+        return _stopped()
     except BrokenPipeError:
         _silence_broken_stdout()
         return EXIT_OK
     except Exception as error:  # the promise: one line, never a traceback
         _fail(f"internal error: {type(error).__name__}: {error} (please report this)")
         return EXIT_INTERNAL
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _install_stop_handlers() -> dict[int, object]:
+    """Ctrl+C and SIGTERM stop a command cleanly: queries are interrupted, partial files removed."""
+
+    def stop(number: int, _frame: object) -> None:
+        request_stop(number)
+        raise StopRequested
+
+    previous: dict[int, object] = {}
+    for number in (signal.SIGINT, signal.SIGTERM):
+        try:
+            previous[number] = signal.signal(number, stop)
+        except ValueError:  # not the main thread (an embedding program): leave signals alone
+            break
+    return previous
+
+
+def _stopped() -> int:
+    number = stop_requested() or signal.SIGINT
+    name = "terminated" if number == signal.SIGTERM else "interrupted"
+    _fail(f"{name}: stopped before finishing; no file was changed")
+    return 128 + int(number)
 
 
 def _dispatch(args: list[str]) -> int:
@@ -154,6 +191,7 @@ def _run_export(options: argparse.Namespace) -> int:
         group_by=options.group_by,
     )
     if options.output is None or options.output == "-":
+        _check_stdout_is_not(Path(options.database))
         with EventStore(options.database) as store:
             _export_to_stdout(store, request, write_export)
     else:
@@ -161,35 +199,65 @@ def _run_export(options: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_stdout_is_not(database: Path) -> None:
+    """Refuse a closed standard output, and one that is the database itself (``>> DB``)."""
+    import os
+
+    stream = sys.stdout
+    if stream is None or stream.closed:
+        raise UsageError("standard output is closed: write to a file with -o FILE")
+    try:
+        out = os.fstat(stream.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (a test's capture): nothing to compare
+        return
+    try:
+        db = database.stat()
+    except OSError:
+        return
+    if (out.st_dev, out.st_ino) == (db.st_dev, db.st_ino):
+        raise UsageError(f"standard output is the database {database} itself: write to another file")
+
+
 def _export_to_stdout(store, request, write_export) -> None:
     from viewer.export.formats import FORMATS
 
-    raw = getattr(sys.stdout, "buffer", None)
-    if raw is not None:
-        sys.stdout.flush()
-        write_export(store, request, raw)
-        raw.flush()
-        return
-    if FORMATS[request.fmt].binary:  # stdout replaced by a text-only stream
-        raise UsageError(f"{request.fmt} is binary: write it to a file with -o FILE")
-    import io
+    try:
+        raw = getattr(sys.stdout, "buffer", None)
+        if raw is not None:
+            sys.stdout.flush()
+            write_export(store, request, raw)
+            raw.flush()
+            return
+        if FORMATS[request.fmt].binary:  # stdout replaced by a text-only stream
+            raise UsageError(f"{request.fmt} is binary: write it to a file with -o FILE")
+        import io
 
-    data = io.BytesIO()
-    write_export(store, request, data)
-    sys.stdout.write(data.getvalue().decode("utf-8"))
+        data = io.BytesIO()
+        write_export(store, request, data)
+        sys.stdout.write(data.getvalue().decode("utf-8"))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        _discard_pending_stdout()
+        if error.errno == errno.ENOSPC:
+            raise DiskFullError("cannot write to standard output: no space left on device") from None
+        raise UsageError(f"cannot write to standard output ({error.strerror or error})") from None
 
 
 def _run_check(options: argparse.Namespace) -> int:
-    from viewer.store.errors import CorruptDatabaseError
+    from viewer.store.errors import CorruptDatabaseError, display_path
+    from viewer.store.health import check_health
     from viewer.store.reader import EventStore
 
     with EventStore(options.database) as store:
-        problem = store.integrity_problem()
-        if problem:
-            raise CorruptDatabaseError(options.database, f"the database file is damaged ({problem})")
-        summary = store.summary()
+        report = check_health(store)
+        version = store.schema_version
+    if report.damage:
+        raise CorruptDatabaseError(options.database, f"the database file is damaged ({report.damage})")
+    summary = report.summary
     lines = [
-        f"{options.database}: a Defence Timeline database",
+        f"{display_path(options.database)}: a Defence Timeline database",
         f"  name:   {summary.name or '(none)'}",
         f"  events: {summary.events:,}" + ("  (the file holds no events)" if not summary.events else ""),
         f"  bodies: {summary.bodies:,}",
@@ -197,11 +265,33 @@ def _run_check(options: argparse.Namespace) -> int:
     ]
     if summary.first_date:
         lines.append(f"  dates:  {summary.first_date} to {summary.last_date}")
-    print("\n".join(lines))
+    lines.append(f"  schema: version {version}, verified")
+    lines.append("  search: " + ("out of step with the events" if report.search_index else "in step with the events"))
+    lines.append(f"  unreadable records: {report.unreadable.total:,}")
+    print("\n".join(_printable(line) for line in lines))
+    if report.problems:
+        _fail(f"{display_path(options.database)}: " + "; ".join(report.problems))
+        return EXIT_BAD_INPUT
     return EXIT_OK
 
 
 # ----------------------------------------------------------------------------- output helpers
+
+
+def _printable(line: str) -> str:
+    """A line of data text with control characters (terminal escapes) replaced."""
+    return "".join(char if char.isprintable() else "?" for char in line)
+
+
+def _discard_pending_stdout() -> None:
+    # Output that could not be written must not be retried at exit (a second error message).
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _fail(message: str) -> None:

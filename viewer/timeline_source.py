@@ -15,10 +15,10 @@ def load_timeline_data(store: EventStore) -> TimelineData:
     index = store.time_index()
     bodies = {b.id: BodyInfo(b.id, b.name, b.acronym, b.parent) for b in store.bodies()}
     links = store.link_seqs()
-    if links and index.position_of_seq.size:
+    if links and len(index):
         seqs = np.array([(source, target) for source, target, _ in links], dtype=np.int64)
-        link_from = index.position_of_seq[seqs[:, 0]]
-        link_to = index.position_of_seq[seqs[:, 1]]
+        link_from = index.positions_of_seqs(seqs[:, 0])
+        link_to = index.positions_of_seqs(seqs[:, 1])
         labels = [Relation(relation).forward_label for _, _, relation in links]
     else:
         link_from = link_to = np.empty(0, dtype=np.int64)

@@ -3,14 +3,67 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from viewer.store.errors import ExportError
+from viewer.store.errors import DiskFullError, ExportError, display_path
 from viewer.store.files import give_new_file_permissions
+
+# Files SQLite keeps beside a database: writing onto one of them damages the database.
+DATABASE_COMPANIONS = ("", "-journal", "-wal", "-shm")
+
+
+def check_export_target(target: Path, protected: Iterable[Path] = ()) -> None:
+    """Refuse a target that is not a regular file, or that is (or sits beside) a protected database.
+
+    ``--force`` never lifts this: replacing a device node, a FIFO or the database being read
+    is never what the user meant.
+    """
+    shown = display_path(target)
+    try:
+        info = target.lstat()
+    except FileNotFoundError:
+        info = None
+    except OSError as error:
+        raise ExportError(f"{shown}: cannot be checked ({error.strerror})") from None
+    if info is not None and stat.S_ISLNK(info.st_mode):
+        try:
+            info = target.stat()
+        except OSError:
+            info = None  # a dangling link: os.replace swaps the link itself, which is safe
+    if info is not None:
+        if stat.S_ISDIR(info.st_mode):
+            raise ExportError(f"{shown}: is a folder; give a file name")
+        if not stat.S_ISREG(info.st_mode):
+            raise ExportError(f"{shown}: is not a regular file (a device, a pipe or a socket); refusing to replace it")
+    resolved = _resolved(target)
+    for database in protected:
+        base = _resolved(database)
+        for suffix in DATABASE_COMPANIONS:
+            companion = Path(str(base) + suffix)
+            same = resolved == companion or (info is not None and _same_file(target, companion))
+            if same:
+                what = "the database being exported" if not suffix else f"the database's {suffix[1:]} file"
+                raise ExportError(f"{shown}: is {what}; choose another file name")
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager
@@ -26,22 +79,24 @@ def atomic_text_file(path: str | Path, *, overwrite: bool = False) -> Iterator[I
 
 
 @contextlib.contextmanager
-def atomic_binary_file(path: str | Path, *, overwrite: bool = False) -> Iterator[IO[bytes]]:
-    """The binary form of :func:`atomic_text_file`."""
+def atomic_binary_file(
+    path: str | Path, *, overwrite: bool = False, protected: Iterable[Path] = ()
+) -> Iterator[IO[bytes]]:
+    """The binary form of :func:`atomic_text_file`; never writes onto a ``protected`` database."""
     target = Path(path)
-    if target.is_dir():
-        raise ExportError(f"{target}: is a folder; give a file name")
+    check_export_target(target, protected)
+    shown = display_path(target)
     if target.exists() and not overwrite:
-        raise ExportError(f"{target}: already exists (use --force to replace it)")
+        raise ExportError(f"{shown}: already exists (use --force to replace it)")
     folder = target.parent if str(target.parent) else Path(".")
     try:
         handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     except FileNotFoundError:
-        raise ExportError(f"{target}: the folder {folder} does not exist") from None
+        raise ExportError(f"{shown}: the folder {display_path(folder)} does not exist") from None
     except PermissionError:
-        raise ExportError(f"{target}: permission denied: cannot write in {folder}") from None
+        raise ExportError(f"{shown}: permission denied: cannot write in {display_path(folder)}") from None
     except OSError as error:
-        raise ExportError(f"{target}: cannot write in {folder} ({error.strerror})") from None
+        raise ExportError(f"{shown}: cannot write in {display_path(folder)} ({error.strerror})") from None
     temp_path = Path(temp_name)
     try:
         give_new_file_permissions(temp_path)
@@ -52,7 +107,9 @@ def atomic_binary_file(path: str | Path, *, overwrite: bool = False) -> Iterator
         os.replace(temp_path, target)
     except OSError as error:
         temp_path.unlink(missing_ok=True)
-        raise ExportError(f"{target}: could not be written ({error.strerror or error})") from None
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DiskFullError(f"{shown}: the disk is full; nothing was written") from None
+        raise ExportError(f"{shown}: could not be written ({error.strerror or error})") from None
     except BaseException:
         temp_path.unlink(missing_ok=True)
         raise

@@ -125,7 +125,7 @@ def export_to_file(
     """Open ``database`` read-only and write the export atomically to ``target``."""
     from viewer.export.atomic import atomic_binary_file
 
-    with EventStore(database) as store, atomic_binary_file(target, overwrite=overwrite) as stream:
+    with EventStore(database) as store, atomic_binary_file(target, overwrite=overwrite, protected=[database]) as stream:
         return write_export(store, request, stream, progress)
 
 

@@ -2,6 +2,27 @@
 
 from __future__ import annotations
 
+import os
+
+
+def display_path(path: object) -> str:
+    """A path as text that can always be shown: undecodable bytes and control characters escaped.
+
+    File names are bytes on POSIX; one that is not UTF-8 reaches Python with surrogate escapes
+    that cannot be printed, and a name may hold a newline or a terminal escape.
+    """
+    if isinstance(path, bytes):
+        raw = path
+    else:
+        raw = os.fsencode(path) if isinstance(path, os.PathLike | str) else str(path).encode("utf-8", "replace")
+    text = raw.decode("utf-8", "backslashreplace")
+    return "".join(char if char.isprintable() or char == " " else _escape(char) for char in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
 
 class DefenceTimelineError(Exception):
     """Base of every error the user can cause; ``str(error)`` is the message to show."""
@@ -19,7 +40,7 @@ class StoreOpenError(DefenceTimelineError):
     """A file cannot be used as a Defence Timeline database."""
 
     def __init__(self, path: object, reason: str) -> None:
-        self.path = str(path)
+        self.path = display_path(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
 
@@ -64,6 +85,21 @@ class DatabaseLockedError(StoreOpenError):
     """Another program holds a lock on the database."""
 
 
+class ForeignSchemaError(StoreOpenError):
+    """The file's schema holds something this program did not create (a view, a trigger…)."""
+
+
+class OperationCancelledError(DefenceTimelineError):
+    """The user cancelled (Cancel, Ctrl+C, SIGTERM, closing the window); nothing was changed."""
+
+    def __init__(self, message: str = "cancelled") -> None:
+        super().__init__(message)
+
+
+class DiskFullError(DefenceTimelineError):
+    """The disk (or the output stream) is full; nothing was left behind."""
+
+
 class ImportRefusedError(DefenceTimelineError):
     """An import source was refused; nothing was written.
 
@@ -84,7 +120,7 @@ class ImportRefusedError(DefenceTimelineError):
         self.record = record
         self.record_id = record_id
         self.field = field
-        where = [source]
+        where = [display_path(source)]
         if record:
             where.append(record if record_id is None else f"{record} (id {record_id!r})")
         if field:

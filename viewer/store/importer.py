@@ -20,14 +20,17 @@ from sqlite_utils import Database
 from viewer.store import errors
 from viewer.store.files import give_new_file_permissions
 from viewer.store.interchange import ParsedSource, body_to_dict, read_source
+from viewer.store.interrupts import QueryGuard
 from viewer.store.model import Body, Event
 from viewer.store.opening import (
     APPLICATION_ID,
+    check_application,
     check_readable_file,
     check_sqlite_header,
     translate_sqlite_error,
 )
 from viewer.store.schema import SCHEMA_VERSION, create_schema, enable_search, migrate
+from viewer.store.verify import verify_schema
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)``; raising from it cancels the import."""
@@ -212,22 +215,32 @@ def check_readable_file_allowing_empty(path: Path) -> None:
 
 
 def _open_existing_for_write(path: Path) -> tuple[Database, int]:
+    """Open a database to import into, after verifying its schema: no foreign trigger ever fires."""
     try:
         connection = sqlite3.connect(path, timeout=WRITER_BUSY_TIMEOUT_S, isolation_level=None)
-        application_id = connection.execute("PRAGMA application_id").fetchone()[0]
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.Error as error:
         raise translate_sqlite_error(path, error) from None
-    if application_id != APPLICATION_ID:
+    try:
+        # Nothing in the schema runs before it is verified: no trigger, view or index of another's.
+        connection.execute("PRAGMA trusted_schema = OFF")
+        try:
+            version = check_application(path, connection)
+        except errors.OlderSchemaError:
+            version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+        verify_schema(path, connection, version)
+        connection.execute("PRAGMA trusted_schema = ON")  # our own FTS triggers write the index
+        QueryGuard().install(connection)
+    except errors.NotDefenceTimelineError:
         connection.close()
         raise errors.NotDefenceTimelineError(
             path, "an SQLite database of another application; refusing to import into it"
-        )
-    if version > SCHEMA_VERSION:
+        ) from None
+    except sqlite3.Error as error:
         connection.close()
-        raise errors.NewerSchemaError(
-            path, f"written by a newer Defence Timeline (schema version {version}); please upgrade"
-        )
+        raise translate_sqlite_error(path, error) from None
+    except BaseException:
+        connection.close()
+        raise
     return Database(connection), version
 
 
@@ -246,6 +259,7 @@ def _build_new_database(
     try:
         give_new_file_permissions(temp_path)
         connection = sqlite3.connect(temp_path, isolation_level=None)
+        QueryGuard().install(connection)  # Ctrl+C and SIGTERM stop even the index build
         try:
             db = Database(connection)
             # A temporary file is discarded on any failure, so no journal is needed while building.

@@ -9,7 +9,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 from viewer.store import errors
+from viewer.store.interrupts import QueryGuard, stop_requested
 from viewer.store.schema import APPLICATION_TABLES, SCHEMA_VERSION
+from viewer.store.verify import verify_schema
 
 # PRAGMA application_id marks a file as ours ("DTL1"), whatever its schema version.
 APPLICATION_ID = 0x44544C31
@@ -17,10 +19,13 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 VIEWING_BUSY_TIMEOUT_S = 1.0
 
 
-def open_for_viewing(path: str | Path) -> sqlite3.Connection:
+def open_for_viewing(path: str | Path, guard: QueryGuard | None = None) -> sqlite3.Connection:
     """Open a Defence Timeline file read-only (``mode=ro``); viewing never changes a byte.
 
-    Raises a :class:`~viewer.store.errors.StoreOpenError` subclass that says what is wrong.
+    The schema is verified before any query (:func:`~viewer.store.verify.verify_schema`);
+    the connection then runs with ``trusted_schema`` off and ``query_only`` on, and ``guard``
+    (when given) can interrupt any of its queries. Raises a
+    :class:`~viewer.store.errors.StoreOpenError` subclass that says what is wrong.
     """
     path = Path(path)
     check_readable_file(path)
@@ -33,7 +38,14 @@ def open_for_viewing(path: str | Path) -> sqlite3.Connection:
     except sqlite3.Error as error:
         raise translate_sqlite_error(path, error) from None
     try:
-        check_application(path, connection)
+        verify_schema(path, connection, check_application(path, connection))
+        connection.execute("PRAGMA trusted_schema = OFF")
+        connection.execute("PRAGMA query_only = ON")
+        if guard is not None:
+            guard.install(connection)
+    except sqlite3.Error as error:
+        connection.close()
+        raise translate_sqlite_error(path, error) from None
     except BaseException:
         connection.close()
         raise
@@ -111,6 +123,12 @@ def check_application(path: Path, connection: sqlite3.Connection) -> int:
             f"written by a newer Defence Timeline (schema version {version}; "
             f"this version reads up to {SCHEMA_VERSION}): please upgrade the program",
         )
+    if version < 1:
+        raise errors.CorruptDatabaseError(
+            path,
+            f"it says schema version {version}, which no Defence Timeline writes "
+            "(the file is damaged or was altered by another program)",
+        )
     if version < SCHEMA_VERSION:
         raise errors.OlderSchemaError(
             path,
@@ -123,10 +141,21 @@ def check_application(path: Path, connection: sqlite3.Connection) -> int:
     return version
 
 
-def translate_sqlite_error(path: Path, error: sqlite3.Error) -> errors.StoreOpenError:
+def translate_sqlite_error(path: Path, error: sqlite3.Error) -> errors.DefenceTimelineError:
     """The store's error for an SQLite failure while reading ``path``."""
     name = getattr(error, "sqlite_errorname", "") or ""
     text = str(error)
+    if name.startswith("SQLITE_INTERRUPT") or text == "interrupted":
+        signal_number = stop_requested()
+        return errors.OperationCancelledError(
+            "interrupted" if signal_number is None else f"stopped by signal {signal_number}"
+        )
+    if name.startswith("SQLITE_FULL") or "disk is full" in text:
+        return errors.DiskFullError(f"{errors.display_path(path)}: the disk is full; nothing was changed")
+    if name.startswith("SQLITE_TOOBIG") or "too big" in text:
+        return errors.CorruptDatabaseError(path, "it holds a value too large to read")
+    if name.startswith("SQLITE_NOMEM") or "out of memory" in text:
+        return errors.CorruptDatabaseError(path, "reading it needs more memory than is available")
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
         return errors.DatabaseLockedError(
             path, "the database is locked by another program; try again when it has finished"

@@ -10,15 +10,37 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from viewer.store.dates import PartialDate, Precision, parse_date
+from viewer.store.dates import PartialDate, Precision, normalise_timezone, parse_date
+from viewer.store.errors import DefenceTimelineError
 from viewer.store.filters import EventFilter
+from viewer.store.interrupts import QueryGuard
 from viewer.store.model import Body, Document, Event, Link, Participation, Relation, Source, Status
 from viewer.store.opening import open_for_viewing, translate_sqlite_error
 from viewer.store.time_index import TimeIndex
+from viewer.store.validity import (
+    UnreadableCounts,
+    indexable_event_sql,
+    unreadable_counts,
+    valid_body_sql,
+    valid_event_sql,
+    valid_link_sql,
+    valid_participation_sql,
+    valid_source_sql,
+    valid_tag_sql,
+)
 
 P = ParamSpec("P")
 R = TypeVar("R")
 BATCH = 500
+RELATED_LIMIT = 500  # related events listed for one event; the rest are counted
+_VALID_EVENT = valid_event_sql("e")
+_VALID_LINK = valid_link_sql("l")
+_VALID_BODY = valid_body_sql("bodies")
+# Readable links between two readable events (aliases f and t for their ends).
+_LINK_ENDS = (
+    "JOIN events f ON f.id = l.from_id JOIN events t ON t.id = l.to_id "
+    f"WHERE {_VALID_LINK} AND {valid_event_sql('f')} AND {valid_event_sql('t')}"
+)
 
 _BODY_COLUMNS = "id, name, acronym, kind, parent, location, founded, dissolved, replaced_by, url, description"
 _EVENT_COLUMNS = (
@@ -94,17 +116,29 @@ class EventStore:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self._connection = open_for_viewing(self.path)
+        self._guard = QueryGuard()
+        self._connection = open_for_viewing(self.path, self._guard)
+        self._unreadable: UnreadableCounts | None = None
+        self._events_skipped_while_reading = 0
 
     def close(self) -> None:
         """Release the file."""
         self._connection.close()
+
+    def cancel(self) -> None:
+        """Interrupt the query running now (from any thread) and refuse every later one."""
+        self._guard.cancel()
 
     def __enter__(self) -> EventStore:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    @property
+    def schema_version(self) -> int:
+        """The file's schema version (verified on opening)."""
+        return int(self._connection.execute("PRAGMA user_version").fetchone()[0])
 
     @property
     def connection(self) -> sqlite3.Connection:
@@ -139,28 +173,41 @@ class EventStore:
 
     @_sqlite_errors_translated
     def summary(self) -> StoreSummary:
-        """Counts and the date range."""
+        """Counts and the date range of the readable records."""
         count = self._scalar
         first = self._connection.execute(
-            "SELECT start FROM events ORDER BY earliest LIMIT 1"
+            f"SELECT e.start FROM events e WHERE {_VALID_EVENT} ORDER BY e.earliest LIMIT 1"
         ).fetchone()
         last = self._connection.execute(
-            'SELECT coalesce("end", start) FROM events ORDER BY latest DESC LIMIT 1'
+            f'SELECT coalesce(e."end", e.start) FROM events e WHERE {_VALID_EVENT} ORDER BY e.latest DESC LIMIT 1'
         ).fetchone()
         return StoreSummary(
             name=self.name(),
-            events=count("SELECT count(*) FROM events"),
-            bodies=count("SELECT count(*) FROM bodies"),
-            links=count("SELECT count(*) FROM links"),
+            events=count(f"SELECT count(*) FROM events e WHERE {_VALID_EVENT}"),
+            bodies=count(f"SELECT count(*) FROM bodies WHERE {_VALID_BODY}"),
+            links=count(f"SELECT count(*) FROM links l WHERE {_VALID_LINK}"),
             first_date=first[0] if first else None,
             last_date=last[0] if last else None,
         )
 
     @_sqlite_errors_translated
+    def unreadable(self) -> UnreadableCounts:
+        """How many stored records could not be read (counted once per store, then cached)."""
+        if self._unreadable is None:
+            self._unreadable = unreadable_counts(self._connection)
+        counts = self._unreadable
+        if self._events_skipped_while_reading:
+            return UnreadableCounts(
+                counts.events + self._events_skipped_while_reading, counts.bodies, counts.participations,
+                counts.tags, counts.sources, counts.links,
+            )
+        return counts
+
+    @_sqlite_errors_translated
     def integrity_problem(self) -> str | None:
         """A description of damage found by SQLite's quick check, or None when healthy."""
         rows = self._connection.execute("PRAGMA quick_check(5)").fetchall()
-        problems = [row[0] for row in rows if row[0] != "ok"]
+        problems = [str(row[0])[:500] for row in rows if row[0] != "ok"]
         return "; ".join(problems) if problems else None
 
     def _scalar(self, sql: str, params: Sequence[object] = ()) -> int:
@@ -169,20 +216,20 @@ class EventStore:
     @_sqlite_errors_translated
     def time_index(self) -> TimeIndex:
         """Every event's time columns, sorted, for the timeline (one query, no objects)."""
-        return TimeIndex.load(self._connection)
+        return TimeIndex.load(self._connection, indexable_event_sql("e"))
 
     # ------------------------------------------------------------------------- events
 
     @_sqlite_errors_translated
     def count(self, event_filter: EventFilter | None = None) -> int:
         """How many events pass the filter."""
-        where, params = (event_filter or EventFilter()).where_sql()
+        where, params = self._where(event_filter)
         return self._scalar(f"SELECT count(*) FROM events e WHERE {where}", params)
 
     @_sqlite_errors_translated
     def event_ids(self, event_filter: EventFilter | None = None) -> list[str]:
         """Ids of the events passing the filter, in time order."""
-        where, params = (event_filter or EventFilter()).where_sql()
+        where, params = self._where(event_filter)
         rows = self._connection.execute(
             f"SELECT e.id FROM events e WHERE {where} ORDER BY e.earliest, e.latest, e.id", params
         )
@@ -191,7 +238,7 @@ class EventStore:
     @_sqlite_errors_translated
     def event_seqs(self, event_filter: EventFilter | None = None) -> list[int]:
         """Row numbers (``seq``) of the events passing the filter, unordered."""
-        where, params = (event_filter or EventFilter()).where_sql()
+        where, params = self._where(event_filter)
         return [row[0] for row in self._connection.execute(
             f"SELECT e.seq FROM events e WHERE {where}", params
         )]
@@ -202,7 +249,7 @@ class EventStore:
 
     def iter_events(self, event_filter: EventFilter | None = None) -> Iterator[Event]:
         """The full events passing the filter, in time order, read in batches."""
-        where, params = (event_filter or EventFilter()).where_sql()
+        where, params = self._where(event_filter)
         cursor = self._execute(
             f"SELECT {_EVENT_COLUMNS} FROM events e WHERE {where} "
             "ORDER BY e.earliest, e.latest, e.id",
@@ -213,6 +260,11 @@ class EventStore:
             if not rows:
                 return
             yield from self._complete_events(rows)
+
+    @staticmethod
+    def _where(event_filter: EventFilter | None) -> tuple[str, list[object]]:
+        where, params = (event_filter or EventFilter()).where_sql()
+        return f"{_VALID_EVENT} AND {where}", params
 
     @_sqlite_errors_translated
     def _execute(self, sql: str, params: Sequence[object]) -> sqlite3.Cursor:
@@ -228,34 +280,46 @@ class EventStore:
         marks = ", ".join("?" for _ in ids)
         participations: dict[str, list[Participation]] = defaultdict(list)
         for event_id, body_id, role in self._connection.execute(
-            f"SELECT event_id, body_id, role FROM event_bodies WHERE event_id IN ({marks}) "
-            "ORDER BY event_id, position",
+            f"SELECT p.event_id, p.body_id, p.role FROM event_bodies p WHERE p.event_id IN ({marks}) "
+            f"AND {valid_participation_sql('p')} ORDER BY p.event_id, p.position",
             ids,
         ):
             participations[event_id].append(Participation(body_id, role))
         tags: dict[str, list[str]] = defaultdict(list)
         for event_id, tag in self._connection.execute(
-            f"SELECT event_id, tag FROM event_tags WHERE event_id IN ({marks}) "
-            "ORDER BY event_id, position",
+            f"SELECT t.event_id, t.tag FROM event_tags t WHERE t.event_id IN ({marks}) "
+            f"AND {valid_tag_sql('t')} ORDER BY t.event_id, t.position",
             ids,
         ):
             tags[event_id].append(tag)
         sources: dict[str, list[Source]] = defaultdict(list)
         for event_id, url, title, publisher, published in self._connection.execute(
-            "SELECT event_id, url, title, publisher, published FROM sources "
-            f"WHERE event_id IN ({marks}) ORDER BY event_id, position",
+            "SELECT s.event_id, s.url, s.title, s.publisher, s.published FROM sources s "
+            f"WHERE s.event_id IN ({marks}) AND {valid_source_sql('s')} ORDER BY s.event_id, s.position",
             ids,
         ):
             sources[event_id].append(Source(url, title, publisher, published))
-        return [
-            _event_from_row(
+        events = []
+        for row in rows:
+            event = self._checked_event(
                 row,
                 tuple(participations.get(row[1], ())),
                 tuple(tags.get(row[1], ())),
                 tuple(sources.get(row[1], ())),
             )
-            for row in rows
-        ]
+            if event is not None:
+                events.append(event)
+        return events
+
+    def _checked_event(
+        self, row: tuple, bodies: tuple[Participation, ...], tags: tuple[str, ...], sources: tuple[Source, ...]
+    ) -> Event | None:
+        """The event of a row that passed the SQL checks, or None (counted) if Python's refuse it."""
+        try:
+            return _event_from_row(row, bodies, tags, sources)
+        except (DefenceTimelineError, ValueError):
+            self._events_skipped_while_reading += 1
+            return None
 
     def event(self, event_id: str) -> Event | None:
         """One event with everything it holds, or None."""
@@ -263,22 +327,34 @@ class EventStore:
         return found[0] if found else None
 
     @_sqlite_errors_translated
-    def related(self, event_id: str) -> list[RelatedEvent]:
-        """Events linked to ``event_id`` in either direction, in time order."""
+    def related(self, event_id: str, limit: int = RELATED_LIMIT) -> list[RelatedEvent]:
+        """Events linked to ``event_id`` in either direction, in time order (at most ``limit``)."""
         columns = ", ".join("e." + column.strip() for column in _EVENT_COLUMNS.split(","))
         rows = self._connection.execute(
-            f"SELECT l.relation, 1, l.note, {columns} FROM links l JOIN events e ON e.id = l.to_id "
-            "WHERE l.from_id = ? "
-            f"UNION ALL SELECT l.relation, 0, l.note, {columns} FROM links l JOIN events e ON e.id = l.from_id "
-            "WHERE l.to_id = ? ORDER BY 6, 4",
-            (event_id, event_id),
+            f"SELECT * FROM (SELECT l.relation, 1, l.note, e.earliest AS sort_time, {columns} FROM links l "
+            f"JOIN events e ON e.id = l.to_id WHERE l.from_id = ? AND {_VALID_LINK} AND {_VALID_EVENT} "
+            f"UNION ALL SELECT l.relation, 0, l.note, e.earliest, {columns} FROM links l "
+            f"JOIN events e ON e.id = l.from_id WHERE l.to_id = ? AND {_VALID_LINK} AND {_VALID_EVENT}) "
+            "ORDER BY sort_time, id LIMIT ?",
+            (event_id, event_id, max(0, int(limit))),
         ).fetchall()
-        found = [
-            RelatedEvent(Relation(row[0]), bool(row[1]), _event_from_row(row[3:], (), (), ()), row[2])
-            for row in rows
-        ]
-        found.sort(key=lambda item: (item.event.earliest, item.event.id))
+        found = []
+        for row in rows:
+            event = self._checked_event(row[4:], (), (), ())
+            if event is not None:
+                found.append(RelatedEvent(Relation(row[0]), bool(row[1]), event, row[2]))
         return found
+
+    @_sqlite_errors_translated
+    def related_count(self, event_id: str) -> int:
+        """How many links (in either direction) join ``event_id`` to readable events."""
+        return self._scalar(
+            f"SELECT (SELECT count(*) FROM links l JOIN events e ON e.id = l.to_id "
+            f"WHERE l.from_id = ? AND {_VALID_LINK} AND {_VALID_EVENT}) + "
+            f"(SELECT count(*) FROM links l JOIN events e ON e.id = l.from_id "
+            f"WHERE l.to_id = ? AND {_VALID_LINK} AND {_VALID_EVENT})",
+            (event_id, event_id),
+        )
 
     @_sqlite_errors_translated
     def body(self, body_id: str) -> Body | None:
@@ -290,12 +366,18 @@ class EventStore:
     def body_context(self, body: Body) -> BodyContext:
         """The parent, sub-bodies, history and event count of a body."""
         children = [Body(*row) for row in self._connection.execute(
-            f"SELECT {_BODY_COLUMNS} FROM bodies WHERE parent = ? ORDER BY name", (body.id,)
+            f"SELECT {_BODY_COLUMNS} FROM bodies WHERE parent = ? AND {_VALID_BODY} ORDER BY name LIMIT ?",
+            (body.id, RELATED_LIMIT),
         )]
         replaces = [Body(*row) for row in self._connection.execute(
-            f"SELECT {_BODY_COLUMNS} FROM bodies WHERE replaced_by = ? ORDER BY name", (body.id,)
+            f"SELECT {_BODY_COLUMNS} FROM bodies WHERE replaced_by = ? AND {_VALID_BODY} ORDER BY name LIMIT ?",
+            (body.id, RELATED_LIMIT),
         )]
-        count = self._scalar("SELECT count(DISTINCT event_id) FROM event_bodies WHERE body_id = ?", (body.id,))
+        count = self._scalar(
+            f"SELECT count(DISTINCT p.event_id) FROM event_bodies p JOIN events e ON e.id = p.event_id "
+            f"WHERE p.body_id = ? AND {valid_participation_sql('p')} AND {_VALID_EVENT}",
+            (body.id,),
+        )
         return BodyContext(
             parent=self.body(body.parent) if body.parent else None,
             children=children,
@@ -314,13 +396,15 @@ class EventStore:
             marks = ", ".join("?" for _ in chunk)
             bodies: dict[int, list[str]] = defaultdict(list)
             for seq, body_id in self._connection.execute(
-                f"SELECT e.seq, b.body_id FROM event_bodies b JOIN events e ON e.id = b.event_id "
-                f"WHERE e.seq IN ({marks}) ORDER BY e.seq, b.position",
+                f"SELECT e.seq, p.body_id FROM event_bodies p JOIN events e ON e.id = p.event_id "
+                f"WHERE e.seq IN ({marks}) AND {valid_participation_sql('p')} ORDER BY e.seq, p.position",
                 chunk,
             ):
                 bodies[seq].append(body_id)
             for seq, first, last, location in self._connection.execute(
-                f'SELECT seq, start, "end", location FROM events WHERE seq IN ({marks})', chunk
+                f'SELECT e.seq, e.start, e."end", e.location FROM events e WHERE e.seq IN ({marks}) '
+                f"AND {_VALID_EVENT}",
+                chunk,
             ):
                 rows[seq] = TableRow(first, last, location, tuple(bodies.get(seq, ())))
         return rows
@@ -331,7 +415,7 @@ class EventStore:
         if column not in ("location", "title"):
             raise ValueError(f"cannot order by {column!r}")
         return [row[0] for row in self._connection.execute(
-            f"SELECT seq FROM events ORDER BY {column} COLLATE NOCASE, earliest, seq"
+            f"SELECT e.seq FROM events e WHERE {_VALID_EVENT} ORDER BY e.{column} COLLATE NOCASE, e.earliest, e.seq"
         )]
 
     # ------------------------------------------------------------------------- bodies and links
@@ -341,9 +425,9 @@ class EventStore:
         """All bodies (or those with the given ids), ordered by id."""
         columns = _BODY_COLUMNS
         if ids is None:
-            rows = self._connection.execute(f"SELECT {columns} FROM bodies ORDER BY id").fetchall()
+            rows = self._connection.execute(f"SELECT {columns} FROM bodies WHERE {_VALID_BODY} ORDER BY id").fetchall()
         else:
-            rows = self._rows_for_ids(f"SELECT {columns} FROM bodies WHERE id IN ({{}})", ids)
+            rows = self._rows_for_ids(f"SELECT {columns} FROM bodies WHERE id IN ({{}}) AND {_VALID_BODY}", ids)
             rows.sort(key=lambda row: row[0])
         return [Body(*row) for row in rows]
 
@@ -351,7 +435,8 @@ class EventStore:
     def links(self, among: Iterable[str] | None = None) -> list[Link]:
         """All links, or only those whose both ends are in ``among``; in a stable order."""
         rows = self._connection.execute(
-            "SELECT from_id, to_id, relation, note FROM links ORDER BY from_id, to_id, relation"
+            f"SELECT l.from_id, l.to_id, l.relation, l.note FROM links l {_LINK_ENDS} "
+            "ORDER BY l.from_id, l.to_id, l.relation"
         ).fetchall()
         if among is not None:
             keep = set(among)
@@ -361,10 +446,7 @@ class EventStore:
     @_sqlite_errors_translated
     def link_seqs(self) -> list[tuple[int, int, str]]:
         """Every link as (from seq, to seq, relation), for the in-memory timeline."""
-        return self._connection.execute(
-            "SELECT f.seq, t.seq, l.relation FROM links l "
-            "JOIN events f ON f.id = l.from_id JOIN events t ON t.id = l.to_id"
-        ).fetchall()
+        return self._connection.execute(f"SELECT f.seq, t.seq, l.relation FROM links l {_LINK_ENDS}").fetchall()
 
     def _rows_for_ids(self, sql_template: str, ids: Iterable[str]) -> list[tuple]:
         wanted = list(dict.fromkeys(ids))
@@ -429,7 +511,7 @@ def _event_from_row(
         title=title,
         start=_stored_date(start, level),
         end=_stored_date(end, level) if end is not None else None,
-        timezone=timezone,
+        timezone=normalise_timezone(timezone) if timezone is not None else None,
         within=bool(within),
         kind=kind,
         status=Status(status) if status else None,

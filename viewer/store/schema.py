@@ -16,12 +16,19 @@ LONG_EVENT_SECONDS = 32 * 86_400
 LONG_EVENT_CONDITION = f"latest - earliest > {LONG_EVENT_SECONDS}"
 
 
-def create_schema(db: Database, *, with_search: bool = True) -> None:
-    """Create every table and index of the current version in an empty database.
+def create_schema(db: Database, *, with_search: bool = True, version: int | None = None) -> None:
+    """Create every table and index of the current version (or ``version``) in an empty database.
 
-    With ``with_search=False`` the full-text index is left for :func:`enable_search`, which is
+    The layout of version 1 is created, then the migrations run: a new file and a migrated
+    one hold exactly the same schema text, which :mod:`viewer.store.verify` relies on. With
+    ``with_search=False`` the full-text index is left for :func:`enable_search`, which is
     faster after a bulk load than keeping the index in sync row by row.
     """
+    _create_version_1(db, with_search=with_search)
+    migrate(db, 1, SCHEMA_VERSION if version is None else version)
+
+
+def _create_version_1(db: Database, *, with_search: bool) -> None:
     db["meta"].create({"key": str, "value": str}, pk="key")
     db["bodies"].create(
         {
@@ -95,7 +102,7 @@ def create_schema(db: Database, *, with_search: bool = True) -> None:
     _create_indexes(db)
     if with_search:
         enable_search(db)
-    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    db.execute("PRAGMA user_version = 1")
 
 
 def _create_indexes(db: Database) -> None:
@@ -130,8 +137,8 @@ def is_empty_database(db: Database) -> bool:
 MIGRATIONS: dict[int, Callable[[Database], None]] = {}
 
 
-def migrate(db: Database, from_version: int) -> None:
-    """Bring a database of ``from_version`` up to :data:`SCHEMA_VERSION`."""
-    for version in range(from_version, SCHEMA_VERSION):
+def migrate(db: Database, from_version: int, to_version: int | None = None) -> None:
+    """Bring a database of ``from_version`` up to ``to_version`` (default :data:`SCHEMA_VERSION`)."""
+    for version in range(from_version, SCHEMA_VERSION if to_version is None else to_version):
         MIGRATIONS[version](db)
         db.execute(f"PRAGMA user_version = {version + 1}")

@@ -17,6 +17,7 @@ import numpy as np
 
 from viewer.store.dates import Precision
 
+MAX_TITLE_IN_INDEX = 500  # characters of a title the timeline and the table show
 PRECISION_CODES = {precision.value: code for code, precision in enumerate(Precision)}
 ROW_DTYPE = _ROW = np.dtype(
     [
@@ -54,14 +55,17 @@ class TimeIndex:
     ids: list[str] = field(default_factory=list)
     body_members: dict[str, np.ndarray] = field(default_factory=dict)
     tag_members: dict[str, np.ndarray] = field(default_factory=dict)
-    position_of_seq: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))  # -1: no event
+    _seq_order: np.ndarray | None = field(default=None, repr=False)  # positions sorted by seq
 
     def __len__(self) -> int:
         return int(self.seq.size)
 
     @classmethod
-    def load(cls, connection: sqlite3.Connection) -> TimeIndex:
+    def load(cls, connection: sqlite3.Connection, readable: str = "1") -> TimeIndex:
         """Read every event's columns, titles, ids and bodies in a few bulk queries.
+
+        ``readable`` is an SQL condition over ``events`` aliased ``e`` (the store's row
+        validity); rows failing it are left out.
 
         Numbers come back as one comma-separated text per column (``group_concat``), parsed
         by numpy, and ids and titles as JSON arrays from the same scan: far faster than a
@@ -71,7 +75,7 @@ class TimeIndex:
         kinds = tuple(
             row[0]
             for row in connection.execute(
-                "SELECT DISTINCT kind FROM events WHERE kind IS NOT NULL ORDER BY kind"
+                f"SELECT DISTINCT e.kind FROM events e WHERE e.kind IS NOT NULL AND {readable} ORDER BY e.kind"
             )
         )
         kind_case = " ".join(f"WHEN ? THEN {code}" for code in range(len(kinds)))
@@ -84,20 +88,22 @@ class TimeIndex:
         )
         try:  # ids and titles as JSON arrays from the same scan (SQLite's JSON functions)
             row = connection.execute(
-                f"SELECT {columns}, json_group_array(id), json_group_array(title) FROM events", kinds
+                f"SELECT {columns}, json_group_array(id), json_group_array(substr(title, 1, {MAX_TITLE_IN_INDEX})) "
+                f"FROM events e WHERE {readable}",
+                kinds,
             ).fetchone()
             texts_by_scan = (json.loads(row[6]), json.loads(row[7]))
         except sqlite3.OperationalError as error:
             if "no such function" not in str(error):
                 raise
-            row = connection.execute(f"SELECT {columns} FROM events", kinds).fetchone()
+            row = connection.execute(f"SELECT {columns} FROM events e WHERE {readable}", kinds).fetchone()
             texts_by_scan = None
         count = int(row[0])
         seq, earliest, latest, kind, flags = (_numbers(text, count) for text in row[1:6])
         if texts_by_scan is None:  # without JSON functions: row by row, in seq order
             by_seq = np.argsort(seq, kind="stable")
             seq, earliest, latest, kind, flags = (a[by_seq] for a in (seq, earliest, latest, kind, flags))
-            texts = connection.execute("SELECT id, title FROM events ORDER BY seq").fetchall()
+            texts = connection.execute(f"SELECT e.id, e.title FROM events e WHERE {readable} ORDER BY e.seq").fetchall()
             texts_by_scan = ([t[0] for t in texts], [t[1] for t in texts])
         ids_by_scan, titles_by_scan = texts_by_scan
         order = np.lexsort((seq, latest, earliest))
@@ -110,18 +116,16 @@ class TimeIndex:
         index = cls.from_rows(
             rows, kinds, titles=_reordered(titles_by_scan, order), ids=_reordered(ids_by_scan, order)
         )
-        position_of_seq = index.position_of_seq = np.full(int(seq.max()) + 1 if count else 0, -1, dtype=np.int64)
-        position_of_seq[index.seq] = np.arange(count)
         for body_id, members in connection.execute(
             "SELECT b.body_id, group_concat(e.seq) FROM event_bodies b "
-            "JOIN events e ON e.id = b.event_id GROUP BY b.body_id"
+            "JOIN events e ON e.id = b.event_id WHERE typeof(b.body_id) = 'text' GROUP BY b.body_id"
         ):
-            index.body_members[body_id] = np.unique(position_of_seq[_numbers(members, None)])
+            index.body_members[body_id] = index._known_positions(_numbers(members, None))
         for tag, members in connection.execute(
             "SELECT t.tag, group_concat(e.seq) FROM event_tags t "
-            "JOIN events e ON e.id = t.event_id GROUP BY t.tag"
+            "JOIN events e ON e.id = t.event_id WHERE typeof(t.tag) = 'text' GROUP BY t.tag"
         ):
-            index.tag_members[tag] = np.unique(position_of_seq[_numbers(members, None)])
+            index.tag_members[tag] = index._known_positions(_numbers(members, None))
         return index
 
     @classmethod
@@ -164,10 +168,27 @@ class TimeIndex:
                 inside = members[np.isin(members, keep)]
                 if inside.size:
                     target[key] = np.searchsorted(keep, inside)
-        if keep.size:
-            smaller.position_of_seq = np.full(int(smaller.seq.max()) + 1, -1, dtype=np.int64)
-            smaller.position_of_seq[smaller.seq] = np.arange(keep.size)
         return smaller
+
+    def positions_of_seqs(self, seqs: np.ndarray | Iterable[int]) -> np.ndarray:
+        """The position of each ``seq`` number (-1 where no event has it).
+
+        A binary search over the seq numbers in order: memory grows with the events, never
+        with the value of a ``seq`` (a crafted file may hold rowid 300,000,000 or -5).
+        """
+        wanted = np.asarray(seqs if isinstance(seqs, np.ndarray) else np.fromiter(seqs, dtype=np.int64),
+                            dtype=np.int64)
+        if self._seq_order is None:
+            self._seq_order = np.argsort(self.seq, kind="stable")
+        in_order = self.seq[self._seq_order]
+        found = np.searchsorted(in_order, wanted)
+        found = np.minimum(found, max(in_order.size - 1, 0))
+        hit = in_order[found] == wanted if in_order.size else np.zeros(wanted.size, dtype=bool)
+        return np.where(hit, self._seq_order[found] if in_order.size else -1, -1)
+
+    def _known_positions(self, seqs: np.ndarray) -> np.ndarray:
+        positions = self.positions_of_seqs(seqs)
+        return np.unique(positions[positions >= 0])
 
     def visible(self, since: int, until: int) -> np.ndarray:
         """Positions of the events overlapping [since, until), in time order.
@@ -183,14 +204,9 @@ class TimeIndex:
 
     def mask_of_seqs(self, seqs: Iterable[int]) -> np.ndarray:
         """A boolean mask over positions marking the events with the given ``seq`` numbers."""
-        wanted = np.fromiter(seqs, dtype=np.int64)
         mask = np.zeros(len(self), dtype=bool)
-        if self.position_of_seq.size:
-            wanted = wanted[(wanted >= 0) & (wanted < self.position_of_seq.size)]
-            positions = self.position_of_seq[wanted]
-            mask[positions[positions >= 0]] = True
-        else:
-            mask[np.isin(self.seq, wanted)] = True
+        positions = self.positions_of_seqs(seqs)
+        mask[positions[positions >= 0]] = True
         return mask
 
     def body_members_mask(self, body_ids: Iterable[str]) -> np.ndarray:

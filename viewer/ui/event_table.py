@@ -211,8 +211,7 @@ class EventTableModel(QAbstractTableModel):
     def _ranks_from_seqs(self, seqs: np.ndarray) -> np.ndarray:
         index = self._data.index
         ranks = np.zeros(len(index), dtype=np.int64)
-        known = seqs[(seqs >= 0) & (seqs < index.position_of_seq.size)]
-        positions = index.position_of_seq[known]
+        positions = index.positions_of_seqs(seqs)
         ranks[positions[positions >= 0]] = np.arange(int(np.count_nonzero(positions >= 0)))
         return ranks
 
