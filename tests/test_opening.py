@@ -36,7 +36,7 @@ def test_viewing_browsing_filtering_and_exporting_change_nothing(sample_db: Path
 
 def test_the_viewing_connection_cannot_write(sample_db: Path, tmp_path: Path) -> None:
     path = _copy(sample_db, tmp_path)
-    with EventStore(path) as store, pytest.raises(sqlite3.OperationalError, match="readonly|unsafe use|query_only"):
+    with EventStore(path) as store, pytest.raises(sqlite3.OperationalError, match=r"readonly|unsafe use|query_only"):
         store.connection.execute("DELETE FROM events")
 
 

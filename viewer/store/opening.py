@@ -11,6 +11,7 @@ from urllib.parse import quote
 from viewer.store import errors
 from viewer.store.interrupts import QueryGuard, stop_requested
 from viewer.store.schema import APPLICATION_TABLES, SCHEMA_VERSION
+from viewer.store.validity import register_functions
 from viewer.store.verify import verify_schema
 
 # PRAGMA application_id marks a file as ours ("DTL1"), whatever its schema version.
@@ -41,6 +42,7 @@ def open_for_viewing(path: str | Path, guard: QueryGuard | None = None) -> sqlit
         verify_schema(path, connection, check_application(path, connection))
         connection.execute("PRAGMA trusted_schema = OFF")
         connection.execute("PRAGMA query_only = ON")
+        register_functions(connection)
         if guard is not None:
             guard.install(connection)
     except sqlite3.Error as error:

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from functools import lru_cache
 
+from viewer.store.dates import normalise_timezone
+from viewer.store.errors import InvalidDateError
 from viewer.store.model import Relation, Status
 
 MAX_ID_LENGTH = 1_000
@@ -26,6 +29,22 @@ _FIRST_DAY = {"year": "{0} || '-01-01'", "month": "{0} || '-01'", "day": "{0}"}
 _LAST_DAY = {"year": "{0} || '-12-31'", "month": "date({0} || '-01', '+1 month', '-1 day')", "day": "{0}"}
 _LENGTH = {"year": 4, "month": 7, "day": 10}
 _MINUTE_SHAPE = "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]'"
+
+
+ZONE_FUNCTION = "dt_valid_zone"
+
+
+def register_functions(connection: sqlite3.Connection) -> None:
+    """Add the Python checks the conditions call (a time zone name must be one we know)."""
+    connection.create_function(ZONE_FUNCTION, 1, _valid_zone, deterministic=True)
+
+
+@lru_cache(maxsize=1024)
+def _valid_zone(name: object) -> int:
+    try:
+        return int(isinstance(name, str) and normalise_timezone(name) == name)
+    except InvalidDateError:
+        return 0
 
 
 def _never_null(condition: str) -> str:
@@ -118,7 +137,8 @@ def valid_event_sql(alias: str = "e") -> str:
         f"AND {a}.earliest >= {FIRST_INSTANT - _ZONE_SLACK} AND {a}.latest <= {LAST_INSTANT + _ZONE_SLACK} "
         f"AND {a}.latest > {a}.earliest "
         f"AND ({a}.status IS NULL OR {a}.status IN ({_quoted(tuple(s.value for s in Status))})) "
-        f"AND {_text_or_null(f'{a}.kind', MAX_ID_LENGTH)} AND {_text_or_null(f'{a}.timezone', 100)} "
+        f"AND {_text_or_null(f'{a}.kind', MAX_ID_LENGTH)} "
+        f"AND ({a}.timezone IS NULL OR {ZONE_FUNCTION}({a}.timezone)) "
         f"AND {_text_or_null(f'{a}.location')} AND {_text_or_null(f'{a}.summary')} "
         f"AND {_text_or_null(f'{a}.description')} "
         f"AND {_dates_valid(a)})"
@@ -145,7 +165,7 @@ def valid_participation_sql(alias: str = "p") -> str:
     return (
         f"({_required_text(f'{a}.body_id', MAX_ID_LENGTH)} AND {_required_text(f'{a}.role', MAX_ID_LENGTH)} "
         f"AND typeof({a}.position) = 'integer' "
-        f"AND {a}.body_id IN (SELECT known.id FROM bodies known WHERE {valid_body_sql('known')}))"
+        f"AND EXISTS (SELECT 1 FROM bodies known WHERE known.id = {a}.body_id AND {valid_body_sql('known')}))"
     )
 
 
