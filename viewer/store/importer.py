@@ -8,6 +8,7 @@ leaves the target exactly as it was.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 import tempfile
@@ -278,6 +279,15 @@ def _build_new_database(
         with temp_path.open("rb+") as written:
             os.fsync(written.fileno())
         os.replace(temp_path, target)
+    except sqlite3.Error as error:
+        temp_path.unlink(missing_ok=True)
+        raise translate_sqlite_error(target, error) from None
+    except OSError as error:
+        temp_path.unlink(missing_ok=True)
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            shown = errors.display_path(target)
+            raise errors.DiskFullError(f"{shown}: the disk is full; nothing was written") from None
+        raise
     except BaseException:
         temp_path.unlink(missing_ok=True)
         raise

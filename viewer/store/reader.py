@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from viewer.store.dates import PartialDate, Precision, normalise_timezone, parse_date
-from viewer.store.errors import DefenceTimelineError
+from viewer.store.errors import DefenceTimelineError, OperationCancelledError
 from viewer.store.filters import EventFilter
 from viewer.store.interrupts import QueryGuard
 from viewer.store.model import Body, Document, Event, Link, Participation, Relation, Source, Status
@@ -98,14 +98,19 @@ class StoreSummary:
 
 
 def _sqlite_errors_translated(method: Callable[P, R]) -> Callable[P, R]:
-    """Turn SQLite failures met while reading (a file damaged later) into store errors."""
+    """Turn SQLite failures met while reading (a file damaged later) into store errors.
+
+    A cancelled store refuses every later call at once, however short the query.
+    """
 
     @functools.wraps(method)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        store = args[0]
+        if store._guard.cancelled:  # type: ignore[attr-defined]
+            raise OperationCancelledError()
         try:
             return method(*args, **kwargs)
         except sqlite3.Error as error:
-            store = args[0]
             raise translate_sqlite_error(store.path, error) from None  # type: ignore[attr-defined]
 
     return wrapper
