@@ -27,8 +27,10 @@ PROPERTY_SETTINGS = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 IDS = st.from_regex(r"[a-z][a-z0-9-]{0,10}", fullmatch=True)
-TEXT = st.text(max_size=30)
 NAME = st.text(min_size=1, max_size=30).filter(lambda t: t.strip())
+# Import normalises: blank optional text is absent, tags and source URLs lose surrounding spaces.
+TEXT = NAME
+STRIPPED = NAME.map(str.strip)
 
 
 @st.composite
@@ -90,10 +92,10 @@ def documents(draw) -> dict:
             if chosen:
                 event["bodies"] = [{"id": b, "role": draw(st.sampled_from(["host", "chair", "participant"]))}
                                    for b in chosen]
-        tags = draw(st.lists(NAME, max_size=3, unique=True))
+        tags = draw(st.lists(STRIPPED, max_size=3, unique=True))
         if tags:
             event["tags"] = tags
-        sources = draw(st.lists(st.fixed_dictionaries({"url": NAME}, optional={"title": TEXT, "publisher": TEXT}),
+        sources = draw(st.lists(st.fixed_dictionaries({"url": STRIPPED}, optional={"title": TEXT, "publisher": TEXT}),
                                 max_size=2))
         if sources:
             event["sources"] = sources

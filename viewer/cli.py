@@ -173,8 +173,10 @@ def _run_export(options: argparse.Namespace) -> int:
     from viewer.export.formats import ExportRequest, export_to_file, write_export
     from viewer.store.reader import EventStore
 
-    if not 200 <= options.width <= 20_000:
-        raise UsageError("--width must be between 200 and 20000 pixels")
+    from viewer.export.image_export import MAX_WIDTH, MIN_WIDTH
+
+    if not MIN_WIDTH <= options.width <= MAX_WIDTH:
+        raise UsageError(f"--width must be between {MIN_WIDTH} and {MAX_WIDTH} pixels")
     request = ExportRequest(
         fmt=options.format,
         event_filter=EventFilter.build(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -188,15 +189,48 @@ def _count(number: int, unit: str) -> str:
     return f"{number} {unit}" if number == 1 else f"{number} {unit}s"
 
 
+# Whitespace (any, Unicode included), control characters (C0, DEL, C1) and the characters that
+# end a URL in HTML, Markdown or plain text: a URL holding one of them is not a URL.
+_NOT_IN_URL = re.compile(r'[\s\x00-\x1f\x7f-\x9f<>"`]')
+# What a single line of text cannot show: controls, line and paragraph separators (→ a space, a
+# CRLF as one), lone surrogates and the non-characters U+FFFE/U+FFFF (→ U+FFFD).
+_NOT_ON_ONE_LINE = re.compile("\r\n|[\x00-\x1f\x7f-\x9f\u2028\u2029]|([\ud800-\udfff\ufffe\uffff])")
+
+
 def is_web_link(url: str | None) -> bool:
-    """True only for absolute http and https URLs (never javascript:, file:, data: …)."""
+    """True only for absolute http and https URLs with a host (never javascript:, file:, data: …).
+
+    The ends are stripped first; whitespace or a control character inside, or any of
+    ``<`` ``>`` ``"`` and the backtick, make it something other than a URL.
+    """
     if not url:
         return False
+    url = url.strip()
+    if _NOT_IN_URL.search(url):
+        return False
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
+        host = parts.hostname
     except ValueError:
         return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+    return parts.scheme.lower() in ("http", "https") and bool(host)
+
+
+def display_text(text: str | None) -> str:
+    """Any data text made safe to show on one line (a label, a title, a tooltip, a file's metadata).
+
+    Control characters, CR, LF (a CRLF counts once) and U+2028/U+2029 become a space; lone
+    surrogates and U+FFFE/U+FFFF become U+FFFD. Everything else, markup included, is kept.
+    """
+    if not text:
+        return ""
+    if not _NOT_ON_ONE_LINE.search(text):
+        return text
+    return _NOT_ON_ONE_LINE.sub(_one_line_replacement, text)
+
+
+def _one_line_replacement(match: re.Match[str]) -> str:
+    return "\ufffd" if match.group(1) else " "
 
 
 def count_text(count: int, noun: str) -> str:

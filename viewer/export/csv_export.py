@@ -1,8 +1,12 @@
-"""CSV export: one row per event, RFC 4180, safe to open in a spreadsheet.
+"""CSV export: one row per event, RFC 4180, safe to open in a spreadsheet, importing back exactly.
 
-The columns are those the CSV import reads, so a file without formula-like cells imports back.
-Cells a spreadsheet would run as a formula (starting with =, +, -, @, tab or carriage return)
-get a leading apostrophe, following OWASP's CSV-injection guidance.
+The columns are those the CSV import reads, in its cell codec (see :mod:`viewer.store.interchange`
+and docs/format.md): every cell is quoted, so a spreadsheet splitting on another delimiter still
+sees whole cells; a cell, or an item of a list cell, that a spreadsheet would run as a formula
+(starting with =, +, -, @, tab or carriage return, even after apostrophes) gets a leading
+apostrophe, following OWASP's CSV-injection guidance, and the import removes exactly that
+apostrophe; list items escape ``;``, ``\\`` and (in bodies) ``:`` with a backslash. Sources carry
+their URL only.
 """
 
 from __future__ import annotations
@@ -11,15 +15,14 @@ import csv
 from collections.abc import Iterable
 from typing import IO
 
-from viewer.store.interchange import CSV_LIST_SEPARATOR, EVENT_FIELDS
+from viewer.store.interchange import (
+    CSV_LIST_SEPARATOR,
+    EVENT_FIELDS,
+    encode_list_item,
+    encode_participation,
+    guard_formula,
+)
 from viewer.store.model import Event
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(cell: str) -> str:
-    """The cell text, with an apostrophe in front when a spreadsheet would evaluate it."""
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
 
 
 def event_to_csv_row(event: Event) -> list[str]:
@@ -37,17 +40,21 @@ def event_to_csv_row(event: Event) -> list[str]:
         "location": event.location or "",
         "summary": event.summary or "",
         "description": event.description or "",
-        "bodies": CSV_LIST_SEPARATOR.join(f"{p.body_id}:{p.role}" for p in event.bodies),
-        "tags": CSV_LIST_SEPARATOR.join(event.tags),
-        "sources": CSV_LIST_SEPARATOR.join(source.url for source in event.sources),
     }
-    return [neutralise_formula(values[name]) for name in EVENT_FIELDS]
+    cells = {name: guard_formula(value) for name, value in values.items()}
+    cells["bodies"] = CSV_LIST_SEPARATOR.join(encode_participation(p.body_id, p.role) for p in event.bodies)
+    cells["tags"] = CSV_LIST_SEPARATOR.join(encode_list_item(tag) for tag in event.tags)
+    cells["sources"] = CSV_LIST_SEPARATOR.join(encode_list_item(source.url) for source in event.sources)
+    return [cells[name] for name in EVENT_FIELDS]
 
 
 def write_csv(events: Iterable[Event], stream: IO[str]) -> int:
-    """Write a header and one row per event; returns the number of rows."""
-    writer = csv.writer(stream, lineterminator="\r\n")
-    writer.writerow(EVENT_FIELDS)
+    """Write a header and one row per event; returns the number of rows.
+
+    The header's fixed column names need no quotes; every data cell is quoted.
+    """
+    stream.write(",".join(EVENT_FIELDS) + "\r\n")
+    writer = csv.writer(stream, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     count = 0
     for event in events:
         writer.writerow(event_to_csv_row(event))

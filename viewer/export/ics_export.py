@@ -9,11 +9,17 @@ Conventions, so that a calendar never shows more precision than the data has:
   period or window, marked ``TRANSP:TRANSPARENT``, with the real precision stated first in
   ``DESCRIPTION`` ("Date known only to the month: June 2023") and in
   ``X-DEFENCE-TIMELINE-PRECISION``.
+
+Text from the data is data: every text value goes through :func:`ics_text` (line breaks of any
+kind become RFC 5545's escaped ``\\n``, other control characters a space) and is written as a
+TEXT value, so ``;``, ``,`` and ``\\`` are escaped and no content line can break. ``URL`` is
+written only for a source that passes :func:`viewer.formatting.is_web_link`.
 """
 
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import IO
@@ -36,6 +42,17 @@ _STATUS = {
     Status.CANCELLED: "CANCELLED",
 }
 Progress = Callable[[int, int], None]
+_LINE_BREAKS = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+# What RFC 5545 TEXT cannot hold (all controls but HTAB), and what UTF-8 cannot (lone surrogates).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # after line breaks became LF
+_NOT_CHARACTERS = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def ics_text(text: str) -> icalendar.vText:
+    """Data text as an iCalendar TEXT value: line breaks kept (as ``\\n``), other controls a space."""
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _CONTROLS.sub(" ", text)
+    return icalendar.vText(_NOT_CHARACTERS.sub("\ufffd", text))
 
 
 def event_uid(event_id: str) -> str:
@@ -52,7 +69,7 @@ def write_ics(document: Document, stream: IO[bytes], *, now: datetime | None = N
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     if document.name:
-        cal.add("x-wr-calname", document.name)
+        cal.add("x-wr-calname", ics_text(document.name))
     relations = _relations(document)
     names = {body.id: body.name + (f" ({body.acronym})" if body.acronym else "") for body in document.bodies}
     total = len(document.events)
@@ -69,26 +86,26 @@ def _component(
     event: Event, stamp: datetime, related: list[tuple[str, str]], names: dict[str, str]
 ) -> icalendar.Event:
     item = icalendar.Event()
-    item.add("uid", event_uid(event.id))
+    item.add("uid", ics_text(event_uid(event.id)))
     item.add("dtstamp", stamp)
-    item.add("summary", event.title)
+    item.add("summary", ics_text(event.title))
     exact = _add_dates(item, event)
     if not exact:
         item.add("transp", "TRANSPARENT")
         item.add("x-defence-timeline-precision", "window" if event.within else event.precision.value)
     if event.location:
-        item.add("location", event.location)
-    item.add("description", _description(event, exact, names))
+        item.add("location", ics_text(event.location))
+    item.add("description", ics_text(_description(event, exact, names)))
     web = next((s.url.strip() for s in event.sources if is_web_link(s.url)), None)
     if web:
         item.add("url", web)
     categories = ([kind_title(event.kind)] if event.kind else []) + list(event.tags)
     if categories:
-        item.add("categories", categories)
+        item.add("categories", [ics_text(category) for category in categories])
     if event.status:
         item.add("status", _STATUS[event.status])
     for other_id, reltype in related:
-        item.add("related-to", event_uid(other_id), parameters={"RELTYPE": reltype})
+        item.add("related-to", ics_text(event_uid(other_id)), parameters={"RELTYPE": reltype})
     return item
 
 

@@ -1,23 +1,52 @@
 """TimelineJS export (Knight Lab's JSON format), to publish a selection as a web timeline.
 
 Dates carry only the fields the precision knows (``year`` alone for a year), ``display_date``
-says it in words, and ``group`` is the kind or the first body. TimelineJS renders headline and
-text as HTML, so every text from the data is escaped.
+says it in words, and ``group`` is the kind or the first body.
+
+Text from the data is data, never markup. TimelineJS 3 treats its fields in two ways:
+- ``text.headline``, ``text.text`` and ``media.caption`` are HTML (sanitised by DOMPurify, then
+  set as ``innerHTML``): they are HTML-escaped once;
+- ``group`` and ``display_date`` are "plain": TimelineJS strips markup from them by parsing
+  them as HTML and taking the text (which decodes ``&lt;`` to ``<``), then sets *that* as
+  ``innerHTML``. Escaped once, ``&lt;img onerror=…&gt;`` would come back to life, so they are
+  escaped twice, which TimelineJS decodes exactly once on each of its two passes.
+Every slide has ``"autolink": false``: TimelineJS's autolinker turns any ``www.…`` run into a
+link, quote characters included, so data could otherwise add attributes to it. The only links
+are media URLs that pass :func:`viewer.formatting.is_web_link`.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Mapping
 from typing import IO, Any, Literal
 
-from viewer.formatting import format_event_dates, is_web_link
+from viewer.formatting import display_text, format_event_dates, is_web_link
 from viewer.store.dates import PartialDate, Precision
 from viewer.store.model import Body, Document, Event
 from viewer.timeline.lanes import kind_title
 
 GroupBy = Literal["kind", "body"]
+_LINE_BREAKS = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
+def html_text(text: str | None) -> str:
+    """Data text for a TimelineJS HTML field (headline, text, caption): HTML-escaped once."""
+    return html.escape(_characters(text))
+
+
+def plain_text(text: str | None) -> str:
+    """Data text for a TimelineJS "plain" field (``group``, ``display_date``): escaped twice."""
+    return html.escape(html.escape(display_text(text).strip()))
+
+
+def _characters(text: str | None) -> str:
+    """Text without the control characters HTML forbids (line breaks kept), lone surrogates replaced."""
+    if not text:
+        return ""
+    return "\n".join(display_text(line) for line in _LINE_BREAKS.split(text))
 
 
 def timelinejs_document(document: Document, group_by: GroupBy = "kind") -> dict[str, Any]:
@@ -25,9 +54,9 @@ def timelinejs_document(document: Document, group_by: GroupBy = "kind") -> dict[
     bodies = {body.id: body for body in document.bodies}
     result: dict[str, Any] = {"events": [_slide(event, bodies, group_by) for event in document.events]}
     if document.name:
-        title: dict[str, Any] = {"text": {"headline": html.escape(document.name)}}
+        title: dict[str, Any] = {"text": {"headline": html_text(document.name)}, "autolink": False}
         if document.description:
-            title["text"]["text"] = f"<p>{html.escape(document.description)}</p>"
+            title["text"]["text"] = _paragraphs([document.description])
         result["title"] = title
     return result
 
@@ -40,25 +69,33 @@ def write_timelinejs(document: Document, stream: IO[str], group_by: GroupBy = "k
 
 
 def _slide(event: Event, bodies: Mapping[str, Body], group_by: GroupBy) -> dict[str, Any]:
-    paragraphs = [text for text in (event.summary, event.description) if text]
     slide: dict[str, Any] = {
         "unique_id": event.id,
         "start_date": _date(event.start),
-        "display_date": format_event_dates(event),
+        "display_date": plain_text(format_event_dates(event)),
         "text": {
-            "headline": html.escape(event.title),
-            "text": "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs),
+            "headline": html_text(event.title),
+            "text": _paragraphs([event.summary, event.description]),
         },
+        "autolink": False,
     }
     if event.end is not None:
         slide["end_date"] = _date(event.end)
     group = _group(event, bodies, group_by)
-    if group:
-        slide["group"] = group
+    if group and display_text(group).strip():
+        slide["group"] = plain_text(group)
     web = next((s for s in event.sources if is_web_link(s.url)), None)
     if web is not None:
-        slide["media"] = {"url": web.url.strip(), "caption": html.escape(web.title or web.publisher or "Source")}
+        caption = html_text(web.title or web.publisher or "Source").strip() or "Source"
+        slide["media"] = {"url": web.url.strip(), "caption": caption}
     return slide
+
+
+def _paragraphs(texts: list[str | None]) -> str:
+    """Each text as an HTML paragraph, its line breaks as ``<br>``."""
+    return "".join(
+        "<p>" + html_text(text).replace("\n", "<br>") + "</p>" for text in texts if text and text.strip()
+    )
 
 
 def _date(value: PartialDate) -> dict[str, str]:

@@ -6,16 +6,22 @@ with :class:`ImportRefusedError` naming the file, the record and the field.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
+import io
 import json
-from collections.abc import Callable, Iterable, Mapping
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from viewer.store.dates import InvalidDateError, PartialDate, normalise_timezone, parse_precision
+from viewer.store.dates import InvalidDateError, PartialDate, normalise_timezone, parse_date_range, parse_precision
 from viewer.store.dates import parse_date as _parse_date
 from viewer.store.errors import ImportRefusedError
+from viewer.store.input_files import read_source_bytes
 from viewer.store.model import (
     DEFAULT_ROLE,
     Body,
@@ -65,6 +71,78 @@ EVENT_FIELDS = (
 LINK_FIELDS = ("from", "to", "relation", "note")
 SOURCE_FIELDS = ("url", "title", "publisher", "published")
 CSV_LIST_SEPARATOR = ";"
+CSV_ROLE_SEPARATOR = ":"
+CSV_MAX_FIELD_CHARS = 16 * 1024 * 1024  # the longest CSV field an import reads (16 MiB of text)
+_RECORD_KINDS = {"bodies": "body", "events": "event", "links": "link"}
+
+
+# ----------------------------------------------------------------------------- the CSV cell codec
+#
+# One codec, used by the CSV export and the CSV import alike (docs/format.md, "CSV"):
+# - formula guard: a cell, a list item, or a piece of an item after an escaped ";", that would
+#   start with = + - @ tab or CR, even after apostrophes, gets one more apostrophe in front; the
+#   import removes exactly that apostrophe (one ' followed by apostrophes and a formula start);
+# - list items (bodies, tags, sources) are separated by ";"; inside an item a backslash escapes
+#   the next character: "\;" is a ";", "\\" a backslash, and in bodies "\:" a ":" (an item is
+#   "id:role"). A backslash before anything else is kept as it is.
+
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+_GUARDED_FORMULA = re.compile(r"'+[=+\-@\t\r]")
+_LIST_ITEM = re.compile(r"(?:[^\\;]|\\.|\\\Z)*", re.S)  # up to an unescaped ";"
+_BODY_ID = re.compile(r"(?:[^\\:]|\\.|\\\Z)*", re.S)  # up to an unescaped ":"
+_ITEM_ESCAPE = re.compile(r"\\([\\:])|\\;(?:'(?='*[=+\-@\t\r]))?")
+
+
+def guard_formula(text: str) -> str:
+    """The text with an apostrophe in front when a spreadsheet would run it as a formula."""
+    return "'" + text if _FORMULA_START.match(text) else text
+
+
+def unguard_formula(text: str) -> str:
+    """The inverse of :func:`guard_formula`: the one guarding apostrophe removed."""
+    return text[1:] if _GUARDED_FORMULA.match(text) else text
+
+
+def encode_list_item(text: str, *, escape_colon: bool = False) -> str:
+    """One item of a ``;``-separated CSV list cell: escaped and formula-guarded."""
+    pieces = []
+    for piece in text.split(CSV_LIST_SEPARATOR):
+        piece = piece.replace("\\", "\\\\")
+        if escape_colon:
+            piece = piece.replace(CSV_ROLE_SEPARATOR, "\\" + CSV_ROLE_SEPARATOR)
+        pieces.append(guard_formula(piece))
+    return ("\\" + CSV_LIST_SEPARATOR).join(pieces)
+
+
+def encode_participation(body_id: str, role: str) -> str:
+    """A body item of the CSV ``bodies`` cell: ``id:role``, both escaped."""
+    return encode_list_item(body_id, escape_colon=True) + CSV_ROLE_SEPARATOR + encode_list_item(role, escape_colon=True)
+
+
+def split_list_cell(cell: str) -> list[str]:
+    """The items of a list cell, still encoded, split at the unescaped ``;``."""
+    items: list[str] = []
+    position = 0
+    while True:
+        end = _LIST_ITEM.match(cell, position).end()
+        items.append(cell[position:end])
+        if end >= len(cell):
+            return items
+        position = end + 1  # past the separator
+
+
+def decode_list_item(item: str) -> str:
+    """The inverse of :func:`encode_list_item`; surrounding whitespace is removed."""
+    item = unguard_formula(item.strip())
+    return _ITEM_ESCAPE.sub(lambda match: match.group(1) or CSV_LIST_SEPARATOR, item).strip()
+
+
+def decode_participation(item: str) -> tuple[str, str | None]:
+    """A body item's id and role (``None`` when it names no role)."""
+    item = item.strip()
+    end = _BODY_ID.match(item).end()
+    role = decode_list_item(item[end + 1:]) if end < len(item) else None
+    return decode_list_item(item[:end]), role or None
 
 
 class _Refusal(Exception):
@@ -100,16 +178,7 @@ def read_source(path: str | Path) -> ParsedSource:
     """Read and validate one JSON or CSV file (chosen by content, then by extension)."""
     path = Path(path)
     label = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ImportRefusedError(label, "no such file") from None
-    except IsADirectoryError:
-        raise ImportRefusedError(label, "is a folder, not a file") from None
-    except PermissionError:
-        raise ImportRefusedError(label, "permission denied: the file cannot be read") from None
-    except OSError as error:
-        raise ImportRefusedError(label, f"cannot be read ({error.strerror or error})") from None
+    raw = read_source_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -130,16 +199,156 @@ def _looks_like_json(text: str, path: Path) -> bool:
 
 
 def parse_json_text(text: str, label: str) -> ParsedSource:
-    """Validate a JSON interchange document given as text."""
+    """Validate a JSON interchange document given as text.
+
+    Strict JSON: a key given twice in one object, a lone surrogate in a string (``"\\ud800"``;
+    an escaped pair is one character and fine) and NaN or Infinity are refused.
+    """
+    _refuse_raw_surrogates(text, label)
+    strict = _StrictJson()
+    with _gc_paused():  # millions of small objects: the collector would only slow this down
+        try:
+            data = json.loads(text, object_pairs_hook=strict.object, parse_constant=strict.constant)
+        except json.JSONDecodeError as error:
+            raise ImportRefusedError(
+                label, f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}"
+            ) from None
+        except RecursionError:
+            raise ImportRefusedError(label, "malformed JSON: nested too deeply") from None
+        except ValueError:  # an integer longer than Python converts
+            raise ImportRefusedError(
+                label, f"malformed JSON: a number has more than {sys.get_int_max_str_digits():,} digits"
+            ) from None
+        if strict.broken:
+            _refuse_broken_json(data, label)
+        _refuse_escaped_surrogates(text, label)
+        return parse_document(data, label)
+
+
+class _Duplicated(dict):
+    """An object that gave a key twice (kept to say where, then refused)."""
+
+    duplicate: str
+
+
+class _NonFinite:
+    """Where the document said NaN, Infinity or -Infinity (kept to say where, then refused)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+class _StrictJson:
+    """The hooks of a strict ``json.loads``: they mark what is wrong rather than raise."""
+
+    def __init__(self) -> None:
+        self.broken = False
+
+    def object(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(pairs)
+        if len(result) == len(pairs):
+            return result
+        self.broken = True
+        seen: set[str] = set()
+        marked = _Duplicated(result)
+        marked.duplicate = next(key for key, _value in pairs if key in seen or seen.add(key))
+        return marked
+
+    def constant(self, name: str) -> _NonFinite:
+        self.broken = True
+        return _NonFinite(name)
+
+
+def _refuse_broken_json(data: Any, label: str) -> None:
+    """Find the first duplicate key or non-finite number, in document order, and refuse it."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, _NonFinite):
+            _refuse_at(data, path, label, f"{node.name} is not allowed: JSON has no NaN or Infinity")
+        if isinstance(node, _Duplicated):
+            where = "the top-level object" if not path else "an object"
+            _refuse_at(data, path, label, f"duplicate key {node.duplicate!r} in {where} (keys must be unique)")
+        if isinstance(node, dict):
+            stack.extend((value, (*path, key)) for key, value in reversed(node.items()))
+        elif isinstance(node, list):
+            stack.extend((value, (*path, index)) for index, value in reversed(list(enumerate(node))))
+
+
+def _refuse_at(data: Any, path: tuple[str | int, ...], label: str, problem: str) -> None:
+    """Refuse with the record (``event #3``) and the field (``sources[1].url``) of ``path``."""
+    record = record_id = None
+    rest = path
+    if len(path) >= 2 and path[0] in _RECORD_KINDS and isinstance(path[1], int) and isinstance(data, dict):
+        record = f"{_RECORD_KINDS[str(path[0])]} #{path[1] + 1}"
+        record_id = _record_id_for_message(data[path[0]][path[1]])
+        rest = path[2:]
+    field_name = "".join(f"[{part + 1}]" if isinstance(part, int) else f".{part}" for part in rest).lstrip(".")
+    raise ImportRefusedError(label, problem, record=record, record_id=record_id, field=field_name or None)
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE_CHUNK = 1 << 24
+
+
+def _refuse_raw_surrogates(text: str, label: str) -> None:
+    """Refuse a text holding surrogate code points themselves (only text not read from UTF-8 can)."""
+    if text.isascii():
+        return
+    for offset in range(0, len(text), _SURROGATE_CHUNK):
+        try:
+            text[offset:offset + _SURROGATE_CHUNK].encode("utf-8")
+        except UnicodeEncodeError as error:
+            _refuse_surrogate(text, offset + error.start, label)
+
+
+def _refuse_escaped_surrogates(text: str, label: str) -> None:
+    """Refuse a ``\\uD800``–``\\uDFFF`` escape that is not half of a high–low pair.
+
+    Runs on text that parsed as JSON, so every escape is inside a string; a backslash that is
+    itself escaped (``\\\\ud800`` is the six characters ``\\ud800``) is not an escape.
+    """
+    pending_high = -1  # where an escaped high surrogate waiting for its low half starts
+    for match in _SURROGATE_ESCAPE.finditer(text):
+        start = before = match.start()
+        while before and text[before - 1] == "\\":
+            before -= 1
+        if (start - before) % 2:  # the backslash is itself escaped: plain text
+            continue
+        is_high = match.group()[3] in "89abAB"
+        if pending_high != -1:
+            if not is_high and start == pending_high + 6:
+                pending_high = -1
+                continue
+            _refuse_surrogate(text, pending_high, label)
+        if not is_high:
+            _refuse_surrogate(text, start, label)
+        pending_high = start
+    if pending_high != -1:
+        _refuse_surrogate(text, pending_high, label)
+
+
+def _refuse_surrogate(text: str, position: int, label: str) -> None:
+    shown = text[position:position + 6] if text[position] == "\\" else f"U+{ord(text[position]):04X}"
+    line = text.count("\n", 0, position) + 1
+    column = position - text.rfind("\n", 0, position)
+    raise ImportRefusedError(
+        label,
+        f"malformed JSON at line {line}, column {column}: lone surrogate {shown} in a string "
+        "(only a high and a low surrogate together make a character)",
+    )
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (reference counting still frees everything acyclic)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ImportRefusedError(
-            label, f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}"
-        ) from None
-    except RecursionError:
-        raise ImportRefusedError(label, "malformed JSON: nested too deeply") from None
-    return parse_document(data, label)
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def parse_document(data: object, label: str) -> ParsedSource:
@@ -177,7 +386,7 @@ def parse_document(data: object, label: str) -> ParsedSource:
             continue
         if not isinstance(records, list):
             raise ImportRefusedError(label, f"{key!r} must be a list", field=key)
-        singular = {"bodies": "body", "events": "event", "links": "link"}[key]
+        singular = _RECORD_KINDS[key]
         for index, record in enumerate(records, start=1):
             record_label = f"{singular} #{index}"
             target.append(_read_record(parsed, reader, record, record_label))
@@ -210,38 +419,109 @@ def parse_csv_text(text: str, label: str) -> ParsedSource:
     """Validate a CSV file of events: a header row, one event per row.
 
     ``bodies`` holds ``;``-separated body ids (each optionally ``id:role``), ``tags`` and
-    ``sources`` hold ``;``-separated tags and URLs.
+    ``sources`` hold ``;``-separated tags and URLs, in the codec of :func:`encode_list_item`;
+    every cell loses the formula guard of :func:`guard_formula`. Fields hold at most
+    :data:`CSV_MAX_FIELD_CHARS` characters.
     """
-    dialect: type[csv.Dialect] | csv.Dialect = csv.excel
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        pass
-    reader = csv.reader(text.splitlines(keepends=True), dialect, strict=True)
+    lines = _CountedLines(text)
+    reader = csv.reader(lines, delimiter=_csv_delimiter(text), quotechar='"', doublequote=True, strict=True)
     parsed = ParsedSource(label, Document())
-    try:
-        header = next(reader, None)
-        if header is None:
-            raise ImportRefusedError(label, "the CSV file is empty: a header row is needed")
-        columns = [name.strip().lower() for name in header]
-        _check_csv_header(label, columns)
-        for row in reader:
-            line = f"line {reader.line_num}"
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) > len(columns):
-                raise parsed.refuse(line, None, None, "the row has more cells than the header")
-            record = {
-                name: cell for name, cell in zip(columns, row, strict=False) if cell.strip() != ""
-            }
-            parsed.document.events.append(
-                _read_record(parsed, _event_from_csv_record, record, line)
-            )
-            parsed.event_labels.append(line)
-    except csv.Error as error:
-        raise ImportRefusedError(label, f"malformed CSV at line {reader.line_num}: {error}") from None
+    columns: list[str] = []
+    row_start, row_offset = 1, 0
+    with _gc_paused(), _csv_field_limit(CSV_MAX_FIELD_CHARS):
+        try:
+            header = next(reader, None)
+            if header is None:
+                raise ImportRefusedError(label, "the CSV file is empty: a header row is needed")
+            columns = [name.strip().lower() for name in header]
+            _check_csv_header(label, columns)
+            while True:
+                row_start, row_offset = reader.line_num + 1, lines.consumed
+                row = next(reader, None)
+                if row is None:
+                    break
+                line = f"line {row_start}"
+                if not any(cell.strip() for cell in row):
+                    continue
+                if len(row) > len(columns):
+                    raise parsed.refuse(line, None, None, "the row has more cells than the header")
+                record = {
+                    name: cell if name in _CSV_LIST_COLUMNS else unguard_formula(cell)
+                    for name, cell in zip(columns, row, strict=False)
+                    if cell.strip() != ""
+                }
+                parsed.document.events.append(
+                    _read_record(parsed, _event_from_csv_record, record, line)
+                )
+                parsed.event_labels.append(line)
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                _refuse_long_field(text, row_offset, row_start, columns, label)
+            raise ImportRefusedError(label, f"malformed CSV at line {reader.line_num}: {error}") from None
     check_document(parsed)
     return parsed
+
+
+_CSV_LIST_COLUMNS = ("bodies", "tags", "sources")
+
+
+class _CountedLines:
+    """The lines of a text as the csv module wants them (``newline=""``), counting what was read."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = io.StringIO(text, newline="")
+        self.consumed = 0  # characters handed out so far
+
+    def __iter__(self) -> _CountedLines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._lines.readline()
+        if not line:
+            raise StopIteration
+        self.consumed += len(line)
+        return line
+
+
+def _csv_delimiter(text: str) -> str:
+    """Comma, semicolon or tab: the one the header line uses most (column names hold none of them).
+
+    The header alone decides, so that no cell below it (which may hold anything) can sway it.
+    """
+    end = re.search(r"[\r\n]", text)
+    header = text[: end.start()] if end else text
+    counts = {delimiter: header.count(delimiter) for delimiter in (",", ";", "\t")}
+    best = max(counts, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] else ","
+
+
+@contextlib.contextmanager
+def _csv_field_limit(limit: int) -> Iterator[None]:
+    """The csv module's (process-wide) field size limit, set to ``limit`` for one read."""
+    previous = csv.field_size_limit()
+    csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _refuse_long_field(text: str, offset: int, line: int, columns: list[str], label: str) -> None:
+    """Name the column of the field longer than :data:`CSV_MAX_FIELD_CHARS` in the row at ``offset``."""
+    column = "?"
+    with _csv_field_limit(sys.maxsize):
+        lines = _CountedLines(text[offset:])
+        row = next(csv.reader(lines, delimiter=_csv_delimiter(text), quotechar='"', strict=False), [])
+    for index, cell in enumerate(row):
+        if len(cell) > CSV_MAX_FIELD_CHARS:
+            column = columns[index] if index < len(columns) else f"number {index + 1}"
+            break
+    raise ImportRefusedError(
+        label,
+        f"a field is longer than {CSV_MAX_FIELD_CHARS:,} characters (16 MiB), the most an import reads",
+        record=f"line {line}",
+        field=column,
+    ) from None
 
 
 def _check_csv_header(label: str, columns: list[str]) -> None:
@@ -266,21 +546,21 @@ def _event_from_csv_record(record: Mapping[str, str]) -> Event:
     if "within" in record:
         converted["within"] = _csv_bool(record["within"])
     if "bodies" in record:
-        converted["bodies"] = [_csv_participation(item) for item in _split_list(record["bodies"])]
+        converted["bodies"] = [_csv_participation(item) for item in split_list_cell(record["bodies"]) if item.strip()]
     if "tags" in record:
-        converted["tags"] = _split_list(record["tags"])
+        converted["tags"] = _decoded_items(record["tags"])
     if "sources" in record:
-        converted["sources"] = [{"url": url} for url in _split_list(record["sources"])]
+        converted["sources"] = [{"url": url} for url in _decoded_items(record["sources"])]
     return _event_from_record(converted)
 
 
-def _split_list(cell: str) -> list[str]:
-    return [item.strip() for item in cell.split(CSV_LIST_SEPARATOR) if item.strip()]
+def _decoded_items(cell: str) -> list[str]:
+    return [text for text in (decode_list_item(item) for item in split_list_cell(cell)) if text]
 
 
 def _csv_participation(item: str) -> dict[str, str]:
-    body_id, _, role = item.partition(":")
-    return {"id": body_id.strip(), "role": role.strip() or DEFAULT_ROLE}
+    body_id, role = decode_participation(item)
+    return {"id": body_id, "role": role or DEFAULT_ROLE}
 
 
 def _csv_bool(cell: str) -> bool:
@@ -331,9 +611,11 @@ def _event_from_record(record: Mapping[str, Any]) -> Event:
         precision = _field_date_call("precision", lambda: parse_precision(record["precision"]))
     if record.get("start") is None:
         raise _Refusal("start", "a start date is required")
-    start = _field_date_call("start", lambda: _parse_date(record["start"], precision))
-    end = None
+    # The start may be a range as analysts write it ("15–16 June 2023"): its end is the event's end.
+    start, end = _field_date_call("start", lambda: parse_date_range(record["start"], precision))
     if record.get("end") is not None:
+        if end is not None:
+            raise _Refusal("end", "the start is already a range of dates; give the end in one place only")
         end = _field_date_call("end", lambda: _parse_date(record["end"], start.precision))
     timezone = None
     if record.get("timezone") is not None:
@@ -414,7 +696,7 @@ def _participations(record: Mapping[str, Any]) -> tuple[Participation, ...]:
         _reject_unknown(item, ("id", "role"), prefix=where + ".")
         body_id = _identifier(item, "id", label=where + ".id")
         role = _text(item, "role", label=where + ".role") or DEFAULT_ROLE
-        participation = Participation(body_id, role.strip())
+        participation = Participation(body_id, role.strip())  # a blank role is no role
         if participation not in result:
             result.append(participation)
     return tuple(result)
@@ -425,6 +707,7 @@ def _tags(record: Mapping[str, Any]) -> tuple[str, ...]:
     for index, item in enumerate(_list(record, "tags"), start=1):
         if not isinstance(item, str) or not item.strip():
             raise _Refusal(f"tags[{index}]", "each tag must be non-empty text")
+        item = item.strip()
         if item not in result:
             result.append(item)
     return tuple(result)
@@ -442,7 +725,7 @@ def _sources(record: Mapping[str, Any]) -> tuple[Source, ...]:
         published = _optional_date(item, "published", label=where + ".published")
         result.append(
             Source(
-                url=_required_text(item, "url", label=where + ".url"),
+                url=_required_text(item, "url", label=where + ".url").strip(),
                 title=_text(item, "title", label=where + ".title"),
                 publisher=_text(item, "publisher", label=where + ".publisher"),
                 published=published.iso() if published else None,
@@ -461,12 +744,13 @@ def _reject_unknown(record: Mapping[str, Any], allowed: Iterable[str], prefix: s
 
 
 def _text(record: Mapping[str, Any], name: str, *, label: str | None = None) -> str | None:
+    """An optional text field: ``None`` when absent, empty or only whitespace."""
     value = record.get(name)
     if value is None:
         return None
     if not isinstance(value, str):
         raise _Refusal(label or name, f"must be text, not {type(value).__name__}")
-    return value
+    return value if value.strip() else None
 
 
 def _required_text(record: Mapping[str, Any], name: str, *, label: str | None = None) -> str:

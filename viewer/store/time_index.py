@@ -250,13 +250,14 @@ def _split_by_group(keys: list[str], groups: np.ndarray, positions: np.ndarray) 
     """Sorted unique non-negative ``positions`` of each group, keyed by ``keys[group]``."""
     known = positions >= 0
     groups, positions = groups[known], positions[known]
+    if not positions.size:
+        return {}
     span = int(positions.max()) + 1 if positions.size else 1
     combined = np.unique(groups * span + positions)
     groups, positions = combined // span, combined % span
     boundaries = np.flatnonzero(np.diff(groups)) + 1
     found: dict[str, np.ndarray] = {}
-    for group, members in zip(groups[np.r_[0, boundaries]].tolist() if groups.size else [],
-                              np.split(positions, boundaries), strict=True):
+    for group, members in zip(groups[np.r_[0, boundaries]].tolist(), np.split(positions, boundaries), strict=True):
         found[keys[group]] = members
     return found
 
