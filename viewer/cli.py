@@ -171,9 +171,8 @@ def _run_import(options: argparse.Namespace) -> int:
 
 def _run_export(options: argparse.Namespace) -> int:
     from viewer.export.formats import ExportRequest, export_to_file, write_export
-    from viewer.store.reader import EventStore
-
     from viewer.export.image_export import MAX_WIDTH, MIN_WIDTH
+    from viewer.store.reader import EventStore
 
     if not MIN_WIDTH <= options.width <= MAX_WIDTH:
         raise UsageError(f"--width must be between {MIN_WIDTH} and {MAX_WIDTH} pixels")

@@ -63,7 +63,8 @@ def _text_or_null(column: str, limit: int | None = None) -> str:
 
 
 def _required_text(column: str, limit: int) -> str:
-    return f"(typeof({column}) = 'text' AND length({column}) BETWEEN 1 AND {limit})"
+    # Not length() >= 1: SQLite's length() stops at a NUL character, which text may hold.
+    return f"(typeof({column}) = 'text' AND {column} <> '' AND length({column}) <= {limit})"
 
 
 def _dates_agree(alias: str, precision: str) -> str:
