@@ -242,8 +242,12 @@ class EventStore:
 
     @_sqlite_errors_translated
     def event_seqs(self, event_filter: EventFilter | None = None) -> list[int]:
-        """Row numbers (``seq``) of the events passing the filter, unordered."""
-        where, params = self._where(event_filter)
+        """Row numbers (``seq``) of the events passing the filter, unordered.
+
+        For masks over the time index, which holds only readable rows: the row checks are left
+        to it (they cost more than the search itself).
+        """
+        where, params = (event_filter or EventFilter()).where_sql()
         return [row[0] for row in self._connection.execute(
             f"SELECT e.seq FROM events e WHERE {where}", params
         )]
@@ -450,8 +454,12 @@ class EventStore:
 
     @_sqlite_errors_translated
     def link_seqs(self) -> list[tuple[int, int, str]]:
-        """Every link as (from seq, to seq, relation), for the in-memory timeline."""
-        return self._connection.execute(f"SELECT f.seq, t.seq, l.relation FROM links l {_LINK_ENDS}").fetchall()
+        """Every readable link as (from seq, to seq, relation), for the in-memory timeline."""
+        # Ends that the time index left out map to no position there and are dropped by the caller.
+        return self._connection.execute(
+            "SELECT f.seq, t.seq, l.relation FROM links l JOIN events f ON f.id = l.from_id "
+            f"JOIN events t ON t.id = l.to_id WHERE {_VALID_LINK}"
+        ).fetchall()
 
     def _rows_for_ids(self, sql_template: str, ids: Iterable[str]) -> list[tuple]:
         wanted = list(dict.fromkeys(ids))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from viewer.store.dates import Precision
+from viewer.store.validity import FIRST_INSTANT, LAST_INSTANT, ZONE_SLACK
 
 MAX_TITLE_IN_INDEX = 500  # characters of a title the timeline and the table show
 PRECISION_CODES = {precision.value: code for code, precision in enumerate(Precision)}
@@ -72,16 +73,19 @@ class TimeIndex:
         Python tuple per row at a million events. Columns of one scan are aligned with each
         other and sorted here, so nothing relies on SQLite's scan order.
         """
-        kinds = tuple(
+        kinds = tuple(  # from the kind index alone (a kind only unreadable rows use costs nothing)
             row[0]
-            for row in connection.execute(
-                f"SELECT DISTINCT e.kind FROM events e WHERE e.kind IS NOT NULL AND {readable} ORDER BY e.kind"
-            )
+            for row in connection.execute("SELECT DISTINCT kind FROM events WHERE kind IS NOT NULL ORDER BY kind")
+            if isinstance(row[0], str)
         )
         kind_case = " ".join(f"WHEN ? THEN {code}" for code in range(len(kinds)))
         kind_sql = f"CASE kind {kind_case} ELSE -1 END" if kinds else "-1"
         precision_case = " ".join(f"WHEN '{name}' THEN {code}" for name, code in PRECISION_CODES.items())
-        flags_sql = f'(CASE precision {precision_case} ELSE 2 END) * 4 + within * 2 + ("end" IS NOT NULL)'
+        # Unknown precisions and windows get codes that _sound_rows drops (checked in bulk, not per row).
+        flags_sql = (
+            f"(CASE precision {precision_case} ELSE 7 END) * 8 "
+            '+ (CASE within WHEN 0 THEN 0 WHEN 1 THEN 2 ELSE 4 END) + ("end" IS NOT NULL)'
+        )
         columns = (
             "count(*), group_concat(seq), group_concat(earliest), group_concat(latest), "
             f"group_concat({kind_sql}), group_concat({flags_sql})"
@@ -106,11 +110,18 @@ class TimeIndex:
             texts = connection.execute(f"SELECT e.id, e.title FROM events e WHERE {readable} ORDER BY e.seq").fetchall()
             texts_by_scan = ([t[0] for t in texts], [t[1] for t in texts])
         ids_by_scan, titles_by_scan = texts_by_scan
+        sound = _sound_rows(seq, earliest, latest, flags)
+        if not sound.all():  # a crafted file: leave out the rows whose time columns make no sense
+            seq, earliest, latest, kind, flags = (a[sound] for a in (seq, earliest, latest, kind, flags))
+            kept = sound.tolist()
+            ids_by_scan = [value for value, keep in zip(ids_by_scan, kept, strict=True) if keep]
+            titles_by_scan = [value for value, keep in zip(titles_by_scan, kept, strict=True) if keep]
+            count = int(seq.size)
         order = np.lexsort((seq, latest, earliest))
         rows = np.empty(count, dtype=_ROW)
         rows["seq"], rows["earliest"], rows["latest"] = seq[order], earliest[order], latest[order]
         rows["kind"] = kind[order]
-        rows["precision"] = flags[order] // 4
+        rows["precision"] = flags[order] // 8
         rows["within"] = (flags[order] // 2) % 2
         rows["spans"] = flags[order] % 2
         index = cls.from_rows(
@@ -253,7 +264,9 @@ def _split_by_group(keys: list[str], groups: np.ndarray, positions: np.ndarray) 
     if not positions.size:
         return {}
     span = int(positions.max()) + 1 if positions.size else 1
-    combined = np.unique(groups * span + positions)
+    combined = np.sort(groups * span + positions)  # sort and drop repeats: cheaper than np.unique's hashing
+    if combined.size > 1:
+        combined = combined[np.r_[True, combined[1:] != combined[:-1]]]
     groups, positions = combined // span, combined % span
     boundaries = np.flatnonzero(np.diff(groups)) + 1
     found: dict[str, np.ndarray] = {}
@@ -274,6 +287,17 @@ def _members_within(members: dict[str, np.ndarray], keep: np.ndarray) -> dict[st
     inside = (slot < keep.size) & (keep[np.minimum(slot, max(keep.size - 1, 0))] == everything) if keep.size else \
         np.zeros(everything.size, dtype=bool)
     return _split_by_group(keys, groups[inside], slot[inside])
+
+
+def _sound_rows(seq: np.ndarray, earliest: np.ndarray, latest: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    """Rows whose time columns the timeline can use: the cheap checks, done in bulk with numpy."""
+    precision = flags // 8
+    within = (flags // 2) % 4
+    aligned = (precision == PRECISION_CODES["minute"]) | ((earliest % 86_400 == 0) & (latest % 86_400 == 0))
+    return (
+        (seq > 0) & (earliest >= FIRST_INSTANT - ZONE_SLACK) & (latest <= LAST_INSTANT + ZONE_SLACK)
+        & (latest > earliest) & (precision < len(PRECISION_CODES)) & (within < 2) & aligned
+    )
 
 
 def _members_mask(size: int, members: dict[str, np.ndarray], keys: Iterable[str]) -> np.ndarray:
