@@ -108,13 +108,13 @@ def indexable_event_sql(alias: str = "e") -> str:
     """True for an ``events`` row whose columns the time index reads have the right types.
 
     The time index reads a million rows on opening, so SQL checks only the types here; the
-    index checks the values (instants, precision, window) in bulk with numpy. A row that
+    index checks the values (instants, precision, window, empty texts) in bulk. A row that
     passes both but not :func:`valid_event_sql` is drawn, and its details say it is unreadable.
     """
     a = alias
     return (
         f"(typeof({a}.earliest) = 'integer' AND typeof({a}.latest) = 'integer' "
-        f"AND typeof({a}.id) = 'text' AND {a}.id <> '' AND typeof({a}.title) = 'text' AND {a}.title <> '')"
+        f"AND typeof({a}.id) = 'text' AND typeof({a}.title) = 'text')"
     )
 
 
