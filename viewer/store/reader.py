@@ -32,6 +32,7 @@ from viewer.store.validity import (
 P = ParamSpec("P")
 R = TypeVar("R")
 BATCH = 500
+MAX_META_LENGTH = 100_000  # a dataset's name or description
 RELATED_LIMIT = 500  # related events listed for one event; the rest are counted
 _VALID_EVENT = valid_event_sql("e")
 _VALID_LINK = valid_link_sql("l")
@@ -155,26 +156,33 @@ class EventStore:
     @_sqlite_errors_translated
     def name(self) -> str | None:
         """The dataset's name, if it has one."""
-        row = self._connection.execute("SELECT value FROM meta WHERE key = 'name'").fetchone()
-        return row[0] if row else None
+        return self._meta_text("name")
 
     @_sqlite_errors_translated
     def description(self) -> str | None:
         """The dataset's description, if it has one."""
-        row = self._connection.execute(
-            "SELECT value FROM meta WHERE key = 'description'"
-        ).fetchone()
-        return row[0] if row else None
+        return self._meta_text("description")
 
     @_sqlite_errors_translated
     def view(self) -> tuple[str, str] | None:
         """The range the dataset asks a viewer to show first, if it names one."""
-        rows = dict(self._connection.execute(
-            "SELECT key, value FROM meta WHERE key IN ('view_start', 'view_end')"
-        ).fetchall())
-        if "view_start" in rows and "view_end" in rows:
-            return rows["view_start"], rows["view_end"]
-        return None
+        first, last = self._meta_text("view_start"), self._meta_text("view_end")
+        if first is None or last is None:
+            return None
+        try:  # a crafted file may hold anything here: only a real pair of dates is a view
+            if parse_date(last).end_instant() <= parse_date(first).first_instant():
+                return None
+        except DefenceTimelineError:
+            return None
+        return first, last
+
+    def _meta_text(self, key: str) -> str | None:
+        """A text value of the ``meta`` table (anything else a crafted file put there is ignored)."""
+        row = self._connection.execute(
+            "SELECT value FROM meta WHERE key = ? AND typeof(value) = 'text' AND length(value) <= ?",
+            (key, MAX_META_LENGTH),
+        ).fetchone()
+        return row[0] if row else None
 
     @_sqlite_errors_translated
     def summary(self) -> StoreSummary:
