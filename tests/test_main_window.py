@@ -307,13 +307,6 @@ def test_help_dialogs(qtbot, window: MainWindow) -> None:
     assert "The Defence Timeline data format" in text and "prepares" in text
 
 
-def test_the_command_refuses_a_bad_file_before_any_window(capsys, tmp_path: Path) -> None:
-    bad = tmp_path / "bad.db"
-    bad.write_bytes(b"nope" * 100)
-    assert cli([str(bad)]) == 2
-    assert capsys.readouterr().err.strip() == f"defence-timeline: {bad}: not a database file (it is not SQLite)"
-
-
 def test_double_clicking_a_row_shows_the_event_on_the_timeline(qtbot, window: MainWindow) -> None:
     model = window.table.model()
     october = "Meeting of NATO Defence Ministers, October 2023"

@@ -11,24 +11,17 @@ from viewer import APP_NAME, __version__
 def run_app(database: Path | None) -> int:
     """Open the main window on ``database`` (the bundled sample when None); return the exit code.
 
-    A file that cannot be opened is reported on stderr with exit code 2 before any window
-    appears; reading it (which can take seconds for a large file) then happens in the window,
-    in the background.
+    The file is read in the window, in the background (which can take seconds for a large
+    file). A file that cannot be opened (missing, damaged, another program's, crafted) is
+    explained in the window's error dialog, naming the file and the reason, as when it is
+    opened from the menu: someone who opened it from a file manager sees why, rather than
+    nothing at all. The window stays open, empty, and the exit code is 0 when it is closed.
     """
     from PySide6.QtWidgets import QApplication
 
-    from viewer.store.errors import DefenceTimelineError
-    from viewer.store.reader import EventStore
-    from viewer.store.sample import sample_database_path
     from viewer.ui.crash import install_crash_handler
     from viewer.ui.main_window import MainWindow
 
-    try:
-        path = database if database is not None else sample_database_path()
-        EventStore(path).close()  # a quick check: header, application id, version, locks
-    except (DefenceTimelineError, OSError) as error:
-        print(f"defence-timeline: {error}", file=sys.stderr)
-        return 2
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("Defence Timeline")
@@ -36,5 +29,14 @@ def run_app(database: Path | None) -> int:
     install_crash_handler()
     window = MainWindow()
     window.show()
-    window.open_path(path)
+    if database is None:
+        from viewer.store.errors import DefenceTimelineError
+        from viewer.store.sample import sample_database_path
+
+        try:
+            database = sample_database_path()
+        except (DefenceTimelineError, OSError) as error:
+            window.show_open_error(f"The bundled sample cannot be prepared: {error}")
+            return app.exec()
+    window.open_path(database)
     return app.exec()

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from viewer.store.time_index import ROW_DTYPE, TimeIndex
-from viewer.timeline.lanes import BodyInfo
+from viewer.timeline.lanes import BodyInfo, BodyTree
 
 
 @dataclass
 class TimelineData:
-    """What the timeline shows: the time index, the bodies, and the links between events."""
+    """What the timeline shows: the time index, the bodies, and the links between events.
+
+    Links whose ends are not events of the index (-1: an event skipped as unreadable, or any
+    position out of range) are dropped when the data is made, with their labels, so that
+    everything reading ``link_from``/``link_to`` may index with them.
+    """
 
     index: TimeIndex
     bodies: dict[str, BodyInfo] = field(default_factory=dict)
@@ -21,6 +27,23 @@ class TimelineData:
     link_labels: list[str] = field(default_factory=list)  # "Prepares", "Part of", …
 
     _positions_by_id: dict[str, int] | None = field(default=None, repr=False)
+    _body_tree: BodyTree | None = field(default=None, repr=False)
+    _bodies_by_position: tuple[np.ndarray, np.ndarray, list[str]] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        link_from = np.asarray(self.link_from, dtype=np.int64).ravel()
+        link_to = np.asarray(self.link_to, dtype=np.int64).ravel()
+        count = min(link_from.size, link_to.size)
+        link_from, link_to = link_from[:count], link_to[:count]
+        labels = self.link_labels if isinstance(self.link_labels, list) else list(self.link_labels)
+        if len(labels) != count:
+            labels = (labels + [""] * count)[:count]
+        size = len(self.index)
+        valid = (link_from >= 0) & (link_from < size) & (link_to >= 0) & (link_to < size)
+        if not valid.all():
+            link_from, link_to = link_from[valid], link_to[valid]
+            labels = list(itertools.compress(labels, valid.tolist()))
+        self.link_from, self.link_to, self.link_labels = link_from, link_to, labels
 
     @classmethod
     def empty(cls) -> TimelineData:
@@ -33,23 +56,57 @@ class TimelineData:
             self._positions_by_id = {key: i for i, key in enumerate(self.index.ids)}
         return self._positions_by_id.get(event_id)
 
+    def body_tree(self) -> BodyTree:
+        """The bodies as lanes before folding (built on first use: call it off the UI thread
+        for a file with very many bodies)."""
+        if self._body_tree is None:
+            self._body_tree = BodyTree.build(self.index, self.bodies)
+        return self._body_tree
+
+    def bodies_of(self, position: int) -> list[str]:
+        """Ids of the bodies an event involves (from the index; the table is built on first use)."""
+        if self._bodies_by_position is None:
+            members = self.index.body_members
+            names = list(members)
+            sizes = np.fromiter((part.size for part in members.values()), dtype=np.int64, count=len(names))
+            positions = np.concatenate(list(members.values())) if names else np.empty(0, dtype=np.int64)
+            numbers = np.repeat(np.arange(len(names), dtype=np.int64), sizes)
+            order = np.argsort(positions, kind="stable")
+            self._bodies_by_position = (positions[order], numbers[order], names)
+        positions, numbers, names = self._bodies_by_position
+        first, stop = np.searchsorted(positions, (position, position + 1))
+        return [names[number] for number in numbers[first:stop].tolist()]
+
     def subset(self, positions: np.ndarray) -> TimelineData:
         """The same data restricted to some events (and the links among them)."""
         keep = np.unique(np.asarray(positions, dtype=np.int64))
-        both = np.isin(self.link_from, keep) & np.isin(self.link_to, keep)
+        kept = np.zeros(len(self.index), dtype=bool)
+        kept[keep[(keep >= 0) & (keep < kept.size)]] = True
+        both = kept[self.link_from] & kept[self.link_to]
         return TimelineData(
             self.index.subset(keep),
             dict(self.bodies),
             np.searchsorted(keep, self.link_from[both]),
             np.searchsorted(keep, self.link_to[both]),
-            [label for label, kept in zip(self.link_labels, both.tolist(), strict=True) if kept],
+            list(itertools.compress(self.link_labels, both.tolist())),
         )
 
     def linked_positions(self, positions: np.ndarray) -> np.ndarray:
         """Positions linked to any of ``positions`` (either direction), without them."""
+        positions = np.asarray(positions, dtype=np.int64)
         if self.link_from.size == 0 or positions.size == 0:
             return np.empty(0, dtype=np.int64)
-        outgoing = self.link_to[np.isin(self.link_from, positions)]
-        incoming = self.link_from[np.isin(self.link_to, positions)]
-        found = np.unique(np.concatenate([outgoing, incoming]))
-        return found[~np.isin(found, positions)]
+        chosen = np.zeros(len(self.index), dtype=bool)
+        chosen[positions] = True
+        return self.linked_to_flags(chosen)
+
+    def linked_to_flags(self, chosen: np.ndarray) -> np.ndarray:
+        """Positions linked to any position flagged in ``chosen`` (either direction), without
+        them: two gathers over the links, whatever the size of the selection."""
+        if self.link_from.size == 0:
+            return np.empty(0, dtype=np.int64)
+        linked = np.zeros(chosen.size, dtype=bool)
+        linked[self.link_to[chosen[self.link_from]]] = True
+        linked[self.link_from[chosen[self.link_to]]] = True
+        linked &= ~chosen
+        return np.flatnonzero(linked)

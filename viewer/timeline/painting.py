@@ -38,7 +38,13 @@ from viewer.timeline.ticks import Ruler, choose_ruler
 RULER_PX = 46.0
 HEADER_PX = 190.0
 _COARSE = (PRECISION_CODES["year"], PRECISION_CODES["month"])
-_CONTROLS_TO_SPACES = {code: " " for code in (*range(32), 127)}
+# Control characters (C0, DEL, C1), line and paragraph separators become spaces; lone
+# surrogates (which Qt cannot take) and the non-characters U+FFFE/U+FFFF become U+FFFD.
+_CONTROLS_TO_SPACES = {code: " " for code in (*range(32), *range(127, 160), 0x2028, 0x2029)}
+_CONTROLS_TO_SPACES.update({code: "\ufffd" for code in (*range(0xD800, 0xE000), 0xFFFE, 0xFFFF)})
+MAX_LINK_LABELS = 80  # relation labels written in one frame (arcs beyond keep no label)
+MAX_LEGEND_ENTRIES = 24  # kinds listed in the legend (the last line counts the others)
+MAX_HEADER_TEXT = 300  # characters of a lane title considered before eliding
 
 Anchor = tuple[float, float, float]  # (left x, right x, y) of a drawn event
 
@@ -108,8 +114,8 @@ class TimelinePainter:
         base = palette.color(QPalette.ColorRole.Base)
         alternate = palette.color(QPalette.ColorRole.AlternateBase)
         width = self._state.width
-        for row, slot in enumerate(frame.slots):
-            if row % 2:
+        for slot in frame.slots:
+            if slot.ordinal % 2:
                 painter.fillRect(QRectF(HEADER_PX, slot.top, width - HEADER_PX, slot.height), alternate)
             elif alternate == base:
                 painter.fillRect(QRectF(HEADER_PX, slot.top, width - HEADER_PX, slot.height), base.darker(103))
@@ -256,47 +262,49 @@ class TimelinePainter:
         label_background.setAlpha(225)
         painter.setFont(self._state.small_font)
         metrics = QFontMetricsF(self._state.small_font)
-        # Link labels never cover an event's label.
-        taken: list[QRectF] = [
-            QRectF(items.label_x[i], items.y[i], items.label_width[i], ROW_PX)
-            for items in frame.details
-            for i in np.flatnonzero(items.label_shown).tolist()
-        ]
+        # Link labels never cover an event's label (nor each other).
+        taken = _Boxes()
+        for items in frame.details:
+            for i in np.flatnonzero(items.label_shown).tolist():
+                taken.add(QRectF(items.label_x[i], items.y[i], items.label_width[i], ROW_PX))
+        data = self._state.data
+        arcs, heads = QPainterPath(), QPainterPath()
+        labels: list[tuple[Anchor, Anchor, int]] = []
         for link in links.tolist():
-            source = self._state.anchor_of(frame, int(self._state.data.link_from[link]))
-            target = self._state.anchor_of(frame, int(self._state.data.link_to[link]))
+            source = self._state.anchor_of(frame, int(data.link_from[link]))
+            target = self._state.anchor_of(frame, int(data.link_to[link]))
             if source is None or target is None:
                 continue
-            self._draw_arc(painter, source, target, color)
-            label = self._state.data.link_labels[link].lower()
-            middle = _arc_middle(source, target)
-            box = QRectF(0, 0, metrics.horizontalAdvance(label) + 8, metrics.height() + 2)
-            box.moveCenter(middle)
-            if any(box.intersects(other) for other in taken):
+            _add_arc(arcs, heads, source, target)
+            if len(labels) < MAX_LINK_LABELS * 4:
+                labels.append((source, target, link))
+        # All arcs in one path and all arrow heads in another: two calls to draw, however many.
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(color, 1.8))
+        painter.drawPath(arcs)
+        painter.setPen(QPen(color, 1.0))
+        painter.setBrush(color)
+        painter.drawPath(heads)
+        widths: dict[str, float] = {}
+        labelled = 0
+        text_color = color.darker(130) if not is_dark(palette) else color.lighter(130)
+        for source, target, link in labels:
+            if labelled >= MAX_LINK_LABELS:
+                break
+            label = single_line(data.link_labels[link][:80]).lower()
+            if label not in widths:
+                widths[label] = metrics.horizontalAdvance(label)
+            box = QRectF(0, 0, widths[label] + 8, metrics.height() + 2)
+            box.moveCenter(_arc_middle(source, target))
+            if taken.overlaps(box):
                 continue  # the arc is drawn; its label would cover another label
-            taken.append(box)
+            taken.add(box)
+            labelled += 1
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(label_background)
             painter.drawRoundedRect(box, 3, 3)
-            painter.setPen(color.darker(130) if not is_dark(palette) else color.lighter(130))
+            painter.setPen(text_color)
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
-
-    def _draw_arc(self, painter: QPainter, source, target, color: QColor) -> None:
-        start = QPointF(source[1], source[2]) if target[0] >= source[1] else QPointF(source[0], source[2])
-        end = QPointF(target[0], target[2]) if target[0] >= source[1] else QPointF(target[1], target[2])
-        lift = min(70.0, 18 + abs(end.x() - start.x()) / 4)
-        path = QPainterPath(start)
-        path.cubicTo(
-            QPointF(start.x() + (end.x() - start.x()) / 3, start.y() - lift),
-            QPointF(end.x() - (end.x() - start.x()) / 3, end.y() - lift),
-            end,
-        )
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(QPen(color, 1.8))
-        painter.drawPath(path)
-        tangent = path.angleAtPercent(0.98)
-        painter.setBrush(color)
-        painter.drawPolygon(_arrow_head(end, tangent))
 
     def _paint_band(self, painter: QPainter, palette: QPalette) -> None:
         if self._state.band is None:
@@ -360,7 +368,9 @@ class TimelinePainter:
             painter.setPen(text)
             painter.setFont(self._bold(self._state.label_font))
             room = HEADER_PX - indent - 4
-            title = metrics.elidedText(single_line(slot.lane.title), Qt.TextElideMode.ElideRight, room - 2)
+            title = metrics.elidedText(
+                single_line(slot.lane.title[:MAX_HEADER_TEXT]), Qt.TextElideMode.ElideRight, room - 2
+            )
             painter.drawText(QRectF(indent, slot.top + 4, room, 18), Qt.AlignmentFlag.AlignLeft, title)
             painter.setFont(self._state.small_font)
             painter.setPen(muted)
@@ -374,9 +384,12 @@ class TimelinePainter:
         painter.drawLine(QPointF(HEADER_PX - 0.5, 0), QPointF(HEADER_PX - 0.5, height))
 
     def _paint_legend(self, painter: QPainter, palette: QPalette, width: float, height: float) -> None:
-        entries = self._state.kind_colors
+        entries = [(single_line(title[:60]), color) for title, color in self._state.kind_colors[:MAX_LEGEND_ENTRIES]]
         if not entries:
             return
+        more = len(self._state.kind_colors) - len(entries)
+        if more:  # a file with thousands of kinds: the legend says how many it leaves out
+            entries[-1] = (f"… and {more + 1:,} more kinds", QColor(Qt.GlobalColor.transparent))
         painter.setFont(self._state.small_font)
         metrics = QFontMetricsF(self._state.small_font)
         line = metrics.height() + 3
@@ -410,8 +423,32 @@ class TimelinePainter:
 
 
 def single_line(text: str) -> str:
-    """Text for one line: line breaks and other control characters become spaces."""
+    """Text for one line: line breaks and other control characters become spaces (and what
+    Qt cannot draw, a replacement character)."""
     return text.translate(_CONTROLS_TO_SPACES) if text else ""
+
+
+class _Boxes:
+    """Rectangles already taken, bucketed by column so that an overlap test looks at a few."""
+
+    BUCKET_PX = 64.0
+
+    def __init__(self) -> None:
+        self._buckets: dict[int, list[QRectF]] = {}
+
+    def _columns(self, box: QRectF) -> range:
+        first = math.floor(box.left() / self.BUCKET_PX)
+        last = math.floor(box.right() / self.BUCKET_PX)
+        return range(max(first, last - 64), last + 1)  # a very wide box: its right part is enough
+
+    def add(self, box: QRectF) -> None:
+        """Take ``box``."""
+        for column in self._columns(box):
+            self._buckets.setdefault(column, []).append(box)
+
+    def overlaps(self, box: QRectF) -> bool:
+        """True when ``box`` meets a rectangle taken."""
+        return any(box.intersects(other) for column in self._columns(box) for other in self._buckets.get(column, ()))
 
 
 def compact_count(count: int) -> str:
@@ -454,6 +491,25 @@ def _arc_middle(source: Anchor, target: Anchor) -> QPointF:
     x = (source[1] + target[0]) / 2
     y = (source[2] + target[2]) / 2 - _arc_lift(source, target) * 0.75
     return QPointF(x, y)
+
+
+def _add_arc(arcs: QPainterPath, heads: QPainterPath, source: Anchor, target: Anchor) -> None:
+    """A link as a curve lifted above its two events, with an arrow head at the target."""
+    forward = target[0] >= source[1]
+    sx, sy = (source[1], source[2]) if forward else (source[0], source[2])
+    ex, ey = (target[0], target[2]) if forward else (target[1], target[2])
+    dx = ex - sx
+    lift = min(70.0, 18 + abs(dx) / 4)
+    c1x, c1y = sx + dx / 3, sy - lift
+    c2x, c2y = ex - dx / 3, ey - lift
+    arcs.moveTo(sx, sy)
+    arcs.cubicTo(c1x, c1y, c2x, c2y, ex, ey)
+    # The direction at the end of the curve (its derivative near t = 1).
+    t = 0.98
+    tx = 3 * (1 - t) ** 2 * (c1x - sx) + 6 * (1 - t) * t * (c2x - c1x) + 3 * t**2 * (ex - c2x)
+    ty = 3 * (1 - t) ** 2 * (c1y - sy) + 6 * (1 - t) * t * (c2y - c1y) + 3 * t**2 * (ey - c2y)
+    heads.addPolygon(_arrow_head(QPointF(ex, ey), math.degrees(math.atan2(-ty, tx))))
+    heads.closeSubpath()
 
 
 def _arrow_head(tip: QPointF, angle_degrees: float, size: float = 8.0) -> QPolygonF:

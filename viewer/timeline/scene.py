@@ -6,7 +6,7 @@ it again for hit-testing until the view changes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,6 +32,7 @@ class LaneSlot:
     height: float
     rows: int
     count: int  # events of the lane passing the filter (all time)
+    ordinal: int = 0  # among the lanes shown (for alternating bands)
 
 
 @dataclass(slots=True)
@@ -60,13 +61,21 @@ class DensityItems:
 
 @dataclass
 class Frame:
-    """Everything painted in one frame, and what hit-testing needs."""
+    """Everything painted in one frame, and what hit-testing needs.
+
+    ``slots`` holds the lanes on screen only; where every lane lies (scrolled or not) is in
+    ``lane_tops`` and ``lane_heights`` (by lane number; height 0 for a lane the filter empties).
+    """
 
     axis_start: float
     seconds_per_pixel: float
     slots: list[LaneSlot] = field(default_factory=list)
     details: list[DetailItems] = field(default_factory=list)
     densities: list[DensityItems] = field(default_factory=list)
+    lane_tops: np.ndarray = field(default_factory=lambda: np.empty(0))
+    lane_heights: np.ndarray = field(default_factory=lambda: np.empty(0))
+    shown_lanes: int = 0  # lanes with an event passing the filter, on screen or not
+    _anchors: dict[int, tuple[float, float, float]] | None = field(default=None, repr=False)
 
     def event_at(self, x: float, y: float) -> int | None:
         """The index position of the event drawn under (x, y), topmost row first."""
@@ -108,6 +117,26 @@ class Frame:
                 found.append((float(items.x0[i]), float(items.x1[i]), float(items.y[i] + ROW_PX / 2)))
         return found
 
+    def first_anchor(self, position: int) -> tuple[float, float, float] | None:
+        """The first drawn copy of an event (as :meth:`anchors_of`), from a table made once per frame."""
+        if self._anchors is None:
+            anchors: dict[int, tuple[float, float, float]] = {}
+            for items in reversed(self.details):  # the first copy is written last
+                middles = (items.y + ROW_PX / 2).tolist()
+                for position, x0, x1, y in zip(
+                    items.positions.tolist()[::-1], items.x0.tolist()[::-1], items.x1.tolist()[::-1], middles[::-1],
+                    strict=True,
+                ):
+                    anchors[position] = (x0, x1, y)
+            self._anchors = anchors
+        return self._anchors.get(position)
+
+    def lane_band(self, number: int) -> tuple[float, float] | None:
+        """(top, height) of lane ``number`` in this frame, on screen or not; None if not shown."""
+        if not 0 <= number < self.lane_heights.size or self.lane_heights[number] <= 0:
+            return None
+        return float(self.lane_tops[number]), float(self.lane_heights[number])
+
 
 MIN_LANE_PX = 42.0  # room for the header's title and count
 
@@ -130,10 +159,20 @@ def lane_rows(event_count: int, max_rows: int) -> int:
     return max_rows
 
 
+def lane_geometry(lane_counts: np.ndarray, max_rows: int, top: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows, heights and tops of every lane (as :func:`lane_rows` and :func:`lane_height`, at
+    once; a lane with no event passing the filter has height 0)."""
+    counts = np.asarray(lane_counts, dtype=np.int64)
+    rows = np.where(counts <= 2, 1, np.where(counts <= 8, min(2, max_rows), max_rows))
+    heights = np.where(counts > 0, np.maximum(MIN_LANE_PX, rows * ROW_PX + LANE_PADDING_PX * 2), 0.0)
+    tops = top + np.cumsum(heights) - heights
+    return rows, heights, tops
+
+
 def compose_frame(
     index: TimeIndex,
-    lanes: list[Lane],
-    lane_counts: list[int],
+    lanes: Sequence[Lane],
+    lane_counts: Sequence[int] | np.ndarray,
     mask: np.ndarray | None,
     axis: TimeAxis,
     top: float,
@@ -144,23 +183,26 @@ def compose_frame(
     """Lay out the lanes between ``top`` and ``bottom`` (already scrolled) for ``axis``.
 
     Lanes with no event passing the filter are left out. A crowded lane becomes a density
-    strip; the others place each event, stacking rows so that labels never overlap. The
-    lanes must have had :meth:`Lane.apply_filter` called with ``mask``.
+    strip; the others place each event, stacking rows so that labels never overlap.
+    ``lane_counts`` are the events of each lane passing ``mask`` (:meth:`Lanes.counts`); only
+    the lanes on screen are given ``mask`` (:meth:`Lane.set_filter`) and laid out.
     """
-    frame = Frame(axis.start, axis.seconds_per_pixel)
-    y = top
+    counts = np.asarray(lane_counts, dtype=np.int64)
+    rows_of, heights, tops = lane_geometry(counts, max_rows, top)
+    shown = counts > 0
+    frame = Frame(axis.start, axis.seconds_per_pixel, lane_tops=tops, lane_heights=heights,
+                  shown_lanes=int(np.count_nonzero(shown)))
     margin = MARKER_PX * axis.seconds_per_pixel
     since, until = axis.start - margin, axis.end + margin
-    for number, (lane, count) in enumerate(zip(lanes, lane_counts, strict=True)):
-        if count == 0:
-            continue
-        rows = lane_rows(count, max_rows)
-        height = lane_height(rows)
-        slot = LaneSlot(number, lane, y, height, rows, count)
-        y += height
-        if slot.top + height < 0 or slot.top > bottom:
-            frame.slots.append(slot)
-            continue
+    ordinals = np.cumsum(shown) - 1
+    # Only the lanes on screen are laid out: the work per frame does not grow with the lanes.
+    on_screen = np.flatnonzero(shown & (tops + heights >= 0) & (tops <= bottom))
+    for number in on_screen.tolist():
+        lane = lanes[number]
+        lane.set_filter(mask)
+        count, rows = int(counts[number]), int(rows_of[number])
+        slot = LaneSlot(number, lane, float(tops[number]), float(heights[number]), rows, count,
+                        int(ordinals[number]))
         frame.slots.append(slot)
         # Deciding on density costs two binary searches, whatever the lane holds.
         if is_crowded(lane.count_starting(since, until), axis.width):

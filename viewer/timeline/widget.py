@@ -29,16 +29,24 @@ from viewer.store.time_index import PRECISION_CODES
 from viewer.timeline.axis import FIT_MARGIN, TimeAxis
 from viewer.timeline.colors import is_dark, kind_color
 from viewer.timeline.data import TimelineData
-from viewer.timeline.lanes import Lane, LaneMode, build_lanes, kind_title
-from viewer.timeline.painting import HEADER_PX, RULER_PX, PaintState, paint_timeline, single_line
-from viewer.timeline.scene import LANE_PADDING_PX, ROW_PX, Frame, compose_frame, lane_height, lane_rows
+from viewer.timeline.lanes import Lane, LaneMode, Lanes, build_lanes, kind_title
+from viewer.timeline.painting import (
+    HEADER_PX,
+    MAX_LEGEND_ENTRIES,
+    RULER_PX,
+    PaintState,
+    paint_timeline,
+    single_line,
+)
+from viewer.timeline.scene import LANE_PADDING_PX, ROW_PX, Frame, compose_frame, lane_geometry, lane_height
 from viewer.timeline.selection import Selection, neighbour
 
 ZOOM_STEP = 1.25
 WHEEL_ZOOM_BASE = 1.0015  # per eighth of a degree of wheel rotation
 DRAG_THRESHOLD_PX = 4
 SCROLL_STEPS = 100_000
-MAX_DRAWN_LINKS = 400
+MAX_DRAWN_LINKS = 400  # link arcs drawn in one frame, whatever the selection holds
+MAX_TOOLTIP_BODIES = 20
 _COARSE = (PRECISION_CODES["year"], PRECISION_CODES["month"])
 
 
@@ -68,8 +76,9 @@ class TimelineWidget(QAbstractScrollArea):
         self._axis = TimeAxis(width=self._plot_width())
         self._lane_mode = LaneMode.BODY
         self._folded: set[str] = set()
-        self._lanes: list[Lane] = []
-        self._lane_counts: list[int] = []
+        self._lanes: Lanes = build_lanes(self._data.index, LaneMode.NONE, {})
+        self._lane_counts = np.zeros(len(self._lanes), dtype=np.int64)
+        self._links_cache: tuple[tuple[object, ...], np.ndarray] | None = None
         self._mask: np.ndarray | None = None
         self._selection = Selection()
         self._highlight: tuple[int, np.ndarray] | None = None  # (selection version, linked flags)
@@ -133,6 +142,10 @@ class TimelineWidget(QAbstractScrollArea):
     def lanes(self) -> list[Lane]:
         """The lanes, in order, including those hidden by the filter."""
         return list(self._lanes)
+
+    def lane_count(self) -> int:
+        """How many lanes there are (including those hidden by the filter)."""
+        return len(self._lanes)
 
     def set_filter_mask(self, mask: np.ndarray | None) -> None:
         """Show only the positions where ``mask`` is true (None shows everything).
@@ -271,7 +284,7 @@ class TimelineWidget(QAbstractScrollArea):
     def preferred_height(self) -> float:
         """The height that shows the ruler, every lane and (below them) the legend, unscrolled."""
         line = QFontMetricsF(self._small_font).height() + 3
-        legend = len(self.kind_colors()) * line + 40 if self._legend_visible else 0
+        legend = min(len(self.kind_colors()), MAX_LEGEND_ENTRIES) * line + 40 if self._legend_visible else 0
         return RULER_PX + self._content_height() + legend + self.horizontalScrollBar().sizeHint().height() + 4
 
     def last_paint_ms(self) -> float:
@@ -326,12 +339,14 @@ class TimelineWidget(QAbstractScrollArea):
     # ================================================================== state helpers
 
     def _rebuild_lanes(self) -> None:
-        self._lanes = build_lanes(self._data.index, self._lane_mode, self._data.bodies, self._folded)
+        data = self._data
+        tree = data.body_tree() if self._lane_mode is LaneMode.BODY else None
+        self._lanes = build_lanes(data.index, self._lane_mode, data.bodies, self._folded, tree)
         self._update_lane_counts()
         self._invalidate()
 
     def _update_lane_counts(self) -> None:
-        self._lane_counts = [lane.apply_filter(self._mask) for lane in self._lanes]
+        self._lane_counts = self._lanes.counts(self._mask)
         self._update_vertical_range()
 
     def _kept_in_lane(self, lane: Lane, since: float, until: float) -> np.ndarray:
@@ -373,8 +388,8 @@ class TimelineWidget(QAbstractScrollArea):
         return 3
 
     def _content_height(self) -> float:
-        rows = self._rows_per_lane()
-        return sum(lane_height(lane_rows(count, rows)) for count in self._lane_counts if count)
+        _rows, heights, _tops = lane_geometry(self._lane_counts, self._rows_per_lane(), 0.0)
+        return float(heights.sum())
 
     # ================================================================== scroll bars
 
@@ -505,7 +520,7 @@ class TimelineWidget(QAbstractScrollArea):
             painter.end()
 
     def _empty_message(self, frame: Frame) -> str | None:
-        if frame.slots:
+        if frame.shown_lanes:
             return None
         return "No events in this file." if len(self._data.index) == 0 else "No event matches the filter."
 
@@ -524,33 +539,57 @@ class TimelineWidget(QAbstractScrollArea):
 
     def _links_to_draw(self) -> np.ndarray:
         """Links of the selection; with "show all", also every link whose two ends are drawn
-        one by one (links into a density strip would only add noise)."""
+        one by one (links into a density strip would only add noise).
+
+        At most :data:`MAX_DRAWN_LINKS`, those with both ends on screen first: an event with a
+        hundred thousand links draws a readable fan, and a frame costs a few passes over the
+        link arrays (kept until the frame, the selection or the filter change).
+        """
         data = self._data
         if data.link_from.size == 0:
             return np.empty(0, dtype=np.int64)
+        frame = self._ensure_frame()
+        key = (frame, self._mask, self._selection.version, self._show_all_links)
+        cached = self._links_cache
+        if cached is not None:
+            (old_frame, old_mask, *rest), links = cached
+            if old_frame is frame and old_mask is self._mask and rest == list(key[2:]):
+                return links
+        drawn = np.zeros(len(data.index), dtype=bool)
+        for items in frame.details:
+            drawn[items.positions] = True
         chosen = np.zeros(data.link_from.size, dtype=bool)
         if self._selection.count:
             chosen |= self._selection.flags[data.link_from] | self._selection.flags[data.link_to]
         if self._show_all_links:
-            drawn = np.concatenate([items.positions for items in self._ensure_frame().details] or [np.empty(0)])
-            chosen |= np.isin(data.link_from, drawn) & np.isin(data.link_to, drawn)
+            chosen |= drawn[data.link_from] & drawn[data.link_to]
         if self._mask is not None:
             chosen &= self._mask[data.link_from] & self._mask[data.link_to]
-        return np.flatnonzero(chosen)[:MAX_DRAWN_LINKS]
+        links = np.flatnonzero(chosen)
+        if links.size > MAX_DRAWN_LINKS:
+            ends_drawn = drawn[data.link_from[links]].astype(np.int8) + drawn[data.link_to[links]]
+            links = np.sort(links[np.argsort(-ends_drawn, kind="stable")[:MAX_DRAWN_LINKS]])
+        self._links_cache = (key, links)
+        return links
 
     def _anchor_of(self, frame: Frame, position: int) -> tuple[float, float, float] | None:
-        anchors = frame.anchors_of(position)
-        if anchors:
-            return anchors[0]
+        anchor = frame.first_anchor(position)
+        if anchor is not None:
+            return anchor
+        # Not drawn one by one (scrolled away, or in a density strip): the lane's middle,
+        # kept on screen, so that the link points the way to it.
+        first_lane = self._lanes.first_lane()
+        if not 0 <= position < first_lane.size:
+            return None
+        band = frame.lane_band(int(first_lane[position]))
+        if band is None:
+            return None
         index = self._data.index
-        for slot in frame.slots:
-            lane = slot.lane
-            if _contains(lane.positions, position):
-                x0 = self._axis.x_of(float(index.earliest[position]))
-                x1 = max(x0, self._axis.x_of(float(index.latest[position])))
-                y = min(max(slot.top + slot.height / 2, RULER_PX + 4), self.viewport().height() - 4)
-                return x0, x1, y
-        return None
+        x0 = self._axis.x_of(float(index.earliest[position]))
+        x1 = max(x0, self._axis.x_of(float(index.latest[position])))
+        top, height = band
+        y = min(max(top + height / 2, RULER_PX + 4), self.viewport().height() - 4)
+        return x0, x1, y
 
     # ================================================================== interaction
 
@@ -725,18 +764,18 @@ class TimelineWidget(QAbstractScrollArea):
     def _select_band(self, band: QRectF, modifiers: Qt.KeyboardModifier) -> None:
         frame = self._ensure_frame()
         left, right = band.left() - HEADER_PX, band.right() - HEADER_PX
-        chosen: set[int] = set()
+        chosen: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
         for items in frame.details:
             across = (items.x1 >= left) & (items.x0 <= right)
             inside = across & (items.y + ROW_PX >= band.top()) & (items.y <= band.bottom())
-            chosen.update(items.positions[inside].tolist())
+            chosen.append(items.positions[inside])
         first, end = self._axis.instant_at(left), self._axis.instant_at(right)
         for items in frame.densities:
             slot = items.slot
             if slot.top + slot.height >= band.top() and slot.top <= band.bottom():
-                chosen.update(self._kept_in_lane(slot.lane, first, end).tolist())
+                chosen.append(self._kept_in_lane(slot.lane, first, end))
         adding = bool(modifiers & Qt.KeyboardModifier.ControlModifier)
-        self._selection.add(np.array(sorted(chosen), dtype=np.int64), replace=not adding)
+        self._selection.add(np.unique(np.concatenate(chosen)).astype(np.int64), replace=not adding)
         self._emit_selection()
         self._invalidate()
 
@@ -774,13 +813,12 @@ class TimelineWidget(QAbstractScrollArea):
         elif first < self._axis.start or first > self._axis.end:
             self._axis.centre_on((first + min(end, first + self._axis.visible_seconds / 2)) / 2)
         self._view_moved()
-        frame = self._ensure_frame()
-        for slot in frame.slots:
-            if _contains(slot.lane.positions, position):
-                if slot.top < RULER_PX or slot.top + slot.height > self.viewport().height():
-                    bar = self.verticalScrollBar()
-                    bar.setValue(int(bar.value() + slot.top - RULER_PX))
-                break
+        band = self._ensure_frame().lane_band(int(self._lanes.first_lane()[position]))
+        if band is not None:
+            top, height = band
+            if top < RULER_PX or top + height > self.viewport().height():
+                bar = self.verticalScrollBar()
+                bar.setValue(int(bar.value() + top - RULER_PX))
 
     def _show_tooltip(self, event) -> None:
         point = QPointF(event.pos())
@@ -811,23 +849,19 @@ class TimelineWidget(QAbstractScrollArea):
         index = self._data.index
         title = index.titles[position]
         dates = format_instant_range(float(index.earliest[position]), float(index.latest[position]))
-        bodies = [
+        body_ids = self._data.bodies_of(position)
+        bodies = sorted(
             self._data.bodies[body_id].short_name if body_id in self._data.bodies else body_id
-            for body_id, members in index.body_members.items()
-            if _contains(members, position)
-        ]
-        lines = [title, dates]
+            for body_id in body_ids[:MAX_TOOLTIP_BODIES]
+        )
+        lines = [single_line(title), dates]
         if bodies:
-            lines.append(", ".join(sorted(bodies)))
+            more = len(body_ids) - len(bodies)
+            lines.append(", ".join(single_line(name) for name in bodies) + (f" and {more:,} more" if more else ""))
         return "\n".join(lines)
 
 
 # ====================================================================== small helpers
-
-
-def _contains(sorted_positions: np.ndarray, position: int) -> bool:
-    spot = int(np.searchsorted(sorted_positions, position))
-    return spot < sorted_positions.size and int(sorted_positions[spot]) == position
 
 
 def _plain_tooltip(text: str) -> str:

@@ -3,24 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from viewer.store.dates import parse_date
+from viewer.store.model import Body
 from viewer.store.reader import EventStore, StoreSummary
 from viewer.timeline.data import TimelineData
 from viewer.timeline_source import load_timeline_data
+from viewer.ui.body_outline import BodyOutline
+from viewer.ui.filter_panel import FilterChoices
 
 
 @dataclass
 class Dataset:
-    """The store (read-only), the timeline's in-memory data and the file's summary."""
+    """The store (read-only), the timeline's in-memory data and the file's summary.
+
+    Everything whose cost grows with the file (bodies, the body tree of the lanes and of the
+    Filters dock, the counts) is prepared by :meth:`load`, off the UI thread.
+    """
 
     path: Path
     store: EventStore
     data: TimelineData
     summary: StoreSummary
     view: tuple[float, float] | None = None  # the range the dataset asks to be shown first
+    bodies: dict[str, Body] = field(default_factory=dict)
+    choices: FilterChoices | None = None
+    unreadable: str = ""  # "3 records could not be read: …" (empty when every record was read)
 
     @property
     def name(self) -> str:
@@ -28,30 +40,70 @@ class Dataset:
         return self.summary.name or self.path.stem
 
     @classmethod
-    def load(cls, path: Path, report: Callable[[str, int, int], None] | None = None) -> Dataset:
-        """Open ``path`` read-only and read what the window needs (run this off the UI thread)."""
+    def load(
+        cls,
+        path: Path,
+        report: Callable[[str, int, int], None] | None = None,
+        on_store: Callable[[EventStore], None] | None = None,
+    ) -> Dataset:
+        """Open ``path`` read-only and read what the window needs (run this off the UI thread).
+
+        ``on_store`` receives the store as soon as it is open (to cancel its queries from
+        another thread).
+        """
         def step(stage: str, done: int) -> None:
             if report is not None:
-                report(stage, done, 3)
+                report(stage, done, 5)
 
         step("Opening", 0)
         store = EventStore(path)
         try:
+            if on_store is not None:
+                on_store(store)
             step("Reading events", 1)
             data = load_timeline_data(store)
             data.position_of("")  # build the id lookup here, not on the UI thread
-            step("Reading the summary", 2)
+            step("Reading bodies", 2)
+            bodies = {body.id: body for body in store.bodies()}
+            data.body_tree()  # the lanes' walk over every body, here too
+            step("Reading the summary", 3)
             summary = store.summary()
             view = store.view()
-            step("Ready", 3)
+            unreadable = _unreadable_text(store)
+            step("Listing bodies", 4)
+            choices = choices_of(data)
+            step("Ready", 5)
         except BaseException:
             store.close()
             raise
         first_view = None
         if view is not None:
             first_view = (float(parse_date(view[0]).first_instant()), float(parse_date(view[1]).end_instant()))
-        return cls(path, store, data, summary, first_view)
+        return cls(path, store, data, summary, first_view, bodies, choices, unreadable)
 
     def close(self) -> None:
         """Release the file."""
         self.store.close()
+
+
+def choices_of(data: TimelineData) -> FilterChoices:
+    """What the Filters dock offers for ``data``, with the body tree built."""
+    index = data.index
+    body_counts = {body_id: int(members.size) for body_id, members in index.body_members.items()}
+    kind_counts = np.bincount(index.kind[index.kind >= 0], minlength=len(index.kinds)) if len(index) else []
+    return FilterChoices(
+        data.bodies,
+        body_counts,
+        {kind: int(kind_counts[code]) if len(kind_counts) else 0 for code, kind in enumerate(index.kinds)},
+        {tag: int(members.size) for tag, members in index.tag_members.items()},
+        BodyOutline.build(data.bodies, body_counts),
+    )
+
+
+def _unreadable_text(store: EventStore) -> str:
+    """The store's account of the records it skipped, if it keeps one."""
+    unreadable = getattr(store, "unreadable", None)
+    if unreadable is None:
+        return ""
+    counts = unreadable()
+    return counts.describe() if getattr(counts, "total", 0) else ""

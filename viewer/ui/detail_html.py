@@ -22,6 +22,7 @@ MAX_TEXT = 200_000  # longer fields are cut in the pane (the data itself is unto
 MAX_UNBROKEN_TEXT = 20_000  # … and sooner when they hold no spaces: Qt lays those out very slowly
 MAX_WORD = 2_000
 MAX_LISTED = 200
+MAX_RELATED = 500  # related events listed for one event (the rest are counted)
 
 
 def text(value: object) -> str:
@@ -48,8 +49,17 @@ def _row(label: str, value_html: str) -> str:
     return f"<tr><th align='left' valign='top'>{label}</th><td>{value_html}</td></tr>"
 
 
-def event_html(event: Event, related: Iterable[RelatedEvent], bodies: Mapping[str, Body]) -> str:
-    """Everything about one event."""
+def event_html(
+    event: Event,
+    related: Iterable[RelatedEvent],
+    bodies: Mapping[str, Body],
+    total_related: int | None = None,
+) -> str:
+    """Everything about one event.
+
+    ``related`` may be the first few of ``total_related`` related events: the rest are
+    counted. Long lists of bodies, tags and sources are cut the same way.
+    """
     parts = [f"<h2>{text(event.title)}</h2>", f"<p><b>{text(format_event_dates(event))}</b></p>", "<table>"]
     if event.status:
         parts.append(_row("Status", text(event.status.value.capitalize())))
@@ -59,32 +69,44 @@ def event_html(event: Event, related: Iterable[RelatedEvent], bodies: Mapping[st
         parts.append(_row("Location", text(event.location)))
     if event.bodies:
         listed = []
-        for participation in event.bodies:
+        for participation in event.bodies[:MAX_LISTED]:
             body = bodies.get(participation.body_id)
             name = body.name if body else participation.body_id
             acronym = f" ({text(body.acronym)})" if body and body.acronym else ""
             link = _link(internal_link(BODY_SCHEME, participation.body_id), text(name) + acronym)
             listed.append(f"{link} — {text(participation.role)}")
-        parts.append(_row("Bodies", "<br>".join(listed)))
+        parts.append(_row("Bodies", "<br>".join(listed) + _more(len(event.bodies) - len(listed))))
     if event.tags:
-        parts.append(_row("Tags", text(", ".join(event.tags))))
+        tags = event.tags[:MAX_LISTED]
+        parts.append(_row("Tags", text(", ".join(tags)) + _more(len(event.tags) - len(tags))))
     parts.append("</table>")
     if event.summary:
         parts.append(f"<p>{text(event.summary)}</p>")
     if event.description:
         parts.append(f"<p>{text(event.description)}</p>")
-    parts.append(_related_html(related))
+    parts.append(_related_html(related, total_related))
     parts.append(_sources_html(event))
     return "".join(parts)
 
 
-def _related_html(related: Iterable[RelatedEvent]) -> str:
+def _more(count: int, noun: str = "") -> str:
+    """ "… and 99,000 more" (nothing for 0)."""
+    return f"<br><i>… and {count:,} more{' ' + noun if noun else ''}</i>" if count > 0 else ""
+
+
+def _related_html(related: Iterable[RelatedEvent], total: int | None = None) -> str:
     groups: dict[str, list[RelatedEvent]] = {}
+    shown = 0
     for item in related:
+        if shown >= MAX_RELATED:
+            break
         groups.setdefault(item.label, []).append(item)
+        shown += 1
     if not groups:
         return ""
-    parts = ["<h3>Related events</h3>"]
+    total = max(total or 0, shown)
+    heading = "Related events" if total == shown else f"Related events ({shown:,} of {total:,})"
+    parts = [f"<h3>{heading}</h3>"]
     for label, items in groups.items():
         entries = []
         for item in items:
@@ -92,6 +114,8 @@ def _related_html(related: Iterable[RelatedEvent]) -> str:
             note = f" — <i>{text(item.note)}</i>" if item.note else ""
             entries.append(f"{link} ({text(format_event_dates(item.event))}){note}")
         parts.append(f"<p><b>{text(label)}:</b><br>" + "<br>".join(entries) + "</p>")
+    if total > shown:
+        parts.append(f"<p><i>… and {total - shown:,} more related events</i></p>")
     return "".join(parts)
 
 
@@ -99,14 +123,16 @@ def _sources_html(event: Event) -> str:
     if not event.sources:
         return ""
     items = []
-    for number, source in enumerate(event.sources, start=1):
+    for number, source in enumerate(event.sources[:MAX_LISTED], start=1):
         title = text(source.title or source.url)
         shown = _link(source.url.strip(), title) if is_web_link(source.url) else title
         details = [text(x) for x in (source.publisher, source.published) if x]
         extra = f" — {', '.join(details)}" if details else ""
         url_note = "" if is_web_link(source.url) or not source.title else f"<br><code>{text(source.url)}</code>"
         items.append(f"<li>[{number}] {shown}{extra}{url_note}</li>")
-    return "<h3>Sources</h3><ol style='margin-left:0'>" + "".join(items) + "</ol>"
+    left = len(event.sources) - len(items)
+    more = f"<p><i>… and {left:,} more sources</i></p>" if left > 0 else ""
+    return "<h3>Sources</h3><ol style='margin-left:0'>" + "".join(items) + "</ol>" + more
 
 
 def events_html(events: list[Event], total: int) -> str:
@@ -160,6 +186,14 @@ def body_html(body: Body, context: BodyContext) -> str:
 def _body_link(body: Body) -> str:
     label = text(body.name) + (f" ({text(body.acronym)})" if body.acronym else "")
     return _link(internal_link(BODY_SCHEME, body.id), label)
+
+
+def no_file_html() -> str:
+    """What the pane says when no file is open."""
+    return (
+        "<h2>No file open</h2><p>Open a Defence Timeline database with File ▸ Open (Ctrl+O), "
+        "or import events from JSON or CSV with File ▸ Import.</p>"
+    )
 
 
 def welcome_html(name: str, events: int, bodies: int, links: int, first: str | None, last: str | None) -> str:

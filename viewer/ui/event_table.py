@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from viewer.store.errors import DefenceTimelineError
 from viewer.store.reader import TableRow
 from viewer.timeline.data import TimelineData
 from viewer.timeline.lanes import BodyInfo, kind_title
@@ -36,12 +37,14 @@ PlainRole = Qt.ItemDataRole.DisplayRole
 
 
 LARGE = 50_000  # above this many events, text orders are read in the background
+MAX_BODIES_SHOWN = 20  # bodies named in an event's cell (the rest are counted)
 
 
 class EventTableModel(QAbstractTableModel):
     """Rows are index positions of the events passing the filter."""
 
     order_needed = Signal(str)  # "title" or "location": read that order, then call provide_order
+    fetch_failed = Signal(str)  # a page of rows could not be read (the message); its cells stay empty
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -123,7 +126,9 @@ class EventTableModel(QAbstractTableModel):
         if column == END:
             return row.end or ""
         if column == BODIES:
-            return ", ".join(_short_name(self._data.bodies, body_id) for body_id in row.bodies)
+            shown = [_short_name(self._data.bodies, body_id) for body_id in row.bodies[:MAX_BODIES_SHOWN]]
+            more = len(row.bodies) - len(shown)
+            return _one_line(", ".join(shown)) + (f" and {more:,} more" if more > 0 else "")
         return _one_line(row.location or "")
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -157,7 +162,11 @@ class EventTableModel(QAbstractTableModel):
             if self._fetch is None or self._data is None:
                 return None
             positions = self._rows[page * PAGE : (page + 1) * PAGE]
-            rows = self._fetch([int(s) for s in self._data.index.seq[positions]])
+            try:
+                rows = self._fetch([int(s) for s in self._data.index.seq[positions]])
+            except DefenceTimelineError as error:  # the file was damaged since it was opened
+                rows = {}
+                self.fetch_failed.emit(str(error))
             self._pages[page] = rows
             if len(self._pages) > MAX_PAGES:
                 self._pages.popitem(last=False)

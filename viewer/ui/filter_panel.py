@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from PySide6.QtCore import QDate, QSignalBlocker, Qt, QTimer, Signal
+import numpy as np
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QDate,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSignalBlocker,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCalendarWidget,
     QCheckBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -18,8 +31,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QToolButton,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTreeView,
     QVBoxLayout,
     QWidget,
     QWidgetAction,
@@ -29,6 +41,7 @@ from viewer.store.dates import parse_date
 from viewer.store.errors import InvalidDateError, InvalidFilterError
 from viewer.store.filters import EventFilter
 from viewer.timeline.lanes import BodyInfo, kind_title
+from viewer.ui.body_outline import BodyOutline
 
 SEARCH_DEBOUNCE_MS = 250
 
@@ -41,7 +54,208 @@ class FilterChoices:
     body_counts: Mapping[str, int]
     kind_counts: Mapping[str, int]
     tag_counts: Mapping[str, int]
+    outline: BodyOutline | None = None  # the body tree, if built already (off the UI thread)
+
+    def body_outline(self) -> BodyOutline:
+        """The body tree (built now if it was not)."""
+        return self.outline if self.outline is not None else BodyOutline.build(self.bodies, self.body_counts)
+
+
 KEY_ROLE = Qt.ItemDataRole.UserRole
+_Index = QModelIndex | QPersistentModelIndex
+_CHECKED, _PARTLY, _UNCHECKED = Qt.CheckState.Checked, Qt.CheckState.PartiallyChecked, Qt.CheckState.Unchecked
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_SELECTABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_CHECKABLE = _SELECTABLE | Qt.ItemFlag.ItemIsUserCheckable
+MAX_EXPANDED = 2000  # rows of sub-bodies opened when a file is shown (the rest stay closed)
+
+
+class BodyTreeModel(QAbstractItemModel):
+    """The bodies with a check box each; checking a body checks its sub-bodies.
+
+    No item objects: the tree is a :class:`BodyOutline` and the check boxes one flag per
+    node, so a hundred thousand bodies cost a few arrays, and Qt asks only for the rows on
+    screen. As with ``ItemIsAutoTristate`` (without its walk over every descendant at each
+    read), a body with sub-bodies is checked when all the bodies at the ends of its branches
+    are, partly checked when some are.
+    """
+
+    checks_changed = Signal()  # the user (or a method here) changed which bodies are checked
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._outline = BodyOutline.build({}, {})
+        self._on = np.zeros(0, dtype=bool)
+        self._leaf = np.zeros(0, dtype=bool)
+        self._sums: np.ndarray | None = None
+        self._leaf_sums = np.zeros(1, dtype=np.int64)
+
+    # ------------------------------------------------------------------ content
+
+    def set_outline(self, outline: BodyOutline) -> None:
+        """Show these bodies, none checked."""
+        self.beginResetModel()
+        self._outline = outline
+        self._on = np.zeros(len(outline), dtype=bool)
+        self._leaf = (outline.end - np.arange(len(outline))) == 1
+        self._leaf_sums = np.concatenate([[0], np.cumsum(self._leaf, dtype=np.int64)])
+        self._sums = None
+        self.endResetModel()
+
+    def outline(self) -> BodyOutline:
+        """The bodies shown."""
+        return self._outline
+
+    def body_id(self, index: _Index) -> str | None:
+        """The id of the body at ``index`` (None for a group of bodies)."""
+        node = self._node(index)
+        return None if node is None else self._outline.ids[node]
+
+    def index_of(self, body_id: str) -> QModelIndex:
+        """The index listing a body (invalid if unknown)."""
+        node = self._outline.node_of(body_id)
+        return QModelIndex() if node is None else self._index_of_node(node)
+
+    def checked_ids(self) -> list[str]:
+        """Ids of the bodies whose whole sub-tree is checked, depth first."""
+        if not self._on.any():
+            return []
+        sums, leaves = self._prefix_sums(), self._leaf_sums
+        starts, ends = np.arange(len(self._outline)), self._outline.end
+        full = (sums[ends] - sums[starts]) == (leaves[ends] - leaves[starts])
+        ids = self._outline.ids
+        return [ids[node] for node in np.flatnonzero(full).tolist() if ids[node] is not None]
+
+    def set_checked(self, body_ids: Iterable[str], checked: bool = True, *, announce: bool = False) -> None:
+        """Check (or uncheck) these bodies and their sub-bodies."""
+        for body_id in body_ids:
+            node = self._outline.node_of(body_id)
+            if node is not None:
+                self._on[node : self._outline.end[node]] = checked
+        self._changed(announce)
+
+    def clear_checks(self, *, announce: bool = False) -> None:
+        """Uncheck every body."""
+        if self._on.any():
+            self._on[:] = False
+            self._changed(announce)
+
+    # ------------------------------------------------------------------ Qt model API
+
+    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        above = self._node(parent)
+        nodes = self._outline.children.get(-1 if above is None else above, [])
+        if not 0 <= row < len(nodes) or not 0 <= column < 2:
+            return QModelIndex()
+        return self.createIndex(row, column, nodes[row])
+
+    def parent(self, index: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008  # type: ignore[override]
+        node = self._node(index)
+        if node is None:
+            return QModelIndex()
+        above = self._outline.parent[node]
+        return QModelIndex() if above < 0 else self.createIndex(self._outline.row[above], 0, above)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        if not parent.isValid():
+            return len(self._outline.children.get(-1, ()))
+        node = self._node(parent)
+        return 0 if node is None or parent.column() != 0 else len(self._outline.children.get(node, ()))
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 2
+
+    def hasChildren(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        return self.rowCount(parent) > 0
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return ("Body", "Events")[section] if 0 <= section < 2 else None
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if self._node(index) is None:
+            return _NO_FLAGS
+        return _CHECKABLE if index.column() == 0 else _SELECTABLE
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        node = self._node(index)
+        if node is None:
+            return None
+        column, outline = index.column(), self._outline
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if column == 0:
+                return outline.labels[node]
+            return f"{outline.counts[node]:,}" if outline.counts[node] >= 0 else ""
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tip = outline.names[node]
+            if node in outline.flattened:
+                parent = outline.node_of(outline.flattened[node])
+                tip += f"\nPart of {outline.names[parent] if parent is not None else outline.flattened[node]}"
+            return tip
+        if role == Qt.ItemDataRole.CheckStateRole and column == 0:
+            return self._state(node)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 1:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == KEY_ROLE:
+            return outline.ids[node]
+        return None
+
+    def setData(self, index: _Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        node = self._node(index)
+        if node is None or role != Qt.ItemDataRole.CheckStateRole or index.column() != 0:
+            return False
+        state = Qt.CheckState(value) if isinstance(value, int) else value
+        self._on[node : self._outline.end[node]] = state != _UNCHECKED
+        self._changed(announce=True, around=node)
+        return True
+
+    # ------------------------------------------------------------------ internals
+
+    def _node(self, index: _Index) -> int | None:
+        """The node of ``index``; None for the top, or an index left from a previous file."""
+        if not index.isValid() or index.model() is not self:
+            return None
+        node = index.internalId()
+        return node if 0 <= node < len(self._outline) else None
+
+    def _prefix_sums(self) -> np.ndarray:
+        """Checked leaves before each node."""
+        if self._sums is None:
+            self._sums = np.concatenate([[0], np.cumsum(self._on & self._leaf, dtype=np.int64)])
+        return self._sums
+
+    def _state(self, node: int) -> Qt.CheckState:
+        end = int(self._outline.end[node])
+        if end - node == 1:
+            return _CHECKED if self._on[node] else _UNCHECKED
+        sums, leaves = self._prefix_sums(), self._leaf_sums
+        checked = int(sums[end] - sums[node])
+        return _CHECKED if checked == leaves[end] - leaves[node] else _PARTLY if checked else _UNCHECKED
+
+    def _index_of_node(self, node: int, column: int = 0) -> QModelIndex:
+        return self.createIndex(self._outline.row[node], column, node)
+
+    def _changed(self, announce: bool, around: int | None = None) -> None:
+        self._sums = None
+        if around is not None:
+            # The node, its ancestors and its children change; deeper rows are repainted
+            # with the viewport (the view is updated by the panel).
+            nodes = [around, *self._outline.ancestors(around)]
+            for node in nodes:
+                changed = self._index_of_node(node)
+                self.dataChanged.emit(changed, changed, [Qt.ItemDataRole.CheckStateRole])
+            below = self._outline.children.get(around)
+            if below:
+                self.dataChanged.emit(self._index_of_node(below[0]), self._index_of_node(below[-1]),
+                                      [Qt.ItemDataRole.CheckStateRole])
+        elif len(self._outline):
+            top = self._outline.children.get(-1, [])
+            if top:
+                self.dataChanged.emit(self._index_of_node(top[0]), self._index_of_node(top[-1], 1),
+                                      [Qt.ItemDataRole.CheckStateRole])
+        if announce:
+            self.checks_changed.emit()
 
 
 class DateField(QWidget):
@@ -101,6 +315,7 @@ class FilterPanel(QWidget):
     """Builds the shared :class:`EventFilter` from the user's choices."""
 
     filter_changed = Signal()
+    body_chosen = Signal(str)  # the current body of the tree changed (its id)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -130,13 +345,19 @@ class FilterPanel(QWidget):
         self.date_error.setTextFormat(Qt.TextFormat.PlainText)
         self.date_error.hide()
 
-        self.bodies = QTreeWidget(self)
+        self.body_model = BodyTreeModel(self)
+        self.bodies = QTreeView(self)
         self.bodies.setObjectName("bodyTree")
         self.bodies.setAccessibleName("Bodies")
-        self.bodies.setHeaderLabels(["Body", "Events"])
+        self.bodies.setModel(self.body_model)
         self.bodies.setRootIsDecorated(True)
         self.bodies.setUniformRowHeights(True)
-        self.bodies.itemChanged.connect(lambda *_: self._apply_now())
+        self.bodies.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.bodies.header().setStretchLastSection(False)
+        self.bodies.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.bodies.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        self.body_model.checks_changed.connect(self._on_checks_changed)
+        self.bodies.selectionModel().currentChanged.connect(self._on_current_body)
 
         self.kinds = self._check_list("kindList", "Kinds")
         self.tags = self._check_list("tagList", "Tags")
@@ -178,8 +399,8 @@ class FilterPanel(QWidget):
 
     def set_choices(self, choices: FilterChoices) -> None:
         """Fill the lists for a newly opened file (clears every filter)."""
-        with QSignalBlocker(self.bodies), QSignalBlocker(self.kinds), QSignalBlocker(self.tags):
-            self._fill_bodies(choices.bodies, choices.body_counts)
+        with QSignalBlocker(self.body_model), QSignalBlocker(self.kinds), QSignalBlocker(self.tags):
+            self._fill_bodies(choices.body_outline())
             self._fill_list(self.kinds, {kind: (kind_title(kind), n) for kind, n in choices.kind_counts.items()})
             self._fill_list(self.tags, {tag: (tag, n) for tag, n in choices.tag_counts.items()})
         self._reset_fields()
@@ -191,44 +412,37 @@ class FilterPanel(QWidget):
         linked = self.linked_only.isChecked()
         self.set_choices(choices)
         with (
-            QSignalBlocker(self.search), QSignalBlocker(self.bodies), QSignalBlocker(self.kinds),
+            QSignalBlocker(self.search), QSignalBlocker(self.kinds),
             QSignalBlocker(self.tags), QSignalBlocker(self.linked_only),
         ):
             self.search.setText(search)
             self.since.set_value(since)
             self.until.set_value(until)
             self.linked_only.setChecked(linked)
-            for body_id in bodies_checked:
-                for item in self._body_items(body_id):
-                    item.setCheckState(0, Qt.CheckState.Checked)
+            self.body_model.set_checked(bodies_checked)
             for widget, keys in ((self.kinds, set(kinds_checked)), (self.tags, set(tags_checked))):
                 for row in range(widget.count()):
                     if widget.item(row).data(KEY_ROLE) in keys:
                         widget.item(row).setCheckState(Qt.CheckState.Checked)
         self._timer.stop()
 
-    def _fill_bodies(self, bodies: Mapping[str, BodyInfo], counts: Mapping[str, int]) -> None:
-        self.bodies.clear()
-        items: dict[str, QTreeWidgetItem] = {}
-        short_names = [body.short_name for body in bodies.values()]
-        for body in sorted(bodies.values(), key=lambda b: b.short_name.lower()):
-            # Bodies sharing an acronym (both NUCs) are listed by their names.
-            label = body.name if short_names.count(body.short_name) > 1 else body.short_name
-            item = QTreeWidgetItem([label, f"{counts.get(body.id, 0):,}"])
-            item.setToolTip(0, body.name)
-            item.setData(0, KEY_ROLE, body.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsAutoTristate)
-            item.setCheckState(0, Qt.CheckState.Unchecked)
-            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
-            items[body.id] = item
-        for body_id, item in items.items():
-            parent = bodies[body_id].parent
-            if parent in items and not _is_ancestor(items[body_id], items[parent]):
-                items[parent].addChild(item)
-            else:
-                self.bodies.addTopLevelItem(item)
-        self.bodies.expandToDepth(0)
-        self.bodies.resizeColumnToContents(0)
+    def _fill_bodies(self, outline: BodyOutline) -> None:
+        self.body_model.set_outline(outline)
+        # The top-level bodies are opened one level (as expandToDepth(0) would, without its
+        # question to the model about every row): a few hundred at most.
+        model = self.body_model
+        shown = 0
+        for row, node in enumerate(outline.children.get(-1, [])):
+            below = outline.children.get(node)
+            if below and outline.ids[node] is not None:  # a body, not a group of them
+                shown += len(below)
+                if shown > MAX_EXPANDED:
+                    break
+                self.bodies.setExpanded(model.index(row, 0), True)
+        metrics = self.bodies.fontMetrics()
+        most = max(outline.counts, default=0)
+        widest = max(metrics.horizontalAdvance(f"{most:,}"), metrics.horizontalAdvance("Events"))
+        self.bodies.header().resizeSection(1, widest + 24)
 
     @staticmethod
     def _fill_list(widget: QListWidget, entries: Mapping[str, tuple[str, int]]) -> None:
@@ -273,8 +487,7 @@ class FilterPanel(QWidget):
 
     def checked_bodies(self) -> list[str]:
         """Ids of the fully checked bodies (checking a body checks its sub-bodies too)."""
-        checked = Qt.CheckState.Checked
-        return [item.data(0, KEY_ROLE) for item in self._body_tree_items() if item.checkState(0) == checked]
+        return self.body_model.checked_ids()
 
     def is_linked_only(self) -> bool:
         """True when only events linked to the selection should be shown."""
@@ -282,13 +495,15 @@ class FilterPanel(QWidget):
 
     def show_only_body(self, body_id: str) -> None:
         """Check just this body (and its sub-bodies)."""
-        with QSignalBlocker(self.bodies):
-            for item in self._body_tree_items():
-                item.setCheckState(0, Qt.CheckState.Unchecked)
-            for item in self._body_items(body_id):
-                item.setCheckState(0, Qt.CheckState.Checked)
-                self.bodies.scrollToItem(item)
-                self.bodies.setCurrentItem(item)
+        model = self.body_model
+        model.clear_checks()
+        model.set_checked([body_id])
+        index = model.index_of(body_id)
+        if index.isValid():
+            with QSignalBlocker(self.bodies.selectionModel()):
+                self.bodies.setCurrentIndex(index)
+            self.bodies.scrollTo(index)
+        self.bodies.viewport().update()
         self._apply_now()
 
     def set_search(self, text: str) -> None:
@@ -314,7 +529,7 @@ class FilterPanel(QWidget):
 
     def clear(self) -> None:
         """Remove every filter."""
-        with QSignalBlocker(self.bodies), QSignalBlocker(self.kinds), QSignalBlocker(self.tags):
+        with QSignalBlocker(self.body_model), QSignalBlocker(self.kinds), QSignalBlocker(self.tags):
             self._reset_fields()
         self._apply_now()
 
@@ -332,21 +547,20 @@ class FilterPanel(QWidget):
         self.since.set_value(None)
         self.until.set_value(None)
         self.date_error.hide()
-        for item in self._body_tree_items():
-            item.setCheckState(0, Qt.CheckState.Unchecked)
+        self.body_model.clear_checks()
+        self.bodies.viewport().update()
         for widget in (self.kinds, self.tags):
             for row in range(widget.count()):
                 widget.item(row).setCheckState(Qt.CheckState.Unchecked)
 
-    def _body_tree_items(self) -> Iterator[QTreeWidgetItem]:
-        stack = [self.bodies.topLevelItem(i) for i in range(self.bodies.topLevelItemCount())]
-        while stack:
-            item = stack.pop()
-            yield item
-            stack.extend(item.child(i) for i in range(item.childCount()))
+    def _on_checks_changed(self) -> None:
+        self.bodies.viewport().update()  # sub-bodies deep in the tree changed too
+        self._apply_now()
 
-    def _body_items(self, body_id: str) -> list[QTreeWidgetItem]:
-        return [item for item in self._body_tree_items() if item.data(0, KEY_ROLE) == body_id]
+    def _on_current_body(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        body_id = self.body_model.body_id(current)
+        if body_id is not None:
+            self.body_chosen.emit(body_id)
 
     def _apply_now(self) -> None:
         self._timer.stop()
@@ -360,12 +574,3 @@ def _checked(widget: QListWidget) -> list[str]:
         if widget.item(row).checkState() == Qt.CheckState.Checked
     ]
 
-
-def _is_ancestor(candidate: QTreeWidgetItem, item: QTreeWidgetItem) -> bool:
-    """True when ``candidate`` is ``item`` or one of its ancestors (guards parent loops)."""
-    current: QTreeWidgetItem | None = item
-    while current is not None:
-        if current is candidate:
-            return True
-        current = current.parent()
-    return False

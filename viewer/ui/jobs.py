@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QProgressBar, QToolButton, QWidget
 
-from viewer.ui.tasks import Task, run_in_background
+from viewer.ui.tasks import CancelToken, Task, run_in_background
 
 Work = Callable[[Callable[[str, int, int], None]], Any]
 
@@ -38,18 +38,30 @@ class Jobs(QObject):
         on_done: Callable[[Any], None],
         on_failed: Callable[[BaseException], None],
         message: str | None = None,
+        *,
+        token: CancelToken | None = None,
+        discard: Callable[[Any], None] | None = None,
     ) -> Task:
-        """Run ``work(report)`` in the background; with a ``message`` its progress is shown."""
+        """Run ``work(report)`` in the background; with a ``message`` its progress is shown.
+
+        ``token`` lets the caller hook into cancelling (:meth:`CancelToken.on_cancel`);
+        ``discard`` receives a result that arrives after cancelling (in the worker thread).
+        """
 
         def done(result: Any) -> None:
             self._finish(task)
+            if task.token.cancelled and discard is not None:
+                discard(result)
+                return
             on_done(result)
 
         def failed(error: BaseException) -> None:
             self._finish(task)
             on_failed(error)
 
-        task = run_in_background(work, done, failed, self._on_progress if message else None, self)
+        task = run_in_background(
+            work, done, failed, self._on_progress if message else None, self, token=token, discard=discard
+        )
         self._tasks[task] = message is not None
         if message:
             self.progress.setRange(0, 0)  # busy until the first report

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import time
 from pathlib import Path
@@ -25,16 +26,17 @@ from viewer import APP_NAME
 from viewer.export.atomic import atomic_binary_file
 from viewer.export.formats import IMAGE_KEYS, ExportRequest, export_to_file, selected_filter, write_picture
 from viewer.formatting import count_text, format_duration, format_event_dates
-from viewer.store.errors import DefenceTimelineError
+from viewer.store.errors import DefenceTimelineError, StoreOpenError
 from viewer.store.filters import EventFilter
 from viewer.store.masks import filter_mask, search_only
-from viewer.store.model import Body
+from viewer.store.model import Body, Event
 from viewer.store.reader import EventStore
 from viewer.timeline.lanes import LaneMode, kind_title
+from viewer.timeline.painting import single_line
 from viewer.timeline.widget import TimelineWidget
 from viewer.ui import detail_html
 from viewer.ui.actions import ActionId, Actions
-from viewer.ui.dataset import Dataset
+from viewer.ui.dataset import Dataset, choices_of
 from viewer.ui.dialogs import show_about, show_data_format, show_shortcuts
 from viewer.ui.event_table import EventTable
 from viewer.ui.export_dialog import ExportDialog
@@ -43,11 +45,15 @@ from viewer.ui.filter_panel import FilterChoices, FilterPanel
 from viewer.ui.history import SelectionHistory
 from viewer.ui.jobs import Jobs
 from viewer.ui.settings import STATE_VERSION, Settings
-from viewer.ui.tasks import Cancelled, Task
+from viewer.ui.tasks import Cancelled, CancelToken, Task, wait_for_background_work
 
 DATABASE_FILTER = "Defence Timeline databases (*.db *.sqlite *.sqlite3);;All files (*)"
 SOURCE_FILTER = "Event files (*.json *.csv);;All files (*)"
 COPY_LIMIT = 100_000
+MAX_RELATED = 500  # related events listed in the details of one event ("… and N more")
+MAX_TOOLTIP_BODIES = 12
+CLOSE_WAIT_MS = 3000  # how long closing waits for background work to stop
+HEAVY_EVENT = 2_000  # links or bodies above which an event's details are read in the background
 
 
 class MainWindow(QMainWindow):
@@ -59,6 +65,7 @@ class MainWindow(QMainWindow):
     export_finished = Signal(str)  # path of a file just written
     dataset_reloaded = Signal(str)  # the open file changed on disk and was read again
     file_state_changed = Signal(str)  # a warning about the open file (deleted, unreadable)
+    details_shown = Signal()  # the details pane shows the current selection (after reading it)
 
     def __init__(self, settings: Settings | None = None) -> None:
         super().__init__()
@@ -72,6 +79,7 @@ class MainWindow(QMainWindow):
         self._filter = EventFilter()
         self._filter_generation = 0
         self._loading: Task | None = None
+        self._details_generation = 0
         self._history = SelectionHistory()
         self._walking_history = False
         self._syncing_selection = False
@@ -198,7 +206,14 @@ class MainWindow(QMainWindow):
         self.file_state.setStyleSheet("color: #b03a2e; font-weight: bold")
         self.file_state.setTextFormat(Qt.TextFormat.PlainText)
         self.file_state.hide()
+        self.unreadable_notice = QLabel(self)
+        self.unreadable_notice.setObjectName("unreadableNotice")
+        self.unreadable_notice.setAccessibleName("Records that could not be read")
+        self.unreadable_notice.setStyleSheet("color: #9a5b00")
+        self.unreadable_notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.unreadable_notice.hide()
         bar.addWidget(self.count_label)
+        bar.addWidget(self.unreadable_notice)
         bar.addWidget(self.file_state)
         bar.addWidget(self.jobs.progress)
         bar.addWidget(self.jobs.cancel_button)
@@ -235,7 +250,7 @@ class MainWindow(QMainWindow):
         a[ActionId.CLEAR_RECENT].triggered.connect(self._clear_recent)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self.filters.filter_changed.connect(self._on_filter_changed)
-        self.filters.bodies.currentItemChanged.connect(self._on_body_chosen)
+        self.filters.body_chosen.connect(self.show_body)
         self.timeline.selection_changed.connect(self._on_timeline_selection)
         self.timeline.view_changed.connect(self._update_zoom_label)
         self.timeline.event_activated.connect(self._on_event_activated)
@@ -244,6 +259,7 @@ class MainWindow(QMainWindow):
         self.timeline.set_description_provider(self._describe_event)
         self.table.model().background_orders = True
         self.table.model().order_needed.connect(self._read_table_order)
+        self.table.model().fetch_failed.connect(self._on_table_fetch_failed)
         self.details.anchorClicked.connect(self._on_detail_link)
 
     def _set_tab_order(self) -> None:
@@ -279,8 +295,12 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._settings.save_window(self.saveGeometry(), self.saveState(STATE_VERSION))
         self._settings.sync()
+        # Background work is told to stop (its queries interrupted) and given a moment to;
+        # whatever it still delivers is dropped, and a file it opened is closed by it.
+        self._loading = self._reloading = None
         self.jobs.cancel_all()
         self._watcher.stop()
+        wait_for_background_work(CLOSE_WAIT_MS)
         if self._dataset is not None:
             self._dataset.close()
             self._dataset = None
@@ -293,15 +313,18 @@ class MainWindow(QMainWindow):
         path = Path(path)
         if self._loading is not None:
             self._loading.cancel()
+        token = CancelToken()
 
         def work(report):
-            return Dataset.load(path, report)
+            return Dataset.load(path, report, on_store=lambda store: token.on_cancel(lambda: _interrupt(store)))
 
         task = self.jobs.start(
             work,
             lambda dataset: self._on_opened(task, dataset),
             lambda error: self._on_open_failed(task, path, error),
             f"Opening {path.name}…",
+            token=token,
+            discard=Dataset.close,
         )
         self._loading = task
 
@@ -310,7 +333,7 @@ class MainWindow(QMainWindow):
             dataset.close()
             return
         self._loading = None
-        self._install(dataset)
+        self._install(dataset)  # reads nothing from the file: Dataset.load read it all
         self._history.clear()
         if dataset.view is not None:
             self.timeline.show_range(*dataset.view)  # the dataset's own first view (Home fits all)
@@ -329,24 +352,30 @@ class MainWindow(QMainWindow):
         self._dataset = dataset
         if old is not None:
             old.close()
-        self._bodies = {body.id: body for body in dataset.store.bodies()}
+        self._bodies = dataset.bodies
         self.timeline.set_data(dataset.data)
         self.table.model().set_source(dataset.data, dataset.store.table_rows, dataset.store.seqs_ordered_by)
         self.setWindowTitle(f"{dataset.name} — {dataset.path.name} — {APP_NAME}")
         self.file_label.setText(str(dataset.path))
         self.file_label.setToolTip(str(dataset.path))
         self.file_state.hide()
+        self._show_unreadable(dataset.unreadable)
         self._watcher.watch(dataset.path)
 
     @staticmethod
     def _choices(dataset: Dataset) -> FilterChoices:
-        index = dataset.data.index
-        return FilterChoices(
-            dataset.data.bodies,
-            {body_id: int(members.size) for body_id, members in index.body_members.items()},
-            {kind: int(np.count_nonzero(index.kind == code)) for code, kind in enumerate(index.kinds)},
-            {tag: int(members.size) for tag, members in index.tag_members.items()},
+        return dataset.choices if dataset.choices is not None else choices_of(dataset.data)
+
+    def _on_table_fetch_failed(self, message: str) -> None:
+        self.statusBar().showMessage(f"Some rows of the table cannot be read: {message}", 8000)
+
+    def _show_unreadable(self, text: str) -> None:
+        """Say in the status bar (for as long as the file is shown) what could not be read."""
+        self.unreadable_notice.setText(text)
+        self.unreadable_notice.setToolTip(
+            f"{text}. These records were skipped; everything else is shown." if text else ""
         )
+        self.unreadable_notice.setVisible(bool(text))
 
     # ------------------------------------------------------------------ live reload
 
@@ -359,10 +388,15 @@ class MainWindow(QMainWindow):
             return
         path = self._dataset.path
 
-        def work(report):
-            return Dataset.load(path, report)
+        token = CancelToken()
 
-        task = self.jobs.start(work, lambda d: self._on_reloaded(task, d), lambda e: self._on_reload_failed(task, e))
+        def work(report):
+            return Dataset.load(path, report, on_store=lambda store: token.on_cancel(lambda: _interrupt(store)))
+
+        task = self.jobs.start(
+            work, lambda d: self._on_reloaded(task, d), lambda e: self._on_reload_failed(task, e),
+            token=token, discard=Dataset.close,
+        )
         self._reloading = task
 
     def _on_reloaded(self, task: Task, dataset: Dataset) -> None:
@@ -412,8 +446,21 @@ class MainWindow(QMainWindow):
         if isinstance(error, Cancelled):
             self.statusBar().showMessage("Opening cancelled", 4000)
             return
-        message = str(error) if isinstance(error, (DefenceTimelineError, OSError)) else f"Unexpected error: {error}"
-        kept = f"\n\nStill showing {self._dataset.path.name}." if self._dataset else ""
+        if isinstance(error, StoreOpenError) or (isinstance(error, OSError) and str(path) in str(error)):
+            message = str(error)  # it names the file already
+        elif isinstance(error, (DefenceTimelineError, OSError)):
+            message = f"{path}: {error}"
+        else:
+            message = f"{path}: unexpected error: {error}"
+        self.show_open_error(message)
+
+    def show_open_error(self, message: str) -> None:
+        """Say that a file cannot be opened (and what is still shown), in the error dialog."""
+        if self._dataset is not None:
+            kept = f"\n\nStill showing {self._dataset.path.name}."
+        else:
+            kept = ""
+            self.details.setHtml(detail_html.no_file_html())
         self.show_error("The file cannot be opened", f"{message}{kept}")
         self.open_failed.emit(message)
 
@@ -628,7 +675,7 @@ class MainWindow(QMainWindow):
             if selected.size:
                 linked = np.zeros(len(index), dtype=bool)
                 linked[selected] = True
-                linked[self._dataset.data.linked_positions(selected)] = True
+                linked[self._dataset.data.linked_to_flags(linked.copy())] = True
                 mask = linked if mask is None else mask & linked
         self._mask = mask
         self.timeline.set_filter_mask(mask)
@@ -722,10 +769,14 @@ class MainWindow(QMainWindow):
         if not ids:
             return
         lines = ["start\tend\ttitle\tkind\tlocation"]
-        for event in self._dataset.store.iter_events(EventFilter(ids=frozenset(ids))):
-            cells = [event.start.iso(), event.end.iso() if event.end else "", event.title, event.kind or "",
-                     event.location or ""]
-            lines.append("\t".join(" ".join(cell.split()) for cell in cells))
+        try:
+            for event in self._dataset.store.iter_events(EventFilter(ids=frozenset(ids))):
+                cells = [event.start.iso(), event.end.iso() if event.end else "", event.title, event.kind or "",
+                         event.location or ""]
+                lines.append("\t".join(" ".join(cell.split()) for cell in cells))
+        except DefenceTimelineError as error:
+            self.show_error("The selection cannot be copied", str(error))
+            return
         QGuiApplication.clipboard().setText("\n".join(lines) + "\n")
         self.statusBar().showMessage(f"Copied {count_text(len(ids), 'event')}", 4000)
 
@@ -734,25 +785,76 @@ class MainWindow(QMainWindow):
     def _show_selection(self, ids: list[str]) -> None:
         if self._dataset is None:
             return
+        self._details_generation += 1
         store = self._dataset.store
         try:
             if not ids:
                 self._show_welcome()
             elif len(ids) == 1:
-                event = store.event(ids[0])
-                if event is not None:
-                    self.details.setHtml(detail_html.event_html(event, store.related(event.id), self._bodies))
+                if self._is_heavy(ids[0]):
+                    self._read_details_in_background(ids[0])
+                    return
+                self._show_event(*_event_details(store, ids[0]))
             else:
                 listed = store.events(EventFilter(ids=frozenset(ids[: detail_html.MAX_LISTED])))
-                self.details.setHtml(detail_html.events_html(listed, len(ids)))
+                if listed:
+                    self.details.setHtml(detail_html.events_html(listed, len(ids)))
+                else:
+                    self.details.setPlainText(f"{len(ids):,} events selected; they cannot be read from the file.")
         except DefenceTimelineError as error:
-            self.details.setPlainText(f"The details cannot be read: {error}")
+            self._show_details_error(error)
+            return
+        self.details_shown.emit()
+
+    def _show_event(self, event: Event | None, related: list, total: int) -> None:
+        if event is None:
+            self.details.setPlainText("This event cannot be read from the file (it was skipped).")
+        else:
+            self.details.setHtml(detail_html.event_html(event, related, self._bodies, total_related=total))
+
+    def _show_details_error(self, error: BaseException) -> None:
+        self.details.setPlainText(f"The details cannot be read: {error}")
+        self.statusBar().showMessage(f"The details cannot be read: {error}", 8000)
+
+    def _is_heavy(self, event_id: str) -> bool:
+        """True for an event with so many links or bodies that reading it takes a while."""
+        data = self._dataset.data if self._dataset else None
+        position = data.position_of(event_id) if data else None
+        if data is None or position is None:
+            return False
+        links = int(np.count_nonzero(data.link_from == position)) + int(np.count_nonzero(data.link_to == position))
+        return links > HEAVY_EVENT or len(data.bodies_of(position)) > HEAVY_EVENT
+
+    def _read_details_in_background(self, event_id: str) -> None:
+        """Read one event with very many links or bodies off the UI thread, then show it
+        (unless the selection changed meanwhile)."""
+        assert self._dataset is not None
+        path, generation = self._dataset.path, self._details_generation
+        self.details.setHtml("<p>Reading the details…</p>")
+
+        def work(_report):
+            with EventStore(path) as store:
+                return _event_details(store, event_id)
+
+        def done(details) -> None:
+            if generation == self._details_generation and self._dataset is not None:
+                self._show_event(*details)
+                self.details_shown.emit()
+
+        def failed(error: BaseException) -> None:
+            if generation == self._details_generation and not isinstance(error, Cancelled):
+                self._show_details_error(error)
+
+        self.jobs.start(work, done, failed)
 
     def _describe_event(self, position: int) -> str:
         """The timeline's tooltip: title, dates as known, kind and status, place, bodies."""
         if self._dataset is None:
             return ""
-        event = self._dataset.store.event(self._dataset.data.index.ids[position])
+        try:
+            event = self._dataset.store.event(self._dataset.data.index.ids[position])
+        except DefenceTimelineError as error:
+            return f"{self._dataset.data.index.titles[position]}\n(The details cannot be read: {error})"
         if event is None:
             return ""
         lines = [event.title, format_event_dates(event)]
@@ -762,9 +864,10 @@ class MainWindow(QMainWindow):
             lines.append(" · ".join(facts))
         if event.bodies:
             names = [self._bodies[p.body_id].acronym or self._bodies[p.body_id].name
-                     if p.body_id in self._bodies else p.body_id for p in event.bodies]
-            lines.append(", ".join(names))
-        return "\n".join(line[:300] for line in lines)
+                     if p.body_id in self._bodies else p.body_id for p in event.bodies[:MAX_TOOLTIP_BODIES]]
+            more = len(event.bodies) - len(names)
+            lines.append(", ".join(names) + (f" and {more:,} more" if more else ""))
+        return "\n".join(single_line(line[:300]) for line in lines)  # one line each, whatever the data holds
 
     def _show_welcome(self) -> None:
         if self._dataset is None:
@@ -782,11 +885,12 @@ class MainWindow(QMainWindow):
             return
         body = self._bodies.get(body_id)
         if body is not None:
-            self.details.setHtml(detail_html.body_html(body, self._dataset.store.body_context(body)))
-
-    def _on_body_chosen(self, current, _previous) -> None:
-        if current is not None:
-            self.show_body(current.data(0, Qt.ItemDataRole.UserRole))
+            try:
+                context = self._dataset.store.body_context(body)
+            except DefenceTimelineError as error:
+                self.details.setPlainText(f"The details cannot be read: {error}")
+                return
+            self.details.setHtml(detail_html.body_html(body, context))
 
     def _on_detail_link(self, url: QUrl) -> None:
         scheme = url.scheme().lower()
@@ -857,6 +961,35 @@ class MainWindow(QMainWindow):
 
     def _remember_folder(self, path: Path) -> None:
         self._settings.set("files/folder", str(path.parent))
+
+
+def _interrupt(store: EventStore) -> None:
+    """Stop the store's running query (from any thread), however this version of it allows."""
+    cancel = getattr(store, "cancel", None)
+    if cancel is not None:
+        cancel()
+    else:
+        store.connection.interrupt()
+
+
+def _event_details(store: EventStore, event_id: str) -> tuple[Event | None, list, int]:
+    """An event, its first related events and how many there are."""
+    event = store.event(event_id)
+    if event is None:
+        return None, [], 0
+    related, total = _related(store, event.id, MAX_RELATED)
+    return event, related, total
+
+
+def _related(store: EventStore, event_id: str, limit: int) -> tuple[list, int]:
+    """At most ``limit`` events related to ``event_id``, and how many there are in all."""
+    if "limit" in inspect.signature(store.related).parameters:
+        related = store.related(event_id, limit=limit)
+        counter = getattr(store, "related_count", None)
+        total = counter(event_id) if counter is not None else len(related)
+        return related, max(total, len(related))
+    related = store.related(event_id)  # a store without the bound: everything, then cut
+    return related[:limit], len(related)
 
 
 def _file_stem(name: str) -> str:

@@ -18,10 +18,28 @@ class CancelToken:
 
     def __init__(self) -> None:
         self._event = threading.Event()
+        self._lock = threading.Lock()
+        self._hooks: list[Callable[[], None]] = []
 
     def cancel(self) -> None:
-        """Ask the work to stop."""
-        self._event.set()
+        """Ask the work to stop (and run what :meth:`on_cancel` was given, once)."""
+        with self._lock:
+            self._event.set()
+            hooks, self._hooks = self._hooks, []
+        for hook in hooks:
+            try:
+                hook()
+            except Exception:  # stopping is best effort; the next check raises anyway
+                pass
+
+    def on_cancel(self, hook: Callable[[], None]) -> None:
+        """Call ``hook`` when the work is cancelled (at once if it is already), from any
+        thread: e.g. to interrupt a database query the work is waiting on."""
+        with self._lock:
+            if not self._event.is_set():
+                self._hooks.append(hook)
+                return
+        hook()
 
     @property
     def cancelled(self) -> bool:
@@ -41,25 +59,43 @@ class _Signals(QObject):
 
 
 class _Task(QRunnable):
-    def __init__(self, work: Callable[..., Any], signals: _Signals, token: CancelToken) -> None:
+    def __init__(
+        self,
+        work: Callable[..., Any],
+        signals: _Signals,
+        token: CancelToken,
+        discard: Callable[[Any], None] | None,
+    ) -> None:
         super().__init__()
         self._work = work
         self._signals = signals
         self._token = token
+        self._discard = discard
         self.setAutoDelete(True)
 
     @Slot()
     def run(self) -> None:
         def report(stage: str, done: int, total: int) -> None:
             self._token.check()
-            self._signals.progress.emit(stage, done, total)
+            _emit(self._signals.progress, stage, done, total)
 
         try:
             result = self._work(report)
         except BaseException as error:  # delivered to the UI thread, shown there
-            self._signals.failed.emit(error)
-        else:
-            self._signals.finished.emit(result)
+            _emit(self._signals.failed, error)
+            return
+        if self._token.cancelled and self._discard is not None:
+            self._discard(result)  # e.g. close a file opened for nothing, in this thread
+            return
+        _emit(self._signals.finished, result)
+
+
+def _emit(signal: Any, *args: object) -> None:
+    """Emit, unless the receiving side is gone (a window closed while the work ran)."""
+    try:
+        signal.emit(*args)
+    except RuntimeError:  # "Signal source has been deleted"
+        pass
 
 
 class Task:
@@ -81,14 +117,27 @@ def run_in_background(
     on_failed: Callable[[BaseException], None],
     on_progress: Callable[[str, int, int], None] | None = None,
     parent: QObject | None = None,
+    *,
+    token: CancelToken | None = None,
+    discard: Callable[[Any], None] | None = None,
 ) -> Task:
     """Run ``work(report)`` on the thread pool; ``report(stage, done, total)`` raises
-    :class:`Cancelled` after :meth:`Task.cancel`. Callbacks run on the UI thread."""
+    :class:`Cancelled` after :meth:`Task.cancel`. Callbacks run on the UI thread.
+
+    A result that arrives after :meth:`Task.cancel` is given to ``discard`` (in the worker
+    thread) instead of ``on_finished``, when there is one. Nothing is delivered once
+    ``parent`` is gone (a window closed while the work ran).
+    """
     signals = _Signals(parent)
-    token = CancelToken()
+    token = token or CancelToken()
     signals.finished.connect(on_finished)
     signals.failed.connect(on_failed)
     if on_progress is not None:
         signals.progress.connect(on_progress)
-    QThreadPool.globalInstance().start(_Task(work, signals, token))
+    QThreadPool.globalInstance().start(_Task(work, signals, token, discard))
     return Task(signals, token)
+
+
+def wait_for_background_work(msecs: int) -> bool:
+    """Wait up to ``msecs`` for every task to end; True when none is left."""
+    return QThreadPool.globalInstance().waitForDone(msecs)
