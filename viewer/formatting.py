@@ -6,26 +6,11 @@ import re
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from viewer.store.dates import SECONDS_PER_DAY, PartialDate, Precision, resolve_timezone
+from viewer.store.dates import MONTH_NAMES, SECONDS_PER_DAY, WEEKDAY_NAMES, PartialDate, Precision, resolve_timezone
 from viewer.store.errors import InvalidDateError
 from viewer.store.model import Event
 
-# Fixed English names: the output never depends on the locale.
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-WEEKDAY_ABBREVIATIONS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAY_ABBREVIATIONS = tuple(name[:3] for name in WEEKDAY_NAMES)
 DASH = "\N{EN DASH}"
 
 _EPOCH = datetime(1970, 1, 1)

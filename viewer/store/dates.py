@@ -285,7 +285,7 @@ def _problem(year: int, month: int, day: int, hour: int = 0, minute: int = 0, se
     if day > length:
         if month == 2 and day == 29:
             return f"February {year} has 28 days ({year} is not a leap year)"
-        return f"{_MONTH_NAMES[month - 1]} {year} has {length} days"
+        return f"{MONTH_NAMES[month - 1]} {year} has {length} days"
     if hour > 23:
         return f"there is no hour {hour} (hours run from 00 to 23)"
     if minute > 59:
@@ -299,7 +299,7 @@ def _describe(value: PartialDate) -> str:
     """A date in words for messages: "2023", "June 2023", "15 June 2023", "2023-06-15T13:00"."""
     if value.precision is Precision.MINUTE:
         return value.iso() + (f" {value.zone}" if value.zone else "")
-    month = _MONTH_NAMES[value.month - 1]
+    month = MONTH_NAMES[value.month - 1]
     return {Precision.YEAR: f"{value.year}", Precision.MONTH: f"{month} {value.year}"}.get(
         value.precision, f"{value.day} {month} {value.year}"
     )
@@ -406,30 +406,21 @@ def _abbreviated_end(start: PartialDate, text: str) -> PartialDate:
 
 # ---------------------------------------------------------------------------------- English words
 
-_MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+# Fixed English names, the one set for reading and writing dates: never the locale's.
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
 )
-_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # word -> (month 1-12 or weekday 0-6, whether it is an abbreviation, which may take a full stop)
 _MONTH_WORDS = {
-    **{name.lower(): (number, False) for number, name in enumerate(_MONTH_NAMES, 1)},
-    **{name[:3].lower(): (number, True) for number, name in enumerate(_MONTH_NAMES, 1)},
+    **{name.lower(): (number, False) for number, name in enumerate(MONTH_NAMES, 1)},
+    **{name[:3].lower(): (number, True) for number, name in enumerate(MONTH_NAMES, 1)},
     "sept": (9, True),
 }
 _WEEKDAY_WORDS = {
-    **{name.lower(): (number, False) for number, name in enumerate(_WEEKDAY_NAMES)},
-    **{name[:3].lower(): (number, True) for number, name in enumerate(_WEEKDAY_NAMES)},
+    **{name.lower(): (number, False) for number, name in enumerate(WEEKDAY_NAMES)},
+    **{name[:3].lower(): (number, True) for number, name in enumerate(WEEKDAY_NAMES)},
     "tues": (1, True),
     "thur": (3, True),
     "thurs": (3, True),
@@ -695,8 +686,8 @@ def _complete(part: _Part, day: int | None, month: int | None, year: int | None)
         actual = date(year, month, day).weekday()
         if actual != part.weekday:
             raise _Unreadable(
-                f"{day} {_MONTH_NAMES[month - 1]} {year} is a {_WEEKDAY_NAMES[actual]}, "
-                f"not a {_WEEKDAY_NAMES[part.weekday]}"
+                f"{day} {MONTH_NAMES[month - 1]} {year} is a {WEEKDAY_NAMES[actual]}, "
+                f"not a {WEEKDAY_NAMES[part.weekday]}"
             )
     return PartialDate(year, month, day, 0, 0, precision, None)
 

@@ -589,7 +589,7 @@ class MainWindow(QMainWindow):
             dataset = self._dataset
             try:
                 chosen = dataset.store.event_ids(selected_filter(dataset.store, request.event_filter, with_linked))
-                with atomic_binary_file(path, overwrite=True) as stream:
+                with atomic_binary_file(path, overwrite=True, protected=[dataset.path]) as stream:
                     write_picture(dataset.data, chosen, request, stream, dataset.name)
             except (DefenceTimelineError, OSError) as error:
                 self.show_error("The export failed", str(error))
