@@ -102,7 +102,7 @@ def test_what_is_readable_is_still_shown(sample_db: Path, tmp_path: Path) -> Non
     path = crafted_copy(sample_db, tmp_path, "p", BAD_VALUES["unknown precision"])
     with EventStore(path) as store:
         assert store.count() == 24
-        assert store.unreadable().describe() == "1 record could not be read and were skipped: 1 event"
+        assert store.unreadable().describe() == "1 record could not be read and was skipped: 1 event"
 
 
 def test_a_huge_rowid_costs_no_memory(sample_db: Path, tmp_path: Path) -> None:

@@ -14,12 +14,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import minimal_document, write_json
+from conftest import file_state, minimal_document, write_json
+from crafted import BAD_VALUES, FOREIGN_SCHEMA, FTS_OUT_OF_STEP, HOSTILE_SHAPES, USER_VERSIONS, crafted_copy
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication
 
 from viewer.store.errors import DefenceTimelineError
 from viewer.store.importer import import_files
+from viewer.store.reader import EventStore
 from viewer.store.time_index import ROW_DTYPE, TimeIndex
 from viewer.timeline.data import TimelineData
 from viewer.timeline.lanes import LaneMode
@@ -360,26 +362,34 @@ def test_errors_while_loading_and_while_reading_details_are_messages(
     _no_crash_dialog()
 
 
-def test_records_that_could_not_be_read_are_counted_in_the_status_bar(
-    qtbot, isolated_settings, tmp_path: Path
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "precision = 'century'",  # the time index itself refuses it
+        "start = '2099-01-01', \"end\" = '2099-01-02'",  # the texts disagree with the instants
+        "status = 'rumoured'",  # an unknown status: only the full check sees it
+    ],
+    ids=["unknown-precision", "dates-disagree", "unknown-status"],
+)
+def test_records_that_could_not_be_read_are_counted_and_never_drawn(
+    qtbot, isolated_settings, tmp_path: Path, damage: str
 ) -> None:
     path = tmp_path / "partly.db"
     import_files([write_json(tmp_path / "small.json", minimal_document())], path)
     with sqlite3.connect(path) as connection:
-        connection.execute("UPDATE events SET precision = 'century' WHERE id = 'summit'")
+        connection.execute(f"UPDATE events SET {damage} WHERE id = 'summit'")
     connection.close()
     window = _open(qtbot, path)
     notice = window.unreadable_notice
-    if window._dataset.unreadable:  # a store that counts what it skips
-        assert notice.isVisibleTo(window) and "could not be read" in notice.text()
-        assert notice.text() == window._dataset.store.unreadable().describe()
-        assert notice.accessibleName()
-        assert window.count_label.text() == "Showing 2 of 2 events"
-        window.timeline.set_selection(["dmm"])  # its link to the skipped event is not drawn
-        assert window.timeline.drawn_links() == [("npg", "dmm", "Part of")]
-        window.timeline.grab()
-    else:
-        assert not notice.isVisibleTo(window)
+    assert notice.isVisibleTo(window)
+    assert notice.text() == "1 record could not be read and was skipped: 1 event"
+    assert notice.accessibleName()
+    assert window.count_label.text() == "Showing 2 of 2 events"
+    assert window.timeline.visible_count() == 2
+    assert window.timeline.event_rects("summit") == []  # the timeline skips what the table skips
+    window.timeline.set_selection(["dmm"])  # its link to the skipped event is not drawn
+    assert window.timeline.drawn_links() == [("npg", "dmm", "Part of")]
+    window.timeline.grab()
 
 
 def test_checking_a_body_in_the_tree_checks_its_sub_bodies(qtbot, isolated_settings, sample_db: Path) -> None:
@@ -434,3 +444,51 @@ def test_links_to_unreadable_events_and_text_on_several_lines_draw_on_one_line(q
         assert not any(ch in text for ch in "\r\n\u2028\x07\x1b")
         text.encode("utf-8")
         assert rect.height() <= 30
+
+
+# ---------------------------------------------------------------- every crafted class in the window
+
+_REFUSED = {**FOREIGN_SCHEMA, **USER_VERSIONS}
+_READ = {**BAD_VALUES, **HOSTILE_SHAPES, **FTS_OUT_OF_STEP}
+
+
+@pytest.mark.parametrize("name", sorted(_REFUSED))
+def test_a_refused_file_shows_why_in_the_window(
+    qtbot, isolated_settings, sample_db: Path, tmp_path: Path, name: str
+) -> None:
+    path = crafted_copy(sample_db, tmp_path, name, _REFUSED[name])
+    before = file_state(path)
+    window = _window(qtbot)
+    with qtbot.waitSignal(window.open_failed, timeout=15_000) as failed:
+        window.open_path(path)
+    assert str(path) in failed.args[0] and "Traceback" not in failed.args[0]
+    assert window.error_box is not None and window.error_box.isVisible()
+    window.error_box.close()
+    assert window.timeline.visible_count() == 0
+    _no_crash_dialog()
+    assert file_state(path) == before
+
+
+@pytest.mark.parametrize("name", sorted(_READ))
+def test_a_damaged_or_oddly_shaped_file_opens_and_every_event_reads(
+    qtbot, isolated_settings, sample_db: Path, tmp_path: Path, name: str
+) -> None:
+    path = crafted_copy(sample_db, tmp_path, name, _READ[name])
+    before = file_state(path)
+    window = _timed(lambda: _open(qtbot, path), 20.0, f"opening {name}")
+    shown = window.timeline.visible_count()
+    assert shown >= 1
+    assert window.count_label.text().startswith(f"Showing {shown:,} of ")
+    with EventStore(path) as store:
+        readable = set(store.event_ids())
+    window.timeline.select_next(1)
+    for _ in range(min(shown, 30)):  # walk the events with the keyboard, as a reader would
+        selected = window.timeline.selected_ids()
+        assert len(selected) == 1 and selected[0] in readable  # only readable events are drawn
+        assert window.details.toPlainText().strip()
+        window.timeline.select_next(1)
+    window.timeline.fit_all()
+    window.grab()
+    _no_crash_dialog()
+    window.close()
+    assert file_state(path) == before

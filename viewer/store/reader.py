@@ -21,6 +21,7 @@ from viewer.store.validity import (
     UnreadableCounts,
     indexable_event_sql,
     unreadable_counts,
+    unreadable_event_seqs,
     valid_body_sql,
     valid_event_sql,
     valid_link_sql,
@@ -215,6 +216,13 @@ class EventStore:
                 counts.tags, counts.sources, counts.links,
             )
         return counts
+
+    @_sqlite_errors_translated
+    def unreadable_event_seqs(self) -> list[int]:
+        """The ``seq`` numbers of stored events that could not be read (none for a sound file)."""
+        if not self.unreadable().events:
+            return []
+        return unreadable_event_seqs(self._connection)
 
     @_sqlite_errors_translated
     def integrity_problem(self) -> str | None:

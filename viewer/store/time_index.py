@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import operator
 import sqlite3
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -56,6 +57,7 @@ class TimeIndex:
     body_members: dict[str, np.ndarray] = field(default_factory=dict)
     tag_members: dict[str, np.ndarray] = field(default_factory=dict)
     _seq_order: np.ndarray | None = field(default=None, repr=False)  # positions sorted by seq
+    _seq_table: np.ndarray | None = field(default=None, repr=False)  # position by seq, when seqs are compact
 
     def __len__(self) -> int:
         return int(self.seq.size)
@@ -89,24 +91,11 @@ class TimeIndex:
             "count(*), group_concat(seq), group_concat(earliest), group_concat(latest), "
             f"group_concat({kind_sql}), group_concat({flags_sql})"
         )
-        try:  # ids and titles as JSON arrays from the same scan (SQLite's JSON functions)
-            row = connection.execute(
-                f"SELECT {columns}, json_group_array(id), json_group_array(title) FROM events e WHERE {readable}",
-                kinds,
-            ).fetchone()
-            texts_by_scan = (json.loads(row[6]), json.loads(row[7]))
-        except sqlite3.OperationalError as error:
-            if "no such function" not in str(error):
-                raise
-            row = connection.execute(f"SELECT {columns} FROM events e WHERE {readable}", kinds).fetchone()
-            texts_by_scan = None
-        count = int(row[0])
-        seq, earliest, latest, kind, flags = (_numbers(text, count) for text in row[1:6])
-        if texts_by_scan is None:  # without JSON functions: row by row, in seq order
-            by_seq = np.argsort(seq, kind="stable")
-            seq, earliest, latest, kind, flags = (a[by_seq] for a in (seq, earliest, latest, kind, flags))
-            texts = connection.execute(f"SELECT e.id, e.title FROM events e WHERE {readable} ORDER BY e.seq").fetchall()
-            texts_by_scan = ([t[0] for t in texts], [t[1] for t in texts])
+        try:  # every row, unchecked: a sound file (nearly always) costs no per-row check
+            scanned = _scan(connection, columns, kinds, "1", strict=True)
+        except _UnsoundScan:  # a crafted file: the same scan over the rows of the right types only
+            scanned = _scan(connection, columns, kinds, readable, strict=False)
+        count, (seq, earliest, latest, kind, flags), texts_by_scan = scanned
         ids_by_scan, titles_by_scan = texts_by_scan
         sound = _sound_rows(seq, earliest, latest, flags)
         for texts in (ids_by_scan, titles_by_scan):
@@ -196,11 +185,22 @@ class TimeIndex:
     def positions_of_seqs(self, seqs: np.ndarray | Iterable[int]) -> np.ndarray:
         """The position of each ``seq`` number (-1 where no event has it).
 
-        A binary search over the seq numbers in order: memory grows with the events, never
-        with the value of a ``seq`` (a crafted file may hold rowid 300,000,000 or -5).
+        Memory grows with the events, never with the value of a ``seq`` (a crafted file may
+        hold rowid 300,000,000 or -5): a direct table when the numbers are compact (as import
+        writes them), else a binary search over the numbers in order.
         """
         wanted = np.asarray(seqs if isinstance(seqs, np.ndarray) else np.fromiter(seqs, dtype=np.int64),
                             dtype=np.int64)
+        if self._seq_table is None:
+            compact = self.seq.size and self.seq.min() >= 0 and self.seq.max() < 2 * self.seq.size + 1024
+            self._seq_table = np.empty(0, dtype=np.int64)
+            if compact:
+                self._seq_table = np.full(int(self.seq.max()) + 1, -1, dtype=np.int64)
+                self._seq_table[self.seq] = np.arange(self.seq.size)
+        if self._seq_table.size:
+            table = self._seq_table
+            inside = (wanted >= 0) & (wanted < table.size)
+            return np.where(inside, table[np.where(inside, wanted, 0)], -1)
         if self._seq_order is None:
             self._seq_order = np.argsort(self.seq, kind="stable")
         in_order = self.seq[self._seq_order]
@@ -289,6 +289,51 @@ def _members_within(members: dict[str, np.ndarray], keep: np.ndarray) -> dict[st
     inside = (slot < keep.size) & (keep[np.minimum(slot, max(keep.size - 1, 0))] == everything) if keep.size else \
         np.zeros(everything.size, dtype=bool)
     return _split_by_group(keys, groups[inside], slot[inside])
+
+
+class _UnsoundScan(Exception):
+    """The unchecked scan met a value of the wrong type (the checked one is needed)."""
+
+
+def _scan(
+    connection: sqlite3.Connection, columns: str, kinds: tuple[str, ...], readable: str, *, strict: bool
+) -> tuple[int, list[np.ndarray], tuple[list[str], list[str]]]:
+    """Count, numeric columns and (ids, titles) of the ``events`` rows passing ``readable``.
+
+    ``strict``: raise :class:`_UnsoundScan` instead of trusting any value whose type is not
+    the one import writes (text or a float in a time column, NULL, a blob, a number as an id).
+    """
+    try:  # ids and titles as JSON arrays from the same scan (SQLite's JSON functions)
+        row = connection.execute(
+            f"SELECT {columns}, json_group_array(id), json_group_array(title) FROM events e WHERE {readable}",
+            kinds,
+        ).fetchone()
+        texts: tuple[list, list] | None = (json.loads(row[6]), json.loads(row[7]))
+    except sqlite3.OperationalError as error:
+        message = str(error)
+        if "no such function" not in message:
+            if strict and "interrupted" not in message:  # a blob as a title, bytes that are not UTF-8…
+                raise _UnsoundScan from error
+            raise
+        row = connection.execute(f"SELECT {columns} FROM events e WHERE {readable}", kinds).fetchone()
+        texts = None
+    count = int(row[0])
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", DeprecationWarning)  # numpy's word for "not a number"
+            numbers = [_numbers(text, count) for text in row[1:6]]
+    except (ValueError, DeprecationWarning, sqlite3.DatabaseError) as error:
+        if strict:
+            raise _UnsoundScan from error
+        raise sqlite3.DatabaseError("the events table returned inconsistent columns") from error
+    if texts is None:  # without JSON functions: row by row, in seq order
+        by_seq = np.argsort(numbers[0], kind="stable")
+        numbers = [a[by_seq] for a in numbers]
+        rows = connection.execute(f"SELECT e.id, e.title FROM events e WHERE {readable} ORDER BY e.seq").fetchall()
+        texts = ([t[0] for t in rows], [t[1] for t in rows])
+    if strict and any(set(map(type, values)) - {str} for values in texts):
+        raise _UnsoundScan
+    return count, numbers, texts
 
 
 def _sound_rows(seq: np.ndarray, earliest: np.ndarray, latest: np.ndarray, flags: np.ndarray) -> np.ndarray:

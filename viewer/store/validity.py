@@ -109,7 +109,8 @@ def indexable_event_sql(alias: str = "e") -> str:
 
     The time index reads a million rows on opening, so SQL checks only the types here; the
     index checks the values (instants, precision, window, empty texts) in bulk. A row that
-    passes both but not :func:`valid_event_sql` is drawn, and its details say it is unreadable.
+    passes both but not :func:`valid_event_sql` is in the index; the window leaves it out with
+    :func:`unreadable_event_seqs` (a scan it makes anyway to count what was skipped).
     """
     a = alias
     return (
@@ -207,7 +208,7 @@ class UnreadableCounts:
         return self.events + self.bodies + self.participations + self.tags + self.sources + self.links
 
     def describe(self) -> str:
-        """"3 records could not be read: 2 events, 1 link" (empty when all were read)."""
+        """"3 records could not be read and were skipped: 2 events, 1 link" (empty when all were read)."""
         if not self.total:
             return ""
         parts = [
@@ -222,8 +223,8 @@ class UnreadableCounts:
             )
             if count
         ]
-        records = "record" if self.total == 1 else "records"
-        return f"{self.total:,} {records} could not be read and were skipped: {', '.join(parts)}"
+        records, were = ("record", "was") if self.total == 1 else ("records", "were")
+        return f"{self.total:,} {records} could not be read and {were} skipped: {', '.join(parts)}"
 
 
 def unreadable_counts(connection: sqlite3.Connection) -> UnreadableCounts:
@@ -242,3 +243,15 @@ def unreadable_counts(connection: sqlite3.Connection) -> UnreadableCounts:
         sources=count(f"SELECT count(*) FROM sources s WHERE NOT {_never_null(valid_source_sql('s'))}"),
         links=count(f"SELECT count(*) FROM links l WHERE NOT {_never_null(valid_link_sql('l'))}"),
     )
+
+
+def unreadable_event_seqs(connection: sqlite3.Connection) -> list[int]:
+    """The ``seq`` numbers of the events the readers skip (those that have an integer one).
+
+    The time index checks only what it reads (for speed); a view that must show exactly
+    what the readers return drops these from it.
+    """
+    return [row[0] for row in connection.execute(
+        f"SELECT e.seq FROM events e WHERE typeof(e.seq) = 'integer' AND NOT {_never_null(valid_event_sql('e'))}"
+    )]
+

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -90,6 +91,16 @@ class TimelineData:
             np.searchsorted(keep, self.link_to[both]),
             list(itertools.compress(self.link_labels, both.tolist())),
         )
+
+    def without_seqs(self, seqs: Iterable[int]) -> TimelineData:
+        """The same data without the events numbered ``seqs`` (itself when it holds none)."""
+        found = self.index.positions_of_seqs(np.fromiter(seqs, dtype=np.int64))
+        found = found[found >= 0]
+        if not found.size:
+            return self
+        keep = np.ones(len(self.index), dtype=bool)
+        keep[found] = False
+        return self.subset(np.flatnonzero(keep))
 
     def linked_positions(self, positions: np.ndarray) -> np.ndarray:
         """Positions linked to any of ``positions`` (either direction), without them."""

@@ -253,7 +253,7 @@ class TimelineWidget(QAbstractScrollArea):
         self._view_moved()
 
     def go_to_date(self, text: str) -> None:
-        """Show the period a date names (any form python-dateutil reads), with its neighbours.
+        """Show the period a date names (any form :func:`viewer.store.dates.parse_date` names), with its neighbours.
 
         Raises :class:`InvalidDateError` for text that is not a date.
         """

@@ -32,7 +32,7 @@ class Dataset:
     view: tuple[float, float] | None = None  # the range the dataset asks to be shown first
     bodies: dict[str, Body] = field(default_factory=dict)
     choices: FilterChoices | None = None
-    unreadable: str = ""  # "3 records could not be read: …" (empty when every record was read)
+    unreadable: str = ""  # "3 records could not be read and were skipped: …" (empty when every record was read)
 
     @property
     def name(self) -> str:
@@ -61,7 +61,9 @@ class Dataset:
             if on_store is not None:
                 on_store(store)
             step("Reading events", 1)
-            data = load_timeline_data(store)
+            # The time index checks only what it reads; what the table, the details and the
+            # exports skip as unreadable is left off the timeline too.
+            data = load_timeline_data(store).without_seqs(store.unreadable_event_seqs())
             data.position_of("")  # build the id lookup here, not on the UI thread
             step("Reading bodies", 2)
             bodies = {body.id: body for body in store.bodies()}

@@ -259,7 +259,7 @@ class BodyTreeModel(QAbstractItemModel):
 
 
 class DateField(QWidget):
-    """A date entry that accepts anything python-dateutil reads, with a calendar picker."""
+    """A date entry that accepts the strict date forms of :mod:`viewer.store.dates`, with a calendar picker."""
 
     changed = Signal()
 
