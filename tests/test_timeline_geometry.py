@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +13,7 @@ from viewer.store.reader import EventStore
 from viewer.timeline.axis import MIN_VISIBLE_SECONDS, TimeAxis
 from viewer.timeline.density import is_crowded, lane_density, strip_alpha
 from viewer.timeline.lanes import BodyInfo, LaneMode, build_lanes
-from viewer.timeline.layout import MARKER_PX, mark_extent, stack_rows
+from viewer.timeline.layout import LABEL_GAP_PX, LABEL_MAX_PX, MARKER_PX, mark_extent, stack_rows
 
 DAY = 86_400.0
 YEAR = 365.25 * DAY
@@ -77,25 +76,65 @@ def test_marks_are_true_to_scale_but_never_narrower_than_a_marker() -> None:
     assert (x0[1], x1[1]) == (50.0, 150.0)
 
 
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return a[0] < b[1] - 1e-6 and b[0] < a[1] - 1e-6
+
+
 @given(
-    st.lists(st.tuples(st.floats(0, 2000), st.floats(0, 300), st.floats(0, 400)), max_size=80),
+    st.lists(st.tuples(st.floats(0, 2000), st.floats(0, 300), st.floats(0, 900)), max_size=80),
     st.integers(1, 4),
 )
-def test_labels_never_overlap(events, rows: int) -> None:
+def test_labels_never_cover_labels_or_marks_and_are_cut_only_where_they_collide(events, rows: int) -> None:
     events.sort()
     x0 = np.array([e[0] for e in events], dtype=float)
     x1 = x0 + np.array([max(e[1], MARKER_PX) for e in events], dtype=float)
-    layout = stack_rows(x0, x1, np.array([e[2] for e in events], dtype=float), rows, 2000.0)
+    wanted = np.array([e[2] for e in events], dtype=float)
+    plot = 2000.0
+    layout = stack_rows(x0, x1, wanted, rows, plot)
     assert layout.row.max(initial=0) < rows
-    for row in range(rows):
-        # Each labelled event owns [its mark's left edge, its label's right edge] in its row.
-        owned = sorted(
-            (layout.x0[i], max(layout.x1[i], layout.label_x[i] + layout.label_width[i]))
-            for i in np.flatnonzero((layout.row == row) & layout.label_shown)
-        )
-        for (_, first_end), (second_start, _) in itertools.pairwise(owned):
-            assert first_end <= second_start
     assert (layout.label_width[layout.label_shown] > 0).all()
+    for row in range(rows):
+        members = np.flatnonzero(layout.row == row).tolist()
+        labels = {i: (layout.label_x[i], layout.label_x[i] + layout.label_width[i])
+                  for i in members if layout.label_shown[i]}
+        for i, label in labels.items():
+            assert label[0] >= -1e-6 and label[1] <= plot + 1e-6
+            for j, other in labels.items():
+                assert j == i or not _overlap(label, other)
+            if x0[i] <= label[0] and label[1] <= x1[i]:
+                continue  # inside its own bar (what is stacked under the bar is the "+N")
+            for j in members:
+                assert not _overlap(label, (x0[j], x1[j])), (i, j)
+        for i in members:
+            if layout.stacked[i] or wanted[i] == 0:
+                continue
+            full = layout.label_shown[i] and layout.label_width[i] >= min(wanted[i], LABEL_MAX_PX) - 0.5
+            if full:
+                continue
+            # Cut or hidden: the full label would have met something on its right, or the edge.
+            start = x1[i] + LABEL_GAP_PX
+            end = start + min(wanted[i], LABEL_MAX_PX)
+            blocked = end > plot or any(
+                x0[j] < end + LABEL_GAP_PX and x0[j] >= x0[i] and j != i for j in members
+            ) or any(_overlap((start, end), labels[j]) for j in labels if j != i)
+            inside = x1[i] - x0[i] - 2 * LABEL_GAP_PX >= 200  # a wide bar keeps its label inside
+            assert blocked or inside, i
+
+
+def test_a_long_title_is_shown_in_full_when_the_row_has_room() -> None:
+    layout = stack_rows(np.array([100.0]), np.array([100.0 + MARKER_PX]), np.array([620.0]), 1, 1600.0)
+    assert layout.label_shown[0] and layout.label_width[0] == 620.0
+
+
+def test_a_label_without_room_on_the_right_goes_left_in_full() -> None:
+    # The first event's label would run into the second's mark; there is room on its left.
+    x0 = np.array([400.0, 480.0])
+    layout = stack_rows(x0, x0 + MARKER_PX, np.array([200.0, 100.0]), 1, 1600.0)
+    assert layout.label_shown.all() and (layout.label_width == [200.0, 100.0]).all()
+    assert layout.label_x[0] + 200.0 <= x0[0]  # to the left of its own mark
+    # Near the right edge of the plot: to the left as well.
+    edge = stack_rows(np.array([1550.0]), np.array([1550.0 + MARKER_PX]), np.array([300.0]), 1, 1600.0)
+    assert edge.label_shown[0] and edge.label_width[0] == 300.0 and edge.label_x[0] < 1550.0
 
 
 def test_a_crowded_row_cuts_or_hides_labels_instead_of_overlapping() -> None:

@@ -8,7 +8,7 @@ import numpy as np
 
 MARKER_PX = 9.0  # an event narrower than this is drawn as a marker of this width
 LABEL_GAP_PX = 4.0
-LABEL_MAX_PX = 280.0
+LABEL_MAX_PX = 1200.0  # a label longer than this (a title of 200 characters) is cut even with room
 LABEL_MIN_PX = 28.0  # a label cut shorter than this is not worth showing
 WIDE_BAR_PX = 200.0  # a bar this wide on screen carries its label inside, cut to fit
 
@@ -78,6 +78,14 @@ def stack_rows(
             owner = state.labelled[row]
             if owner is not None:
                 hidden_after[owner] += 1
+                if label_x[owner] >= x1[owner] and label_x[owner] < right + LABEL_GAP_PX:
+                    # The label moves past the mark stacked under its own, never over it.
+                    end = label_x[owner] + label_width[owner]
+                    label_x[owner] = right + LABEL_GAP_PX
+                    label_width[owner] = max(0.0, min(end, plot_width) - label_x[owner])
+                    if label_width[owner] < min(wanted[owner], LABEL_MIN_PX):
+                        shown[owner], label_width[owner] = False, 0.0
+                        state.labelled[row] = None
             state.mark_end[row] = max(state.mark_end[row], right + LABEL_GAP_PX)
             state.label_end[row] = max(state.label_end[row], state.mark_end[row])
             continue
@@ -95,7 +103,39 @@ def stack_rows(
         state.mark_end[row] = right + LABEL_GAP_PX
         state.label_end[row] = max(state.mark_end[row], start + label_width[i] + LABEL_GAP_PX)
         state.labelled[row] = i if shown[i] else None
+    _labels_to_the_left(x0, x1, row_of, stacked, wanted, shown, label_x, label_width)
     return RowLayout(x0, x1, row_of, shown, label_x, label_width, hidden_after, stacked)
+
+
+def _labels_to_the_left(
+    x0: np.ndarray,
+    x1: np.ndarray,
+    row_of: np.ndarray,
+    stacked: np.ndarray,
+    wanted: np.ndarray,
+    shown: np.ndarray,
+    label_x: np.ndarray,
+    label_width: np.ndarray,
+) -> None:
+    """Move a label that had to be cut (or hidden) to the left of its mark when it fits there in full.
+
+    One pass per row in time order: the room on the left ends at what the row already holds
+    (the previous marks and labels), so a label moved there covers nothing.
+    """
+    reach: dict[int, float] = {}  # per row: where its marks and labels end so far
+    for i in range(x0.size):
+        row = int(row_of[i])
+        left, right = float(x0[i]), float(x1[i])
+        before = reach.get(row, 0.0)
+        inside = shown[i] and left <= label_x[i] < right  # the label sits inside a wide bar
+        cut = not stacked[i] and not inside and wanted[i] > 0 and (not shown[i] or label_width[i] < wanted[i] - 0.5)
+        start = left - LABEL_GAP_PX - wanted[i]
+        if cut and start >= max(before, 0.0):
+            shown[i], label_x[i], label_width[i] = True, start, wanted[i]
+        end = right + LABEL_GAP_PX
+        if shown[i] and label_x[i] >= right:
+            end = max(end, label_x[i] + label_width[i] + LABEL_GAP_PX)
+        reach[row] = max(before, end)
 
 
 def _free_row(state: _Rows, left: float) -> int | None:
