@@ -50,6 +50,8 @@ def test_opening_shows_the_dataset_everywhere(window: MainWindow, sample_db: Pat
     assert "25 events, 21 bodies, 28 links" in window.details.toPlainText()
     # The dataset's first view shows the June ministerial and the Vilnius Summit, linked.
     assert window.timeline.event_rects("dmm-2023-06") and window.timeline.event_rects("vilnius-summit-2023")
+    assert not window.actions[ActionId.SHOW_ALL_LINKS].isChecked()  # off by default: links follow the selection
+    window.timeline.set_selection(["dmm-2023-06"])
     assert ("dmm-2023-06", "vilnius-summit-2023", "Prepares") in window.timeline.drawn_links()
 
 
@@ -353,3 +355,25 @@ def test_timeline_tooltips_say_the_dates_as_known(qtbot, window: MainWindow) -> 
     assert "Nuclear Planning Group meeting" in text and "some time during 15–16 June 2023" in text
     assert "Meeting · Held · NATO Headquarters" in text and "NPG" in text
     QToolTip.hideText()
+
+
+def test_while_a_file_loads_the_timeline_says_so(qtbot, isolated_settings, sample_db: Path, monkeypatch) -> None:
+    seen: list[str | None] = []
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    real_set_loading = window.timeline.set_loading
+
+    def spy(stage, done=0, total=0):
+        real_set_loading(stage, done, total)
+        seen.append(window.timeline.loading_text())
+        if stage is not None:
+            window.timeline.grab()  # the notice paints
+
+    monkeypatch.setattr(window.timeline, "set_loading", spy)
+    with qtbot.waitSignal(window.dataset_opened, timeout=20_000):
+        window.open_path(sample_db)
+    qtbot.waitUntil(lambda: seen and seen[-1] is None, timeout=5_000)
+    assert seen[0] == f"Opening {sample_db.name}…"
+    assert "Loading 25 events…" in seen
+    assert window.timeline.loading_text() is None

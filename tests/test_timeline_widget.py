@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import QFontMetricsF, QWheelEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from viewer.store.dates import parse_date
@@ -275,3 +275,137 @@ def test_shift_click_extends_along_a_lane(qtbot, timeline: TimelineWidget) -> No
     chosen = timeline.selected_ids()
     assert chosen[0] == "sg-press-conference-2023-06-14" and "vilnius-summit-2023" in chosen
     assert "dmm-2023-06" in chosen and "dmm-2023-10" not in chosen and "dmm-2023-02" not in chosen
+
+
+# ---------------------------------------------------------------- labels, stacks and the legend
+
+
+def _item(widget: TimelineWidget, event_id: str):
+    return next(item for item in widget.visible_items() if item.event_id == event_id)
+
+
+def test_clicking_or_double_clicking_a_label_does_what_the_mark_does(qtbot, timeline: TimelineWidget) -> None:
+    _june(timeline)
+    item = _item(timeline, "vilnius-summit-2023")
+    assert item.label is not None and item.text == "NATO Vilnius Summit"
+    on_text = QPoint(int(item.label.right()) - 4, int(item.label.center().y()))
+    assert not item.marker.contains(QPointF(on_text))
+    with qtbot.waitSignal(timeline.selection_changed) as signal:
+        qtbot.mouseClick(timeline.viewport(), Qt.MouseButton.LeftButton, pos=on_text)
+    assert signal.args == [["vilnius-summit-2023"]]
+    with qtbot.waitSignal(timeline.event_activated) as activated:
+        qtbot.mouseDClick(timeline.viewport(), Qt.MouseButton.LeftButton, pos=on_text)
+    assert activated.args == ["vilnius-summit-2023"]
+
+
+def test_hovering_a_label_describes_its_event(qtbot, timeline: TimelineWidget) -> None:
+    _june(timeline)
+    item = _item(timeline, "vilnius-summit-2023")
+    point = QPoint(int(item.label.right()) - 4, int(item.label.center().y()))
+    QToolTip.hideText()
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+
+    event = QHelpEvent(QEvent.Type.ToolTip, point, timeline.viewport().mapToGlobal(point))
+    QApplication.sendEvent(timeline.viewport(), event)
+    assert "NATO Vilnius Summit" in QToolTip.text() and "11" in QToolTip.text()
+
+
+def test_labels_are_whole_where_there_is_room_and_never_cover_marks(timeline: TimelineWidget) -> None:
+    _june(timeline)
+    items = timeline.visible_items()
+    index = timeline.data().index
+    titles = dict(zip(index.ids, index.titles, strict=True))
+    whole = [item for item in items if item.label is not None and item.text.startswith(titles[item.event_id])]
+    assert any(item.event_id == "dmm-2023-06" for item in whole)  # 46 characters, once cut at about 40
+    marks = [item.marker for item in items]
+    for item in items:
+        if item.label is None:
+            continue
+        for mark in marks:
+            inside_own = mark == item.marker and mark.left() <= item.label.left() and item.label.right() <= mark.right()
+            assert inside_own or not item.label.adjusted(0.5, 0.5, -0.5, -0.5).intersects(mark), item.event_id
+
+
+def test_a_stack_lists_what_it_holds_and_opens_to_choose(qtbot, timeline: TimelineWidget) -> None:
+    _june(timeline)
+    stacks = [item for item in timeline.visible_items() if item.stacked and item.label is not None]
+    assert stacks, "the sample's June ministerial stacks its sessions at this zoom"
+    stack = stacks[0]
+    assert stack.text.endswith(f"(+{stack.stacked})")
+    count_at = QPoint(int(stack.label.left() + QFontMetricsF(timeline.font()).horizontalAdvance(stack.text)) - 6,
+                      int(stack.label.center().y()))
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    QApplication.sendEvent(
+        timeline.viewport(), QHelpEvent(QEvent.Type.ToolTip, count_at, timeline.viewport().mapToGlobal(count_at))
+    )
+    assert f"{stack.stacked} more at this mark" in QToolTip.text()
+    qtbot.mouseClick(timeline.viewport(), Qt.MouseButton.LeftButton, pos=count_at)
+    menu = timeline.stack_menu
+    assert menu is not None and menu.objectName() == "stackMenu"
+    actions = menu.actions()
+    assert len(actions) == stack.stacked + 1
+    chosen = actions[-1]
+    with qtbot.waitSignal(timeline.selection_changed) as signal:
+        chosen.trigger()
+    (selected,) = signal.args[0]
+    assert selected != stack.event_id
+    assert timeline.data().index.titles[timeline.data().position_of(selected)][:30] in chosen.text()
+
+
+def test_the_legend_is_a_strip_below_the_plot_that_covers_no_event(qtbot, timeline: TimelineWidget) -> None:
+    timeline.resize(1024, 700)
+    qtbot.wait(10)
+    legend = timeline.legend
+    assert legend.isVisible() and legend.objectName() == "timelineLegend" and legend.accessibleName()
+    assert "Summit" in legend.entries() and "Meeting" in legend.entries()
+    plot = timeline.viewport().geometry()
+    assert legend.geometry().top() > plot.bottom()  # outside the plot
+    for first, last in [("2023-06-01", "2023-07-31"), ("2014", "2025")]:
+        timeline.show_range(parse_date(first).first_instant(), parse_date(last).end_instant())
+        for item in timeline.visible_items():
+            drawn = item.marker.intersected(QRectF(timeline.viewport().rect()))  # the viewport clips the rest
+            drawn = drawn.translated(QPointF(plot.topLeft()))
+            assert drawn.isEmpty() or not QRectF(legend.geometry()).intersects(drawn)
+    timeline.resize(600, 700)  # the kinds wrap to several lines
+    qtbot.wait(10)
+    full = legend.height()
+    assert full > 30
+    qtbot.mouseClick(legend, Qt.MouseButton.LeftButton, pos=QPoint(20, 8))  # its title folds it
+    assert legend.is_collapsed() and legend.height() < full
+    timeline.set_legend_visible(False)
+    assert not legend.isVisible() and timeline.viewport().geometry().height() > plot.height()
+
+
+def test_fit_all_leaves_room_for_the_last_events_label(qtbot, timeline: TimelineWidget) -> None:
+    for width in (1400, 1024):  # (narrower, the data keeps 40% of the width and a long title may be cut)
+        timeline.resize(width, 700)
+        qtbot.wait(5)
+        timeline.fit_all()
+        index = timeline.data().index
+        last = index.ids[len(index) - 1]
+        drawn = [item for item in timeline.visible_items() if item.event_id == last and item.label is not None]
+        assert drawn, f"the last event ({last}) has a label at {width} px"
+        assert drawn[0].text == index.titles[len(index) - 1]
+        assert drawn[0].label.right() <= timeline.viewport().width()
+
+
+def test_plus_and_minus_zoom_around_the_mouse_over_the_plot(qtbot, timeline: TimelineWidget) -> None:
+    from PySide6.QtGui import QCursor
+
+    _june(timeline)
+    x = 900.0
+    QCursor.setPos(timeline.viewport().mapToGlobal(QPoint(int(x), 300)))
+    if timeline.viewport().mapFromGlobal(QCursor.pos()) != QPoint(int(x), 300):
+        pytest.skip("this platform cannot move the mouse")
+    under = timeline.axis().instant_at(x - HEADER_PX)
+    qtbot.keyClick(timeline, Qt.Key.Key_Plus)
+    assert timeline.axis().instant_at(x - HEADER_PX) == pytest.approx(under, abs=60)
+    qtbot.keyClick(timeline, Qt.Key.Key_Minus)
+    assert timeline.axis().instant_at(x - HEADER_PX) == pytest.approx(under, abs=60)
+    QCursor.setPos(timeline.viewport().mapToGlobal(QPoint(-500, -500)))  # off the plot: the centre
+    first, end = timeline.visible_range()
+    qtbot.keyClick(timeline, Qt.Key.Key_Plus)
+    after = timeline.visible_range()
+    assert (after[0] + after[1]) / 2 == pytest.approx((first + end) / 2, abs=60)

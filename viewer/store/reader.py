@@ -205,6 +205,11 @@ class EventStore:
         )
 
     @_sqlite_errors_translated
+    def stored_event_count(self) -> int:
+        """How many rows the events table holds, readable or not (fast: for progress messages)."""
+        return self._scalar("SELECT count(*) FROM events")
+
+    @_sqlite_errors_translated
     def unreadable(self) -> UnreadableCounts:
         """How many stored records could not be read (counted once per store, then cached)."""
         if self._unreadable is None:

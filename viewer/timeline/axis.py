@@ -9,6 +9,7 @@ import numpy as np
 MIN_VISIBLE_SECONDS = 10 * 60  # zoomed all the way in: ten minutes across the plot
 MAX_VISIBLE_SECONDS = 10_000 * 365.2425 * 86_400  # nothing is wider than the calendar
 FIT_MARGIN = 0.04  # fraction of the width left empty on each side by "fit"
+CENTRE_SLACK = 0.1  # how far (a fraction of the view) the view's centre may pass the data's ends
 
 
 @dataclass
@@ -78,6 +79,21 @@ class TimeAxis:
         self.start = centre - self.width / 2 * self.seconds_per_pixel
         self._clamp()
 
+    def show_range_with_room(self, start: float, end: float, left_px: float, right_px: float) -> None:
+        """Fit [start, end] leaving ``left_px`` and ``right_px`` empty (room for labels).
+
+        The data keeps at least two fifths of the width however much room is asked for.
+        """
+        room = min(left_px + right_px, self.width * 0.6)
+        scale = room / (left_px + right_px) if left_px + right_px > 0 else 1.0
+        left_px, usable = left_px * scale, self.width - room
+        span = max(float(end - start), MIN_VISIBLE_SECONDS / 2)
+        self.seconds_per_pixel = self._clamped_scale(span / usable)
+        self.start = start - left_px * self.seconds_per_pixel
+        if span < MIN_VISIBLE_SECONDS / 2 or self.seconds_per_pixel * usable > span * 1.0001:  # clamped
+            self.start = (start + end) / 2 - (left_px + usable / 2) * self.seconds_per_pixel
+        self._clamp()
+
     def centre_on(self, instant: float) -> None:
         """Scroll so that ``instant`` is in the middle, keeping the zoom."""
         self.start = instant - self.width / 2 * self.seconds_per_pixel
@@ -102,9 +118,19 @@ class TimeAxis:
         high = self._max_visible() / self.width
         return float(min(max(seconds_per_pixel, low), high))
 
-    def _clamp(self) -> None:
-        """Keep data in view: the centre of the view never leaves the span of the data."""
+    def start_limits(self) -> tuple[float, float] | None:
+        """The first and last ``start`` the view may have (None without data).
+
+        The centre of the view stays within the span of the data, give or take a tenth of
+        the view (the room a fit leaves for the last event's label).
+        """
         if self.bounds is None:
-            return
-        half = self.visible_seconds / 2
-        self.start = float(min(max(self.start, self.bounds[0] - half), self.bounds[1] - half))
+            return None
+        half, slack = self.visible_seconds / 2, self.visible_seconds * CENTRE_SLACK
+        return self.bounds[0] - half - slack, self.bounds[1] - half + slack
+
+    def _clamp(self) -> None:
+        """Keep data in view (see :meth:`start_limits`)."""
+        limits = self.start_limits()
+        if limits is not None:
+            self.start = float(min(max(self.start, limits[0]), limits[1]))

@@ -25,6 +25,7 @@ class RowLayout:
     label_width: np.ndarray  # pixels the label may use (elided beyond)
     hidden_after: np.ndarray  # events stacked under this one's mark for lack of rows ("+N")
     stacked: np.ndarray  # bool: this event lies under another's mark (paint it first)
+    stack_owner: np.ndarray  # for a stacked event, the event whose label says "+N" (else -1)
 
 
 def mark_extent(x_start: np.ndarray, x_end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -48,15 +49,16 @@ class _Rows:
 
 
 def stack_rows(
-    x0: np.ndarray, x1: np.ndarray, text_width: np.ndarray, rows: int, plot_width: float
+    x0: np.ndarray, x1: np.ndarray, text_width: np.ndarray, rows: int, plot_width: float, count_width: float = 0.0
 ) -> RowLayout:
     """Greedy rows, so that labels never overlap each other or another event's mark.
 
     Each event takes the first row free at its left edge. When every row is taken by a label,
     the label that frees the most room is cut short (or hidden) for it. When every row is
     taken by marks (simultaneous events) the event shares a row: its mark lies under the
-    previous one, whose label then says "+N". Inputs must be sorted by ``x0`` (and, for equal
-    starts, longest first, so that the longer event keeps the row and the label).
+    previous one, whose label then says "+N" (``count_width`` more pixels, where there is room).
+    Inputs must be sorted by ``x0`` (and, for equal starts, longest first, so that the longer
+    event keeps the row and the label).
     """
     count = x0.size
     state = _Rows(max(rows, 1))
@@ -66,6 +68,7 @@ def stack_rows(
     label_width = np.zeros(count)
     hidden_after = np.zeros(count, dtype=np.int32)
     stacked = np.zeros(count, dtype=bool)
+    stack_owner = np.full(count, -1, dtype=np.int64)
     wanted = np.minimum(text_width, LABEL_MAX_PX)
     for i, (left, right) in enumerate(zip(x0.tolist(), x1.tolist(), strict=True)):
         row = _free_row(state, left)
@@ -78,11 +81,21 @@ def stack_rows(
             owner = state.labelled[row]
             if owner is not None:
                 hidden_after[owner] += 1
-                if label_x[owner] >= x1[owner] and label_x[owner] < right + LABEL_GAP_PX:
-                    # The label moves past the mark stacked under its own, never over it.
-                    end = label_x[owner] + label_width[owner]
-                    label_x[owner] = right + LABEL_GAP_PX
-                    label_width[owner] = max(0.0, min(end, plot_width) - label_x[owner])
+                stack_owner[i] = owner
+                if hidden_after[owner] == 1 and count_width:  # room for the "(+N)" after the title
+                    inside = label_x[owner] < x1[owner]
+                    limit = (min(x1[owner], plot_width) - LABEL_GAP_PX if inside else plot_width) - label_x[owner]
+                    label_width[owner] = min(label_width[owner] + count_width, max(limit, label_width[owner]))
+                    state.label_end[row] = max(state.label_end[row], label_x[owner] + label_width[owner] + LABEL_GAP_PX)
+                start, end = label_x[owner], label_x[owner] + label_width[owner]
+                if shown[owner] and start < right + LABEL_GAP_PX and left - LABEL_GAP_PX < end:
+                    # The mark stacked under the owner's would lie under its label: the label
+                    # keeps the longer side of it, never covering it.
+                    before, after = left - LABEL_GAP_PX - start, end - right - LABEL_GAP_PX
+                    if after >= before:
+                        label_x[owner], label_width[owner] = right + LABEL_GAP_PX, max(0.0, after)
+                    else:
+                        label_width[owner] = max(0.0, before)
                     if label_width[owner] < min(wanted[owner], LABEL_MIN_PX):
                         shown[owner], label_width[owner] = False, 0.0
                         state.labelled[row] = None
@@ -104,7 +117,7 @@ def stack_rows(
         state.label_end[row] = max(state.mark_end[row], start + label_width[i] + LABEL_GAP_PX)
         state.labelled[row] = i if shown[i] else None
     _labels_to_the_left(x0, x1, row_of, stacked, wanted, shown, label_x, label_width)
-    return RowLayout(x0, x1, row_of, shown, label_x, label_width, hidden_after, stacked)
+    return RowLayout(x0, x1, row_of, shown, label_x, label_width, hidden_after, stacked, stack_owner)
 
 
 def _labels_to_the_left(

@@ -43,8 +43,8 @@ _COARSE = (PRECISION_CODES["year"], PRECISION_CODES["month"])
 _CONTROLS_TO_SPACES = {code: " " for code in (*range(32), *range(127, 160), 0x2028, 0x2029)}
 _CONTROLS_TO_SPACES.update({code: "\ufffd" for code in (*range(0xD800, 0xE000), 0xFFFE, 0xFFFF)})
 MAX_LINK_LABELS = 80  # relation labels written in one frame (arcs beyond keep no label)
-MAX_LEGEND_ENTRIES = 24  # kinds listed in the legend (the last line counts the others)
 MAX_HEADER_TEXT = 300  # characters of a lane title considered before eliding
+MAX_CHOSEN_LABELS = 60  # selected events whose labels are drawn in full, on top
 
 Anchor = tuple[float, float, float]  # (left x, right x, y) of a drawn event
 
@@ -66,10 +66,10 @@ class PaintState:
     links: np.ndarray
     anchor_of: Callable[[Frame, int], Anchor | None]
     label_text: Callable[[int, float, int], str]
-    kind_colors: list[tuple[str, QColor]]
     band: QRectF | None
-    legend_visible: bool
     empty_message: str | None
+    current: int | None = None  # the keyboard-current event's position
+    loading: tuple[str, int, int] | None = None  # (stage, done, total) while a file is read
 
 
 def paint_timeline(painter: QPainter, state: PaintState) -> float:
@@ -97,18 +97,21 @@ class TimelinePainter:
         painter.translate(HEADER_PX, 0)
         axis = state.axis
         ruler = choose_ruler(axis.start, axis.end, axis.width)  # once per frame: grid and ruler share it
+        if not len(state.data.index):  # nothing read yet: no axis of 1970 to look at
+            ruler = Ruler([], [], ruler.unit)
         self._paint_grid_and_today(painter, palette, height, ruler)
         self._paint_densities(painter, frame, palette)
         self._paint_events(painter, frame, palette)
         self._paint_links(painter, frame, palette)
+        self._paint_chosen_labels(painter, frame, palette)
         painter.restore()
         self._paint_band(painter, palette)
         self._paint_ruler(painter, palette, width, ruler)
         self._paint_headers(painter, frame, palette, height)
-        if state.legend_visible:
-            self._paint_legend(painter, palette, width, height)
         if state.empty_message:
             self._paint_empty_message(painter, palette, width, height)
+        if state.loading is not None:
+            self._paint_loading(painter, palette, width, height)
 
     def _paint_lane_bands(self, painter: QPainter, frame: Frame, palette: QPalette) -> None:
         base = palette.color(QPalette.ColorRole.Base)
@@ -204,6 +207,43 @@ class TimelinePainter:
                 rect = QRectF(items.label_x[i], items.y[i], items.label_width[i], ROW_PX)
                 text = self._state.label_text(position, items.label_width[i], int(items.hidden_after[i]))
                 painter.drawText(rect, flags, text)
+
+    def _paint_chosen_labels(self, painter: QPainter, frame: Frame, palette: QPalette) -> None:
+        """The selected and the keyboard-current events' labels in full, on top of everything."""
+        state = self._state
+        titles = state.data.index.titles
+        metrics = QFontMetricsF(state.label_font)
+        plot_width = state.width - HEADER_PX
+        background = QColor(palette.color(QPalette.ColorRole.Base))
+        background.setAlpha(240)
+        edge = palette.color(QPalette.ColorRole.Highlight)
+        painter.setFont(state.label_font)
+        drawn = 0
+        for items in frame.details:
+            chosen = state.selected[items.positions] if state.selected.size else np.zeros(items.positions.size, bool)
+            if state.current is not None:
+                chosen = chosen | (items.positions == state.current)
+            for i in np.flatnonzero(chosen & ~items.stacked).tolist():
+                if drawn >= MAX_CHOSEN_LABELS:
+                    return
+                hidden = int(items.hidden_after[i])
+                text = single_line(titles[int(items.positions[i])][:200]) + (f" (+{hidden})" if hidden else "")
+                width = metrics.horizontalAdvance(text) + 6
+                if items.label_shown[i] and items.label_x[i] + items.label_width[i] <= items.x0[i]:
+                    x = items.label_x[i] + items.label_width[i] - width  # a label left of its mark
+                elif items.label_shown[i]:
+                    x = items.label_x[i] - 3
+                else:
+                    x = items.x1[i] + 1
+                x = max(0.0, min(x, plot_width - width))
+                box = QRectF(x, items.y[i] + 1, width, ROW_PX - 2)
+                painter.setPen(QPen(edge, 1))
+                painter.setBrush(background)
+                painter.drawRoundedRect(box, 3, 3)
+                painter.setPen(palette.color(QPalette.ColorRole.Text))
+                flags = int(Qt.AlignmentFlag.AlignVCenter) | int(Qt.TextFlag.TextSingleLine)
+                painter.drawText(box.adjusted(3, 0, -3, 0), flags, text)
+                drawn += 1
 
     @staticmethod
     def _fill_marks(
@@ -383,31 +423,29 @@ class TimelinePainter:
         painter.setPen(QPen(edge, 1))
         painter.drawLine(QPointF(HEADER_PX - 0.5, 0), QPointF(HEADER_PX - 0.5, height))
 
-    def _paint_legend(self, painter: QPainter, palette: QPalette, width: float, height: float) -> None:
-        entries = [(single_line(title[:60]), color) for title, color in self._state.kind_colors[:MAX_LEGEND_ENTRIES]]
-        if not entries:
-            return
-        more = len(self._state.kind_colors) - len(entries)
-        if more:  # a file with thousands of kinds: the legend says how many it leaves out
-            entries[-1] = (f"… and {more + 1:,} more kinds", QColor(Qt.GlobalColor.transparent))
-        painter.setFont(self._state.small_font)
-        metrics = QFontMetricsF(self._state.small_font)
-        line = metrics.height() + 3
-        box_width = 26 + max(metrics.horizontalAdvance(title) for title, _ in entries) + 10
-        box_height = line * len(entries) + 10
-        box = QRectF(width - box_width - 12, height - box_height - 22, box_width, box_height)
-        background = QColor(palette.color(QPalette.ColorRole.Window))
-        background.setAlpha(230)
+    def _paint_loading(self, painter: QPainter, palette: QPalette, width: float, height: float) -> None:
+        """A box in the middle of the plot: what is being read, and how far it has got."""
+        stage, done, total = self._state.loading
+        text = f"{single_line(stage[:200])}…"
+        painter.setFont(self._state.label_font)
+        metrics = QFontMetricsF(self._state.label_font)
+        box_width = max(260.0, metrics.horizontalAdvance(text) + 40)
+        box = QRectF(0, 0, box_width, 64)
+        box.moveCenter(QPointF(HEADER_PX + (width - HEADER_PX) / 2, RULER_PX + (height - RULER_PX) / 2))
         painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
-        painter.setBrush(background)
-        painter.drawRoundedRect(box, 4, 4)
-        for number, (title, color) in enumerate(entries):
-            y = box.top() + 5 + number * line
-            painter.setPen(QPen(color.darker(125), 1))
-            painter.setBrush(color)
-            painter.drawPolygon(diamond(box.left() + 12, y + line / 2))
-            painter.setPen(palette.color(QPalette.ColorRole.WindowText))
-            painter.drawText(QRectF(box.left() + 24, y, box_width - 28, line), Qt.AlignmentFlag.AlignVCenter, title)
+        painter.setBrush(palette.color(QPalette.ColorRole.Window))
+        painter.drawRoundedRect(box, 6, 6)
+        painter.setPen(palette.color(QPalette.ColorRole.WindowText))
+        painter.drawText(QRectF(box.left(), box.top() + 8, box.width(), 24), Qt.AlignmentFlag.AlignCenter, text)
+        track = QRectF(box.left() + 20, box.bottom() - 22, box.width() - 40, 8)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(palette.color(QPalette.ColorRole.Midlight))
+        painter.drawRoundedRect(track, 4, 4)
+        if total > 0:
+            filled = QRectF(track)
+            filled.setWidth(track.width() * min(max(done / total, 0.0), 1.0))
+            painter.setBrush(palette.color(QPalette.ColorRole.Highlight))
+            painter.drawRoundedRect(filled, 4, 4)
 
     def _paint_empty_message(self, painter: QPainter, palette: QPalette, width: float, height: float) -> None:
         painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))

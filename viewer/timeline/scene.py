@@ -49,6 +49,12 @@ class DetailItems:
     label_width: np.ndarray
     hidden_after: np.ndarray  # "+N": events stacked under this one's mark
     stacked: np.ndarray  # lies under another's mark
+    stack_owner: np.ndarray  # for a stacked event, the item whose label says "+N" (else -1)
+
+    def stack_of(self, item: int) -> list[int]:
+        """The items drawn at one mark: ``item`` (whose label says "+N") and those under it."""
+        owner = int(self.stack_owner[item]) if self.stack_owner[item] >= 0 else item
+        return [owner, *np.flatnonzero(self.stack_owner == owner).tolist()]
 
 
 @dataclass(slots=True)
@@ -77,22 +83,32 @@ class Frame:
     shown_lanes: int = 0  # lanes with an event passing the filter, on screen or not
     _anchors: dict[int, tuple[float, float, float]] | None = field(default=None, repr=False)
 
-    def event_at(self, x: float, y: float) -> int | None:
-        """The index position of the event drawn under (x, y), topmost row first."""
+    def item_at(self, x: float, y: float) -> tuple[DetailItems, int, bool] | None:
+        """The drawn event under (x, y) as (lane items, item number, on its label).
+
+        A label is as much a target as its mark. Under several marks, the one on top (not
+        stacked under another) whose centre is closest wins.
+        """
         for items in self.details:
             if not items.slot.top <= y < items.slot.top + items.slot.height:
                 continue
-            hits = np.flatnonzero(
-                (items.x0 - HIT_SLOP_PX <= x)
-                & (x <= items.x1 + HIT_SLOP_PX)
-                & (items.y <= y)
-                & (y < items.y + ROW_PX)
-            )
+            in_row = (items.y <= y) & (y < items.y + ROW_PX)
+            on_label = in_row & items.label_shown & (items.label_x <= x) & (x <= items.label_x + items.label_width)
+            labels = np.flatnonzero(on_label)
+            if labels.size:
+                return items, int(labels[0]), True
+            hits = np.flatnonzero(in_row & (items.x0 - HIT_SLOP_PX <= x) & (x <= items.x1 + HIT_SLOP_PX))
             if hits.size:
-                # Several marks under the cursor: the one whose centre is closest.
+                on_top = hits[~items.stacked[hits]]
+                hits = on_top if on_top.size else hits
                 centres = (items.x0[hits] + items.x1[hits]) / 2
-                return int(items.positions[hits[np.argmin(np.abs(centres - x))]])
+                return items, int(hits[np.argmin(np.abs(centres - x))]), False
         return None
+
+    def event_at(self, x: float, y: float) -> int | None:
+        """The index position of the event drawn (mark or label) under (x, y)."""
+        found = self.item_at(x, y)
+        return None if found is None else int(found[0].positions[found[1]])
 
     def cell_at(self, x: float, y: float) -> tuple[DensityItems, float, float] | None:
         """The density cell under (x, y) as (lane items, first instant, end instant)."""
@@ -179,6 +195,7 @@ def compose_frame(
     bottom: float,
     max_rows: int,
     text_width: Callable[[int], float],
+    count_width: float = 0.0,
 ) -> Frame:
     """Lay out the lanes between ``top`` and ``bottom`` (already scrolled) for ``axis``.
 
@@ -218,7 +235,7 @@ def compose_frame(
         order = np.lexsort((x0 - x1, x0))  # by start, the longest first among equal starts
         positions, x0, x1 = positions[order], x0[order], x1[order]
         widths = np.fromiter((text_width(p) for p in positions.tolist()), dtype=np.float64, count=positions.size)
-        placed = stack_rows(x0, x1, widths, rows, axis.width)
+        placed = stack_rows(x0, x1, widths, rows, axis.width, count_width)
         frame.details.append(
             DetailItems(
                 slot,
@@ -231,6 +248,7 @@ def compose_frame(
                 placed.label_width,
                 placed.hidden_after,
                 placed.stacked,
+                placed.stack_owner,
             )
         )
     return frame

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QCursor,
     QFont,
     QFontMetricsF,
     QKeyEvent,
@@ -20,7 +22,7 @@ from PySide6.QtGui import (
     QPainter,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QAbstractScrollArea, QInputDialog, QToolTip, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QInputDialog, QMenu, QToolTip, QWidget
 
 from viewer.formatting import format_instant_range
 from viewer.store.dates import parse_date
@@ -30,15 +32,24 @@ from viewer.timeline.axis import FIT_MARGIN, TimeAxis
 from viewer.timeline.colors import is_dark, kind_color
 from viewer.timeline.data import TimelineData
 from viewer.timeline.lanes import Lane, LaneMode, Lanes, build_lanes, kind_title
+from viewer.timeline.layout import LABEL_GAP_PX, MARKER_PX
+from viewer.timeline.legend import LegendStrip
 from viewer.timeline.painting import (
     HEADER_PX,
-    MAX_LEGEND_ENTRIES,
     RULER_PX,
     PaintState,
     paint_timeline,
     single_line,
 )
-from viewer.timeline.scene import LANE_PADDING_PX, ROW_PX, Frame, compose_frame, lane_geometry, lane_height
+from viewer.timeline.scene import (
+    LANE_PADDING_PX,
+    ROW_PX,
+    DetailItems,
+    Frame,
+    compose_frame,
+    lane_geometry,
+    lane_height,
+)
 from viewer.timeline.selection import Selection, neighbour
 
 ZOOM_STEP = 1.25
@@ -48,6 +59,18 @@ SCROLL_STEPS = 100_000
 MAX_DRAWN_LINKS = 400  # link arcs drawn in one frame, whatever the selection holds
 MAX_TOOLTIP_BODIES = 20
 _COARSE = (PRECISION_CODES["year"], PRECISION_CODES["month"])
+MAX_STACK_LISTED = 30  # events of one stack named in its tooltip and its menu
+
+
+@dataclass(frozen=True, slots=True)
+class VisibleItem:
+    """One drawn event, in viewport coordinates."""
+
+    event_id: str
+    marker: QRectF
+    label: QRectF | None  # None when its label is not drawn
+    text: str  # the label as drawn ("" when none)
+    stacked: int = 0  # events stacked under this one's mark (its "+N")
 
 
 class TimelineWidget(QAbstractScrollArea):
@@ -93,9 +116,13 @@ class TimelineWidget(QAbstractScrollArea):
         self._band: QRectF | None = None
         self._last_paint_ms = 0.0
         self._fitted = False
+        self.stack_menu: QMenu | None = None  # the list of a stack, while it is open
+        self._loading: tuple[str, int, int] | None = None  # (stage, done, total) while a file is read
         self._label_font = QFont(self.font())
         self._small_font = QFont(self.font())
         self._small_font.setPointSizeF(max(6.5, self.font().pointSizeF() * 0.85))
+        self.legend = LegendStrip(self)
+        self.legend.collapsed_changed.connect(lambda _collapsed: self._layout_legend())
         self.horizontalScrollBar().valueChanged.connect(self._on_horizontal_scroll)
         self.verticalScrollBar().valueChanged.connect(self._on_vertical_scroll)
 
@@ -111,6 +138,8 @@ class TimelineWidget(QAbstractScrollArea):
         self._selection.reset(len(data.index))
         self._axis.bounds = data.index.span
         self._rebuild_lanes()
+        self.legend.set_entries(self.kind_colors())
+        self._layout_legend()
         self.fit_all()
         self.selection_changed.emit([])
 
@@ -205,10 +234,36 @@ class TimelineWidget(QAbstractScrollArea):
         self._show_all_links = show
         self._invalidate()
 
-    def set_legend_visible(self, visible: bool) -> None:
-        """Show or hide the kind colour legend."""
-        self._legend_visible = visible
+    def set_loading(self, stage: str | None, done: int = 0, total: int = 0) -> None:
+        """Say on the timeline that a file is being read ("Loading 1,000,000 events", 2 of 5); None when done."""
+        self._loading = None if stage is None else (stage, done, total)
         self.viewport().update()
+
+    def loading_text(self) -> str | None:
+        """What the timeline says about the file being read, or None."""
+        return None if self._loading is None else f"{self._loading[0]}…"
+
+    def set_legend_visible(self, visible: bool) -> None:
+        """Show or hide the kind colour legend (a strip below the plot, never over it)."""
+        self._legend_visible = visible
+        self._layout_legend()
+
+    def legend_visible(self) -> bool:
+        """True when the legend strip is shown."""
+        return self._legend_visible
+
+    def _layout_legend(self) -> None:
+        """Give the legend the bottom margin of the viewport: its height at the current width."""
+        area = self.viewport().geometry()
+        # Lines counted for the narrowest the strip gets (with a vertical scroll bar), so that a
+        # scroll bar appearing never leaves a line of the legend out.
+        narrowest = self.width() - 2 * self.frameWidth() - self.verticalScrollBar().sizeHint().width()
+        height = self.legend.height_for(narrowest) if self._legend_visible else 0
+        if self.viewportMargins().bottom() != height:
+            self.setViewportMargins(0, 0, 0, height)
+            area = self.viewport().geometry()
+        self.legend.setGeometry(area.left(), area.bottom() + 1, area.width(), height)
+        self.legend.setVisible(height > 0)
 
     def visible_range(self) -> tuple[float, float]:
         """(first, end) instants of the view."""
@@ -223,19 +278,40 @@ class TimelineWidget(QAbstractScrollArea):
         self._axis.width = self._plot_width()
         span = self._filtered_span()
         if span is not None:
-            self._axis.show_range(*span)
+            margin = FIT_MARGIN * self._axis.width
+            last = self._last_visible_position()
+            label = self._text_width(last) + 2 * LABEL_GAP_PX + MARKER_PX if last is not None else 0.0
+            self._axis.show_range_with_room(*span, margin, max(margin, label))
         self._view_moved()
         self._fitted = True  # until the user moves the view, a resize fits again
 
+    def _last_visible_position(self) -> int | None:
+        """The event passing the filter that starts last (its label is the rightmost)."""
+        count = len(self._data.index)
+        if count == 0:
+            return None
+        if self._mask is None:
+            return count - 1
+        backwards = self._mask[::-1]
+        found = int(np.argmax(backwards))
+        return count - 1 - found if backwards[found] else None
+
     def zoom_in(self) -> None:
-        """Zoom in around the centre."""
-        self._axis.zoom(ZOOM_STEP)
+        """Zoom in around the mouse when it is over the plot, else around the centre."""
+        self._axis.zoom(ZOOM_STEP, self._mouse_x_in_plot())
         self._view_moved()
 
     def zoom_out(self) -> None:
-        """Zoom out around the centre."""
-        self._axis.zoom(1 / ZOOM_STEP)
+        """Zoom out around the mouse when it is over the plot, else around the centre."""
+        self._axis.zoom(1 / ZOOM_STEP, self._mouse_x_in_plot())
         self._view_moved()
+
+    def _mouse_x_in_plot(self) -> float | None:
+        """The mouse's x in the plot when it is over the plot (None otherwise: the centre)."""
+        point = self.viewport().mapFromGlobal(QCursor.pos())
+        if not self.viewport().rect().contains(point) or point.x() < HEADER_PX or point.y() < RULER_PX:
+            return None
+        return float(point.x() - HEADER_PX)
 
     def zoom_at(self, factor: float, x_in_plot: float) -> None:
         """Zoom by ``factor`` keeping the instant at plot x ``x_in_plot`` fixed."""
@@ -283,8 +359,7 @@ class TimelineWidget(QAbstractScrollArea):
 
     def preferred_height(self) -> float:
         """The height that shows the ruler, every lane and (below them) the legend, unscrolled."""
-        line = QFontMetricsF(self._small_font).height() + 3
-        legend = min(len(self.kind_colors()), MAX_LEGEND_ENTRIES) * line + 40 if self._legend_visible else 0
+        legend = self.viewportMargins().bottom() if self._legend_visible else 0
         return RULER_PX + self._content_height() + legend + self.horizontalScrollBar().sizeHint().height() + 4
 
     def last_paint_ms(self) -> float:
@@ -312,6 +387,57 @@ class TimelineWidget(QAbstractScrollArea):
                 rect = QRectF(HEADER_PX + items.label_x[i], items.y[i], items.label_width[i], ROW_PX)
                 found.append((self._data.index.ids[int(items.positions[i])], rect))
         return found
+
+    def visible_items(self) -> list[VisibleItem]:
+        """Every event drawn one by one (not in density strips), with its mark and label."""
+        found = []
+        ids = self._data.index.ids
+        bottom = self.viewport().height()
+        for items in self._ensure_frame().details:
+            on_screen = (items.y + ROW_PX > RULER_PX) & (items.y < bottom)
+            for i in np.flatnonzero(on_screen).tolist():
+                position = int(items.positions[i])
+                marker = QRectF(HEADER_PX + items.x0[i], items.y[i] + 4, items.x1[i] - items.x0[i], ROW_PX - 8)
+                label, text = None, ""
+                if items.label_shown[i]:
+                    label = QRectF(HEADER_PX + items.label_x[i], items.y[i], items.label_width[i], ROW_PX)
+                    text = self._label_text(position, float(items.label_width[i]), int(items.hidden_after[i]))
+                found.append(VisibleItem(ids[position], marker, label, text, int(items.hidden_after[i])))
+        return found
+
+    def open_stack_at(self, point: QPointF) -> bool:
+        """Offer the events stacked at ``point`` (viewport coordinates) to choose from."""
+        hit = self._item_at_point(point)
+        if hit is None:
+            return False
+        items, item, _on_label = hit
+        stack = items.stack_of(item)
+        if len(stack) < 2:
+            return False
+        menu = QMenu(self)
+        menu.setObjectName("stackMenu")
+        menu.setAccessibleName("Events at this mark")
+        index = self._data.index
+        for member in stack[:MAX_STACK_LISTED]:
+            position = int(items.positions[member])
+            dates = format_instant_range(float(index.earliest[position]), float(index.latest[position]))
+            action = menu.addAction(f"{single_line(index.titles[position][:120])} — {dates}")
+            action.triggered.connect(lambda _checked=False, p=position: self._choose_from_stack(p))
+        if len(stack) > MAX_STACK_LISTED:
+            more = menu.addAction(f"… and {len(stack) - MAX_STACK_LISTED:,} more: zoom in to see them")
+            more.setEnabled(False)
+        self.stack_menu = menu
+        menu.aboutToHide.connect(self._forget_stack_menu)
+        menu.popup(self.viewport().mapToGlobal(point.toPoint()))
+        return True
+
+    def _forget_stack_menu(self) -> None:
+        menu, self.stack_menu = self.stack_menu, None
+        if menu is not None:
+            menu.deleteLater()
+
+    def _choose_from_stack(self, position: int) -> None:
+        self._select_only(position)
 
     def drawn_links(self) -> list[tuple[str, str, str]]:
         """(from id, to id, relation label) of the links drawn now."""
@@ -401,11 +527,7 @@ class TimelineWidget(QAbstractScrollArea):
         bar.setRange(0, max(0, int(self._content_height()) - page))
 
     def _scroll_limits(self) -> tuple[float, float] | None:
-        bounds = self._axis.bounds
-        if bounds is None:
-            return None
-        half = self._axis.visible_seconds / 2
-        return bounds[0] - half, bounds[1] - half
+        return self._axis.start_limits()
 
     def _sync_horizontal_scrollbar(self) -> None:
         bar = self.horizontalScrollBar()
@@ -451,6 +573,7 @@ class TimelineWidget(QAbstractScrollArea):
                 self.viewport().height(),
                 self._rows_per_lane(),
                 self._text_width,
+                QFontMetricsF(self._label_font).horizontalAdvance(" (+99)"),
             )
         return self._frame
 
@@ -483,6 +606,7 @@ class TimelineWidget(QAbstractScrollArea):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        self._layout_legend()
         if self._fitted:
             self.fit_all()
         else:
@@ -508,10 +632,10 @@ class TimelineWidget(QAbstractScrollArea):
             links=self._links_to_draw(),
             anchor_of=self._anchor_of,
             label_text=self._label_text,
-            kind_colors=self.kind_colors() if self._legend_visible else [],
             band=self._band,
-            legend_visible=self._legend_visible,
             empty_message=self._empty_message(frame),
+            current=self._selection.current,
+            loading=self._loading,
         )
         painter = QPainter(viewport)
         try:
@@ -520,7 +644,7 @@ class TimelineWidget(QAbstractScrollArea):
             painter.end()
 
     def _empty_message(self, frame: Frame) -> str | None:
-        if frame.shown_lanes:
+        if frame.shown_lanes or (self._loading is not None and len(self._data.index) == 0):
             return None
         return "No events in this file." if len(self._data.index) == 0 else "No event matches the filter."
 
@@ -714,9 +838,28 @@ class TimelineWidget(QAbstractScrollArea):
     # ------------------------------------------------------------------ interaction helpers
 
     def _event_at_point(self, point: QPointF) -> int | None:
+        hit = self._item_at_point(point)
+        return None if hit is None else int(hit[0].positions[hit[1]])
+
+    def _item_at_point(self, point: QPointF) -> tuple[DetailItems, int, bool] | None:
         if point.x() < HEADER_PX or point.y() < RULER_PX:
             return None
-        return self._ensure_frame().event_at(point.x() - HEADER_PX, point.y())
+        return self._ensure_frame().item_at(point.x() - HEADER_PX, point.y())
+
+    def _on_stack_count(self, point: QPointF) -> bool:
+        """True when ``point`` is on the "(+N)" at the end of a label."""
+        hit = self._item_at_point(point)
+        if hit is None or not hit[2]:
+            return False
+        items, item, _ = hit
+        hidden = int(items.hidden_after[item])
+        if not hidden:
+            return False
+        metrics = QFontMetricsF(self._label_font)
+        position = int(items.positions[item])
+        text = self._label_text(position, float(items.label_width[item]), hidden)
+        end = HEADER_PX + items.label_x[item] + metrics.horizontalAdvance(text)
+        return end - metrics.horizontalAdvance(f" (+{hidden})") <= point.x() <= end + 2
 
     def _click(self, point: QPointF, modifiers: Qt.KeyboardModifier) -> None:
         frame = self._ensure_frame()
@@ -724,6 +867,8 @@ class TimelineWidget(QAbstractScrollArea):
             slot = frame.slot_at(point.y())
             if slot is not None and slot.lane.foldable:
                 self.set_folded(slot.lane.key, not slot.lane.folded)
+            return
+        if not modifiers and self._on_stack_count(point) and self.open_stack_at(point):
             return
         position = self._event_at_point(point)
         if position is not None:
@@ -822,9 +967,14 @@ class TimelineWidget(QAbstractScrollArea):
 
     def _show_tooltip(self, event) -> None:
         point = QPointF(event.pos())
-        position = self._event_at_point(point)
-        if position is not None:
+        hit = self._item_at_point(point)
+        if hit is not None:
+            items, item, _on_label = hit
+            position = int(items.positions[item])
             text = self._describe(position) if self._describe else self._default_description(position)
+            stack = items.stack_of(item)
+            if len(stack) > 1:
+                text += "\n\n" + self._stack_summary(items, stack, position)
             QToolTip.showText(event.globalPos(), _plain_tooltip(text), self.viewport())
             return
         frame = self._ensure_frame()
@@ -844,6 +994,18 @@ class TimelineWidget(QAbstractScrollArea):
             return
         QToolTip.hideText()
         event.ignore()
+
+    def _stack_summary(self, items: DetailItems, stack: list[int], shown: int) -> str:
+        """The other events drawn at the same mark, for a tooltip."""
+        index = self._data.index
+        others = [int(items.positions[member]) for member in stack if int(items.positions[member]) != shown]
+        lines = [f"{len(others):,} more at this mark (click the \u201c+{len(others)}\u201d to choose):"]
+        for position in others[:MAX_STACK_LISTED]:
+            dates = format_instant_range(float(index.earliest[position]), float(index.latest[position]))
+            lines.append(f"\u2022 {single_line(index.titles[position][:120])} — {dates}")
+        if len(others) > MAX_STACK_LISTED:
+            lines.append(f"\u2026 and {len(others) - MAX_STACK_LISTED:,} more")
+        return "\n".join(lines)
 
     def _default_description(self, position: int) -> str:
         index = self._data.index

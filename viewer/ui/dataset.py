@@ -60,7 +60,7 @@ class Dataset:
         try:
             if on_store is not None:
                 on_store(store)
-            step("Reading events", 1)
+            step(f"Loading {store.stored_event_count():,} events", 1)
             # The time index checks only what it reads; what the table, the details and the
             # exports skip as unreadable is left off the timeline too.
             data = load_timeline_data(store).without_seqs(store.unreadable_event_seqs())

@@ -41,11 +41,13 @@ class Jobs(QObject):
         *,
         token: CancelToken | None = None,
         discard: Callable[[Any], None] | None = None,
+        on_progress: Callable[[str, int, int], None] | None = None,
     ) -> Task:
         """Run ``work(report)`` in the background; with a ``message`` its progress is shown.
 
         ``token`` lets the caller hook into cancelling (:meth:`CancelToken.on_cancel`);
-        ``discard`` receives a result that arrives after cancelling (in the worker thread).
+        ``discard`` receives a result that arrives after cancelling (in the worker thread);
+        ``on_progress`` also receives this task's reports (on the UI thread).
         """
 
         def done(result: Any) -> None:
@@ -59,8 +61,13 @@ class Jobs(QObject):
             self._finish(task)
             on_failed(error)
 
+        def progressed(stage: str, done_count: int, total: int) -> None:
+            self._on_progress(stage, done_count, total)
+            if on_progress is not None:
+                on_progress(stage, done_count, total)
+
         task = run_in_background(
-            work, done, failed, self._on_progress if message else None, self, token=token, discard=discard
+            work, done, failed, progressed if message else None, self, token=token, discard=discard
         )
         self._tasks[task] = message is not None
         if message:

@@ -288,9 +288,11 @@ class MainWindow(QMainWindow):
             LaneMode.NONE.value: self.actions[ActionId.LANES_NONE],
         }[mode].setChecked(True)
         self.timeline.set_lane_mode(mode)
-        self.actions[ActionId.SHOW_ALL_LINKS].setChecked(self._settings.flag("view/allLinks", True))
+        self.actions[ActionId.SHOW_ALL_LINKS].setChecked(self._settings.flag("view/allLinks", False))
         self.actions[ActionId.SHOW_LEGEND].setChecked(self._settings.flag("view/legend", True))
         self.timeline.set_legend_visible(self.actions[ActionId.SHOW_LEGEND].isChecked())
+        self.timeline.legend.set_collapsed(self._settings.flag("view/legendFolded", False))
+        self.timeline.legend.collapsed_changed.connect(lambda folded: self._settings.set("view/legendFolded", folded))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._settings.save_window(self.saveGeometry(), self.saveState(STATE_VERSION))
@@ -325,14 +327,21 @@ class MainWindow(QMainWindow):
             f"Opening {path.name}…",
             token=token,
             discard=Dataset.close,
+            on_progress=lambda stage, done, total: self._on_open_progress(task, stage, done, total),
         )
         self._loading = task
+        self.timeline.set_loading(f"Opening {path.name}")
+
+    def _on_open_progress(self, task: Task, stage: str, done: int, total: int) -> None:
+        if task is self._loading:
+            self.timeline.set_loading(stage, done, total)
 
     def _on_opened(self, task: Task, dataset: Dataset) -> None:
         if task is not self._loading or task.token.cancelled:
             dataset.close()
             return
         self._loading = None
+        self.timeline.set_loading(None)
         self._install(dataset)  # reads nothing from the file: Dataset.load read it all
         self._history.clear()
         if dataset.view is not None:
@@ -443,6 +452,7 @@ class MainWindow(QMainWindow):
         if task is not self._loading:
             return
         self._loading = None
+        self.timeline.set_loading(None)
         if isinstance(error, Cancelled):
             self.statusBar().showMessage("Opening cancelled", 4000)
             return
