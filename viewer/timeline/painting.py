@@ -28,10 +28,12 @@ from PySide6.QtGui import (
 )
 
 from viewer.formatting import MONTH_NAMES, WEEKDAY_ABBREVIATIONS
+from viewer.store.model import Relation
 from viewer.store.time_index import PRECISION_CODES
 from viewer.timeline.axis import TimeAxis
 from viewer.timeline.colors import is_dark, kind_color
 from viewer.timeline.density import CELL_PX, STRIP_BIN_PX, strip_alpha
+from viewer.timeline.links import Anchor, Arc, LinkGeometry
 from viewer.timeline.scene import LANE_PADDING_PX, ROW_PX, DetailItems, Frame
 from viewer.timeline.ticks import Ruler, choose_ruler
 
@@ -46,7 +48,6 @@ MAX_LINK_LABELS = 80  # relation labels written in one frame (arcs beyond keep n
 MAX_HEADER_TEXT = 300  # characters of a lane title considered before eliding
 MAX_CHOSEN_LABELS = 60  # selected events whose labels are drawn in full, on top
 
-Anchor = tuple[float, float, float]  # (left x, right x, y) of a drawn event
 
 
 @dataclass
@@ -63,8 +64,7 @@ class PaintState:
     small_font: QFont
     selected: np.ndarray  # a flag per index position
     highlighted: np.ndarray  # a flag per index position: linked to the selection
-    links: np.ndarray
-    anchor_of: Callable[[Frame, int], Anchor | None]
+    links: LinkGeometry
     label_text: Callable[[int, float, int], str]
     band: QRectF | None
     empty_message: str | None
@@ -84,6 +84,7 @@ class TimelinePainter:
 
     def __init__(self, state: PaintState) -> None:
         self._state = state
+        self._plans: list[tuple[Arc, float, QRectF | None]] | None = None
 
     def paint(self, painter: QPainter) -> None:
         """All layers, in order."""
@@ -101,8 +102,11 @@ class TimelinePainter:
             ruler = Ruler([], [], ruler.unit)
         self._paint_grid_and_today(painter, palette, height, ruler)
         self._paint_densities(painter, frame, palette)
-        self._paint_events(painter, frame, palette)
+        self._paint_containment(painter, palette)
+        self._paint_marks(painter, frame, palette)
         self._paint_links(painter, frame, palette)
+        self._paint_labels(painter, frame, palette)
+        self._paint_link_labels(painter, frame, palette)
         self._paint_chosen_labels(painter, frame, palette)
         painter.restore()
         self._paint_band(painter, palette)
@@ -175,11 +179,10 @@ class TimelinePainter:
                 ]
             )
 
-    def _paint_events(self, painter: QPainter, frame: Frame, palette: QPalette) -> None:
+    def _paint_marks(self, painter: QPainter, frame: Frame, palette: QPalette) -> None:
         index = self._state.data.index
         dark = is_dark(palette)
         highlighted = self._state.highlighted
-        text_color = palette.color(QPalette.ColorRole.Text)
         outline = palette.color(QPalette.ColorRole.Highlight)
         painter.setFont(self._state.label_font)
         for items in frame.details:
@@ -200,8 +203,13 @@ class TimelinePainter:
                     self._fill_marks(painter, items, of_kind & within, narrow, hatched, color)
             self._outline_marks(painter, items, highlighted, outline, selected=False)
             self._outline_marks(painter, items, self._state.selected, outline, selected=True)
-            painter.setPen(text_color)
-            flags = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextSingleLine)
+
+    def _paint_labels(self, painter: QPainter, frame: Frame, palette: QPalette) -> None:
+        """Event labels, above the link lines so that lines never hide their text."""
+        painter.setFont(self._state.label_font)
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        flags = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextSingleLine)
+        for items in frame.details:
             for i in np.flatnonzero(items.label_shown).tolist():
                 position = int(items.positions[i])
                 rect = QRectF(items.label_x[i], items.y[i], items.label_width[i], ROW_PX)
@@ -293,58 +301,125 @@ class TimelinePainter:
             [QRectF(items.x0[i] - 2, items.y[i] + 2, items.x1[i] - items.x0[i] + 4, ROW_PX - 4) for i in hits.tolist()]
         )
 
-    def _paint_links(self, painter: QPainter, frame: Frame, palette: QPalette) -> None:
-        links = self._state.links
-        if links.size == 0:
+    def _paint_containment(self, painter: QPainter, palette: QPalette) -> None:
+        """``part of``: a frame over the parent's span in each part's row, under the marks."""
+        frames = self._state.links.frames
+        if not frames:
             return
         color = QColor(palette.color(QPalette.ColorRole.Highlight))
-        label_background = QColor(palette.color(QPalette.ColorRole.Base))
-        label_background.setAlpha(225)
-        painter.setFont(self._state.small_font)
-        metrics = QFontMetricsF(self._state.small_font)
-        # Link labels never cover an event's label (nor each other).
-        taken = _Boxes()
-        for items in frame.details:
-            for i in np.flatnonzero(items.label_shown).tolist():
-                taken.add(QRectF(items.label_x[i], items.y[i], items.label_width[i], ROW_PX))
-        data = self._state.data
-        arcs, heads = QPainterPath(), QPainterPath()
-        labels: list[tuple[Anchor, Anchor, int]] = []
-        for link in links.tolist():
-            source = self._state.anchor_of(frame, int(data.link_from[link]))
-            target = self._state.anchor_of(frame, int(data.link_to[link]))
-            if source is None or target is None:
-                continue
-            _add_arc(arcs, heads, source, target)
-            if len(labels) < MAX_LINK_LABELS * 4:
-                labels.append((source, target, link))
-        # All arcs in one path and all arrow heads in another: two calls to draw, however many.
+        fill = QColor(color)
+        fill.setAlpha(34)
+        edge = QColor(color)
+        edge.setAlpha(170)
+        painter.setPen(QPen(edge, 1.2, Qt.PenStyle.DashLine))
+        painter.setBrush(fill)
+        for box in frames:
+            painter.drawRoundedRect(QRectF(box.x0, box.y - ROW_PX / 2 + 1, box.x1 - box.x0, ROW_PX - 2), 4, 4)
+
+    def _paint_links(self, painter: QPainter, frame: Frame, palette: QPalette) -> None:
+        """Arcs (one path per relation, each with its dash pattern) and off-screen ends."""
+        geometry = self._state.links
+        if not geometry.arcs and not geometry.edges:
+            return
+        color = QColor(palette.color(QPalette.ColorRole.Highlight))
+        by_relation: dict[str, QPainterPath] = {}
+        heads = QPainterPath()
+        for arc, bow, _box in self._arc_plans(frame):
+            _add_arc(by_relation.setdefault(arc.label, QPainterPath()), heads, arc.source, arc.target, bow)
+        edges = QPainterPath()
+        for edge in geometry.edges:
+            left, right, middle = edge.start
+            if edge.y != middle:  # to the top or bottom edge
+                start = QPointF(edge.tip_x, middle + (8 if edge.y > middle else -8))
+                angle = -90.0 if edge.y > middle else 90.0
+            else:
+                start = QPointF(right if edge.tip_x > right else left, middle)
+                angle = 0.0 if edge.tip_x > right else 180.0
+            edges.moveTo(start)
+            edges.lineTo(edge.tip_x, edge.y)
+            heads.addPolygon(_arrow_head(QPointF(edge.tip_x, edge.y), angle))
+            heads.closeSubpath()
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(QPen(color, 1.8))
-        painter.drawPath(arcs)
+        for label, path in by_relation.items():
+            painter.setPen(link_pen(label, color, 1.8))
+            painter.drawPath(path)
+        painter.setPen(QPen(color, 1.4, Qt.PenStyle.DashLine))
+        painter.drawPath(edges)
         painter.setPen(QPen(color, 1.0))
         painter.setBrush(color)
         painter.drawPath(heads)
+
+    def _arc_plans(self, frame: Frame) -> list[tuple[Arc, float, QRectF | None]]:
+        """For each arc: how it bows (1 up, -1 down, less for a flatter curve) and where its
+        relation's name goes.
+
+        The arc bows as far up as usual unless a flatter or downward curve lets its name sit
+        where it covers no event label nor mark; failing that, no label; failing that, the
+        name is left out (the arc is still drawn).
+        """
+        if self._plans is not None:
+            return self._plans
+        state = self._state
+        metrics = QFontMetricsF(state.small_font)
+        labels, marks = Boxes(), Boxes()
+        for items in frame.details:
+            for i in np.flatnonzero(items.label_shown).tolist():
+                labels.add(QRectF(items.label_x[i], items.y[i] + 2, items.label_width[i], ROW_PX - 4))
+            for i in range(min(items.positions.size, 2_000)):
+                marks.add(QRectF(items.x0[i], items.y[i] + 4, items.x1[i] - items.x0[i], ROW_PX - 8))
+        for edge in state.links.edges:
+            labels.add(QRectF(*edge.box))
+        plans: list[tuple[Arc, float, QRectF | None]] = []
         widths: dict[str, float] = {}
-        labelled = 0
+        for number, arc in enumerate(state.links.arcs):
+            name = single_line(arc.label[:80]).lower()
+            if name not in widths:
+                widths[name] = metrics.horizontalAdvance(name)
+            bow, box = 1.0, None
+            if number < MAX_LINK_LABELS:
+                size = (widths[name] + 8, metrics.height() + 2)
+                for blocked in ((labels, marks), (labels,)):
+                    found = next(
+                        ((way, b) for way in _BOWS if (b := _free_label_box(arc, *size, blocked, way)) is not None),
+                        None,
+                    )
+                    if found is not None:
+                        bow, box = found
+                        labels.add(box)
+                        break
+            plans.append((arc, bow, box))
+        self._plans = plans
+        return plans
+
+    def _paint_link_labels(self, painter: QPainter, frame: Frame, palette: QPalette) -> None:
+        """Each arc's relation, where it covers no event label; each off-screen end's title."""
+        geometry = self._state.links
+        if not geometry.arcs and not geometry.edges:
+            return
+        color = QColor(palette.color(QPalette.ColorRole.Highlight))
+        background = QColor(palette.color(QPalette.ColorRole.Base))
+        background.setAlpha(235)
         text_color = color.darker(130) if not is_dark(palette) else color.lighter(130)
-        for source, target, link in labels:
-            if labelled >= MAX_LINK_LABELS:
-                break
-            label = single_line(data.link_labels[link][:80]).lower()
-            if label not in widths:
-                widths[label] = metrics.horizontalAdvance(label)
-            box = QRectF(0, 0, widths[label] + 8, metrics.height() + 2)
-            box.moveCenter(_arc_middle(source, target))
-            if taken.overlaps(box):
-                continue  # the arc is drawn; its label would cover another label
-            taken.add(box)
-            labelled += 1
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(label_background)
+        painter.setFont(self._state.small_font)
+        metrics = QFontMetricsF(self._state.small_font)
+        for edge in geometry.edges:
+            if not edge.titled:
+                continue
+            box = QRectF(*edge.box)
+            painter.setPen(QPen(color, 1))
+            painter.setBrush(background)
             painter.drawRoundedRect(box, 3, 3)
             painter.setPen(text_color)
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+            text = metrics.elidedText(single_line(edge.label), Qt.TextElideMode.ElideRight, box.width() - 8)
+            painter.drawText(box.adjusted(4, 0, -4, 0), int(Qt.AlignmentFlag.AlignVCenter), text)
+        for arc, _bow, box in self._arc_plans(frame):
+            if box is None:
+                continue
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(background)
+            painter.drawRoundedRect(box, 3, 3)
+            painter.setPen(text_color)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, single_line(arc.label[:80]).lower())
 
     def _paint_band(self, painter: QPainter, palette: QPalette) -> None:
         if self._state.band is None:
@@ -466,7 +541,7 @@ def single_line(text: str) -> str:
     return text.translate(_CONTROLS_TO_SPACES) if text else ""
 
 
-class _Boxes:
+class Boxes:
     """Rectangles already taken, bucketed by column so that an overlap test looks at a few."""
 
     BUCKET_PX = 64.0
@@ -521,25 +596,67 @@ def _fitting_label(label: str, metrics: QFontMetricsF, room: float) -> str:
     return metrics.elidedText(label, Qt.TextElideMode.ElideRight, room)
 
 
-def _arc_lift(source: Anchor, target: Anchor) -> float:
-    return min(70.0, 18 + abs(target[0] - source[1]) / 4)
+# Relations told apart without colour (greyscale prints, colour blindness): a dash pattern each.
+_DASHES: dict[str, list[float] | None] = {
+    Relation.PREPARES.forward_label: None,  # solid: the relation the product is about
+    Relation.PRECEDES.forward_label: [6, 3],
+    Relation.FOLLOWS_UP.forward_label: [1.5, 2.5],
+    Relation.ANNOUNCES.forward_label: [6, 2.5, 1.5, 2.5],
+    Relation.IMPLEMENTS.forward_label: [10, 3],
+    Relation.REPLACES.forward_label: [6, 2.5, 1.5, 2.5, 1.5, 2.5],
+    Relation.RELATED.forward_label: [1, 4],
+}
 
 
-def _arc_middle(source: Anchor, target: Anchor) -> QPointF:
-    x = (source[1] + target[0]) / 2
-    y = (source[2] + target[2]) / 2 - _arc_lift(source, target) * 0.75
-    return QPointF(x, y)
+# How links bow, tried in turn until the relation's name finds a free place on the curve.
+_BOWS = (1.0, 0.55, 0.35, 1.35, -1.0, -0.55, -0.35)
 
 
-def _add_arc(arcs: QPainterPath, heads: QPainterPath, source: Anchor, target: Anchor) -> None:
-    """A link as a curve lifted above its two events, with an arrow head at the target."""
+def link_pen(label: str, color: QColor, width: float) -> QPen:
+    """The pen of a link of this relation (its dash pattern)."""
+    pen = QPen(color, width)
+    pattern = _DASHES.get(label)
+    if pattern:
+        pen.setDashPattern(pattern)
+    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+    return pen
+
+
+def _arc_controls(
+    source: Anchor, target: Anchor, bow: float = 1.0
+) -> tuple[float, float, float, float, float, float, float, float]:
+    """Start, two control points and end of the curve of a link (bowing up, or down for -1)."""
     forward = target[0] >= source[1]
     sx, sy = (source[1], source[2]) if forward else (source[0], source[2])
     ex, ey = (target[0], target[2]) if forward else (target[1], target[2])
     dx = ex - sx
-    lift = min(70.0, 18 + abs(dx) / 4)
-    c1x, c1y = sx + dx / 3, sy - lift
-    c2x, c2y = ex - dx / 3, ey - lift
+    lift = min(70.0, 18 + abs(dx) / 4) * bow
+    return sx, sy, sx + dx / 3, sy - lift, ex - dx / 3, ey - lift, ex, ey
+
+
+def _point_on_arc(source: Anchor, target: Anchor, t: float, bow: float = 1.0) -> QPointF:
+    sx, sy, c1x, c1y, c2x, c2y, ex, ey = _arc_controls(source, target, bow)
+    u = 1 - t
+    x = u**3 * sx + 3 * u * u * t * c1x + 3 * u * t * t * c2x + t**3 * ex
+    y = u**3 * sy + 3 * u * u * t * c1y + 3 * u * t * t * c2y + t**3 * ey
+    return QPointF(x, y)
+
+
+def _free_label_box(
+    arc: Arc, width: float, height: float, blocked: tuple[Boxes, ...], bow: float
+) -> QRectF | None:
+    """A box on the arc for its relation's name that meets nothing ``blocked`` (None if none does)."""
+    for t in (0.5, 0.38, 0.62, 0.26, 0.74, 0.16, 0.84):
+        box = QRectF(0, 0, width, height)
+        box.moveCenter(_point_on_arc(arc.source, arc.target, t, bow))
+        if box.top() >= RULER_PX and not any(taken.overlaps(box) for taken in blocked):
+            return box
+    return None
+
+
+def _add_arc(arcs: QPainterPath, heads: QPainterPath, source: Anchor, target: Anchor, bow: float = 1.0) -> None:
+    """A link as a curve bowing above (or below) its two events, with an arrow head at the target."""
+    sx, sy, c1x, c1y, c2x, c2y, ex, ey = _arc_controls(source, target, bow)
     arcs.moveTo(sx, sy)
     arcs.cubicTo(c1x, c1y, c2x, c2y, ex, ey)
     # The direction at the end of the curve (its derivative near t = 1).

@@ -34,9 +34,11 @@ from viewer.timeline.data import TimelineData
 from viewer.timeline.lanes import Lane, LaneMode, Lanes, build_lanes, kind_title
 from viewer.timeline.layout import LABEL_GAP_PX, MARKER_PX
 from viewer.timeline.legend import LegendStrip
+from viewer.timeline.links import EdgeEnd, LinkGeometry, place_links
 from viewer.timeline.painting import (
     HEADER_PX,
     RULER_PX,
+    Boxes,
     PaintState,
     paint_timeline,
     single_line,
@@ -73,6 +75,18 @@ class VisibleItem:
     stacked: int = 0  # events stacked under this one's mark (its "+N")
 
 
+@dataclass(frozen=True, slots=True)
+class LinkItem:
+    """One drawn link, in viewport coordinates."""
+
+    from_id: str
+    to_id: str
+    relation: str  # "Prepares", "Part of", …
+    shape: str  # "arc", "frame" (part of: over the parent's span in the part's row) or "edge"
+    rect: QRectF | None  # the frame, or the clickable title of an off-screen end
+    text: str = ""  # an off-screen end's title as drawn
+
+
 class TimelineWidget(QAbstractScrollArea):
     """A zoomable, lane-based view of events in time."""
 
@@ -102,6 +116,7 @@ class TimelineWidget(QAbstractScrollArea):
         self._lanes: Lanes = build_lanes(self._data.index, LaneMode.NONE, {})
         self._lane_counts = np.zeros(len(self._lanes), dtype=np.int64)
         self._links_cache: tuple[tuple[object, ...], np.ndarray] | None = None
+        self._geometry_cache: tuple[Frame, np.ndarray, LinkGeometry] | None = None
         self._mask: np.ndarray | None = None
         self._selection = Selection()
         self._highlight: tuple[int, np.ndarray] | None = None  # (selection version, linked flags)
@@ -439,6 +454,25 @@ class TimelineWidget(QAbstractScrollArea):
     def _choose_from_stack(self, position: int) -> None:
         self._select_only(position)
 
+    def link_items(self) -> list[LinkItem]:
+        """How each link drawn now is drawn, in viewport coordinates."""
+        ids, data = self._data.index.ids, self._data
+        found = []
+        geometry = self._link_geometry()
+
+        def ends(link: int) -> tuple[str, str, str]:
+            return ids[int(data.link_from[link])], ids[int(data.link_to[link])], data.link_labels[link]
+
+        for arc in geometry.arcs:
+            found.append(LinkItem(*ends(arc.link), "arc", None))
+        for box in geometry.frames:
+            rect = QRectF(HEADER_PX + box.x0, box.y - ROW_PX / 2 + 1, box.x1 - box.x0, ROW_PX - 2)
+            found.append(LinkItem(*ends(box.link), "frame", rect))
+        for edge in geometry.edges:
+            x, y, width, height = edge.box
+            found.append(LinkItem(*ends(edge.link), "edge", QRectF(HEADER_PX + x, y, width, height), edge.label))
+        return found
+
     def drawn_links(self) -> list[tuple[str, str, str]]:
         """(from id, to id, relation label) of the links drawn now."""
         ids = self._data.index.ids
@@ -629,8 +663,7 @@ class TimelineWidget(QAbstractScrollArea):
             small_font=self._small_font,
             selected=self._selection.flags,
             highlighted=self._linked_to_selection(),
-            links=self._links_to_draw(),
-            anchor_of=self._anchor_of,
+            links=self._link_geometry(),
             label_text=self._label_text,
             band=self._band,
             empty_message=self._empty_message(frame),
@@ -662,8 +695,8 @@ class TimelineWidget(QAbstractScrollArea):
         return self._highlight[1]
 
     def _links_to_draw(self) -> np.ndarray:
-        """Links of the selection; with "show all", also every link whose two ends are drawn
-        one by one (links into a density strip would only add noise).
+        """Links of the selection; with "show all", also every link with an end drawn one by one
+        (links between density strips would only add noise).
 
         At most :data:`MAX_DRAWN_LINKS`, those with both ends on screen first: an event with a
         hundred thousand links draws a readable fan, and a frame costs a few passes over the
@@ -685,8 +718,8 @@ class TimelineWidget(QAbstractScrollArea):
         chosen = np.zeros(data.link_from.size, dtype=bool)
         if self._selection.count:
             chosen |= self._selection.flags[data.link_from] | self._selection.flags[data.link_to]
-        if self._show_all_links:
-            chosen |= drawn[data.link_from] & drawn[data.link_to]
+        if self._show_all_links:  # with those whose other end is off screen (drawn to the edge)
+            chosen |= drawn[data.link_from] | drawn[data.link_to]
         if self._mask is not None:
             chosen &= self._mask[data.link_from] & self._mask[data.link_to]
         links = np.flatnonzero(chosen)
@@ -695,6 +728,53 @@ class TimelineWidget(QAbstractScrollArea):
             links = np.sort(links[np.argsort(-ends_drawn, kind="stable")[:MAX_DRAWN_LINKS]])
         self._links_cache = (key, links)
         return links
+
+    def _link_geometry(self) -> LinkGeometry:
+        """Arcs, containment frames and off-screen ends of the links drawn now (kept per frame)."""
+        links = self._links_to_draw()
+        frame = self._ensure_frame()
+        cached = self._geometry_cache
+        if cached is not None and cached[0] is frame and cached[1] is links:
+            return cached[2]
+        index, axis = self._data.index, self._axis
+        plot_width, bottom = axis.width, self.viewport().height()
+        metrics = QFontMetricsF(self._small_font)
+
+        def on_screen(position: int) -> tuple[float, float, float] | None:
+            anchor = frame.first_anchor(position)
+            if anchor is None or anchor[1] < 0 or anchor[0] > plot_width or not RULER_PX <= anchor[2] <= bottom:
+                return None
+            return anchor
+
+        occupied = Boxes()
+        if links.size:
+            for items in frame.details:
+                for i in range(min(items.positions.size, 2_000)):
+                    occupied.add(QRectF(items.x0[i], items.y[i] + 2, items.x1[i] - items.x0[i], ROW_PX - 4))
+                for i in np.flatnonzero(items.label_shown).tolist():
+                    occupied.add(QRectF(items.label_x[i], items.y[i] + 2, items.label_width[i], ROW_PX - 4))
+
+        def is_free(box: tuple[float, float, float, float]) -> bool:
+            return not occupied.overlaps(QRectF(*box))
+
+        geometry = place_links(
+            links.tolist(),
+            self._data.link_from,
+            self._data.link_to,
+            self._data.link_labels,
+            lambda position: self._anchor_of(frame, position),
+            on_screen,
+            lambda position: (axis.x_of(float(index.earliest[position])), axis.x_of(float(index.latest[position]))),
+            lambda position: single_line(index.titles[position][:80]),
+            metrics.horizontalAdvance,
+            plot_width,
+            metrics.height(),
+            RULER_PX,
+            bottom,
+            is_free,
+        )
+        self._geometry_cache = (frame, links, geometry)
+        return geometry
 
     def _anchor_of(self, frame: Frame, position: int) -> tuple[float, float, float] | None:
         anchor = frame.first_anchor(position)
@@ -846,6 +926,11 @@ class TimelineWidget(QAbstractScrollArea):
             return None
         return self._ensure_frame().item_at(point.x() - HEADER_PX, point.y())
 
+    def _edge_at_point(self, point: QPointF) -> EdgeEnd | None:
+        if point.x() < HEADER_PX or point.y() < RULER_PX:
+            return None
+        return self._link_geometry().edge_at(point.x() - HEADER_PX, point.y())
+
     def _on_stack_count(self, point: QPointF) -> bool:
         """True when ``point`` is on the "(+N)" at the end of a label."""
         hit = self._item_at_point(point)
@@ -871,6 +956,11 @@ class TimelineWidget(QAbstractScrollArea):
         if not modifiers and self._on_stack_count(point) and self.open_stack_at(point):
             return
         position = self._event_at_point(point)
+        edge = self._edge_at_point(point) if position is None else None
+        if edge is not None:  # the title of a link's other end, off screen: go there
+            self._select_only(edge.other)
+            self._reveal(edge.other)
+            return
         if position is not None:
             if modifiers & Qt.KeyboardModifier.ControlModifier:
                 self._toggle(position)
@@ -967,6 +1057,11 @@ class TimelineWidget(QAbstractScrollArea):
 
     def _show_tooltip(self, event) -> None:
         point = QPointF(event.pos())
+        edge = self._edge_at_point(point) if self._event_at_point(point) is None else None
+        if edge is not None:
+            text = f"{edge.label}\nOff screen. Click to go there."
+            QToolTip.showText(event.globalPos(), _plain_tooltip(text), self.viewport())
+            return
         hit = self._item_at_point(point)
         if hit is not None:
             items, item, _on_label = hit
