@@ -307,3 +307,19 @@ def test_a_cancelled_export_leaves_no_file(sample_db: Path, tmp_path: Path) -> N
         export_to_file(sample_db, ExportRequest(fmt="csv", event_filter=EventFilter()), target,
                        overwrite=False, progress=cancel_midway)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_picture_of_the_june_chain_shows_every_title_in_full(sample_db: Path, qapp) -> None:
+    svg = _export(sample_db, "svg", CHAIN, with_linked=True, width=1600)
+    root = ET.fromstring(svg)
+    texts = {(t.text or "").strip() for t in root.iter() if t.tag.endswith("text")}
+    with EventStore(sample_db) as store:
+        chain = [event.title for event in store.events(EventFilter.build(ids=["dmm-2023-06"]))]
+        chain += [related.event.title for related in store.related("dmm-2023-06")]
+    assert len(chain) >= 15
+    missing = [title for title in chain if title not in texts]
+    assert not missing, f"cut or missing in the picture: {missing}"
+    cut = [text for text in texts if text.endswith("…") and any(title.startswith(text[:-1]) for title in chain)]
+    assert not cut and not [text for text in texts if "(+" in text]  # no title cut, nothing stacked
+    assert "NATO-Ukraine Commission" in texts  # lane names as well, within a column of at most 380 px
+    assert "▾" not in " ".join(texts) and "▸" not in " ".join(texts)  # no widget chrome

@@ -93,9 +93,12 @@ def write_image(data: TimelineData, fmt: str, stream: IO[bytes], *, width: int =
     widget.set_show_all_links(True)
     widget.resize(width, 600)
     widget.set_data(data)
-    height = picture_height(widget.preferred_height())
-    widget.resize(width, height)
     widget.fit_all()
+    widget.set_picture_mode(True)  # each lane as many rows as it needs: no stacks, whole labels
+    height = picture_height(widget.preferred_height())
+    widget.resize(width, height)  # the same width: the same view and rows
+    widget.fit_all()
+    widget.set_picture_mode(True)
     buffer = QBuffer()
     buffer.setData(QByteArray())
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)

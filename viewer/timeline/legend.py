@@ -32,6 +32,8 @@ class LegendStrip(QWidget):
         self._entries: list[tuple[str, QColor]] = []
         self._more = 0
         self._collapsed = False
+        self._foldable = True
+        self._header = HEADER_PX
         self._font = QFont(self.font())
         self._font.setPointSizeF(max(6.5, self.font().pointSizeF() * 0.85))
 
@@ -60,6 +62,18 @@ class LegendStrip(QWidget):
             self.collapsed_changed.emit(collapsed)
             self.update()
 
+    def set_header_width(self, width: float) -> None:
+        """Line the kinds up with the plot (the lane names' column is ``width`` wide)."""
+        self._header = width
+        self.update()
+
+    def set_foldable(self, foldable: bool) -> None:
+        """Offer folding (a picture's legend has no fold arrow and is always whole)."""
+        self._foldable = foldable
+        if not foldable:
+            self._collapsed = False
+        self.update()
+
     def height_for(self, width: float) -> int:
         """The height the strip needs at ``width`` (0 when it has nothing to show)."""
         if not self._entries:
@@ -75,18 +89,18 @@ class LegendStrip(QWidget):
             return [[]]
         metrics = QFontMetricsF(self._font)
         lines: list[list[tuple[float, str, QColor]]] = [[]]
-        x = HEADER_PX + 8
+        x = self._header + 8
         for title, color in self._entries:
             entry = _SWATCH + metrics.horizontalAdvance(title)
             if lines[-1] and x + entry > width - 8:
                 lines.append([])
-                x = HEADER_PX + 8
+                x = self._header + 8
             lines[-1].append((x, title, color))
             x += entry + _ENTRY_GAP
         return lines
 
     def _toggle_rect(self) -> QRectF:
-        return QRectF(0, 0, HEADER_PX, self._line_height() + 2 * _PADDING)
+        return QRectF(0, 0, self._header, self._line_height() + 2 * _PADDING)
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
@@ -101,10 +115,10 @@ class LegendStrip(QWidget):
             painter.drawLine(QPointF(0, 0.5), QPointF(self.width(), 0.5))
             painter.setFont(self._font)
             line = self._line_height()
-            arrow = "▸" if self._collapsed else "▾"
-            title = f"{arrow} Legend" + (f" ({len(self._entries) + self._more:,} kinds)" if self._collapsed else "")
+            arrow = ("▸ " if self._collapsed else "▾ ") if self._foldable else ""
+            title = f"{arrow}Legend" + (f" ({len(self._entries) + self._more:,} kinds)" if self._collapsed else "")
             painter.setPen(text)
-            painter.drawText(QRectF(8, _PADDING, HEADER_PX - 12, line), Qt.AlignmentFlag.AlignVCenter, title)
+            painter.drawText(QRectF(8, _PADDING, self._header - 12, line), Qt.AlignmentFlag.AlignVCenter, title)
             for number, entries in enumerate(self._lines(self.width())):
                 y = _PADDING + number * line
                 for x, label, color in entries:
@@ -118,7 +132,8 @@ class LegendStrip(QWidget):
             painter.end()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self._toggle_rect().contains(event.position()):
+        if (self._foldable and event.button() == Qt.MouseButton.LeftButton
+                and self._toggle_rect().contains(event.position())):
             self.set_collapsed(not self._collapsed)
             event.accept()
             return

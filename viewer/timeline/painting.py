@@ -70,6 +70,8 @@ class PaintState:
     empty_message: str | None
     current: int | None = None  # the keyboard-current event's position
     loading: tuple[str, int, int] | None = None  # (stage, done, total) while a file is read
+    picture: bool = False  # drawn for a picture: no fold arrows
+    header_px: float = HEADER_PX  # width of the lane names' column
 
 
 def paint_timeline(painter: QPainter, state: PaintState) -> float:
@@ -84,6 +86,7 @@ class TimelinePainter:
 
     def __init__(self, state: PaintState) -> None:
         self._state = state
+        self._header = state.header_px
         self._plans: list[tuple[Arc, float, QRectF | None]] | None = None
 
     def paint(self, painter: QPainter) -> None:
@@ -93,9 +96,9 @@ class TimelinePainter:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.fillRect(QRectF(0, 0, width, height), palette.color(QPalette.ColorRole.Base))
         painter.save()
-        painter.setClipRect(QRectF(HEADER_PX, RULER_PX, width - HEADER_PX, height - RULER_PX))
+        painter.setClipRect(QRectF(self._header, RULER_PX, width - self._header, height - RULER_PX))
         self._paint_lane_bands(painter, frame, palette)
-        painter.translate(HEADER_PX, 0)
+        painter.translate(self._header, 0)
         axis = state.axis
         ruler = choose_ruler(axis.start, axis.end, axis.width)  # once per frame: grid and ruler share it
         if not len(state.data.index):  # nothing read yet: no axis of 1970 to look at
@@ -123,9 +126,9 @@ class TimelinePainter:
         width = self._state.width
         for slot in frame.slots:
             if slot.ordinal % 2:
-                painter.fillRect(QRectF(HEADER_PX, slot.top, width - HEADER_PX, slot.height), alternate)
+                painter.fillRect(QRectF(self._header, slot.top, width - self._header, slot.height), alternate)
             elif alternate == base:
-                painter.fillRect(QRectF(HEADER_PX, slot.top, width - HEADER_PX, slot.height), base.darker(103))
+                painter.fillRect(QRectF(self._header, slot.top, width - self._header, slot.height), base.darker(103))
 
     def _paint_grid_and_today(self, painter: QPainter, palette: QPalette, height: float, ruler: Ruler) -> None:
         grid = QColor(palette.color(QPalette.ColorRole.Text))
@@ -221,7 +224,7 @@ class TimelinePainter:
         state = self._state
         titles = state.data.index.titles
         metrics = QFontMetricsF(state.label_font)
-        plot_width = state.width - HEADER_PX
+        plot_width = state.width - self._header
         background = QColor(palette.color(QPalette.ColorRole.Base))
         background.setAlpha(240)
         edge = palette.color(QPalette.ColorRole.Highlight)
@@ -439,7 +442,7 @@ class TimelinePainter:
         painter.setPen(QPen(text, 1))
         row = RULER_PX / 2
         for tick in ruler.minor:
-            x = HEADER_PX + round(axis.x_of(tick.instant)) + 0.5
+            x = self._header + round(axis.x_of(tick.instant)) + 0.5
             painter.drawLine(QPointF(x, RULER_PX - 6), QPointF(x, RULER_PX))
             painter.drawText(QPointF(x + 3, RULER_PX - 7), tick.label)
         bold = self._bold(self._state.label_font)
@@ -447,14 +450,14 @@ class TimelinePainter:
         metrics = QFontMetricsF(bold)
         majors = ruler.major
         for number, tick in enumerate(majors):
-            x = HEADER_PX + axis.x_of(tick.instant)
-            next_x = HEADER_PX + axis.x_of(majors[number + 1].instant) if number + 1 < len(majors) else width
-            label_x = max(x, HEADER_PX) + 4  # the current group's label stays pinned at the left
+            x = self._header + axis.x_of(tick.instant)
+            next_x = self._header + axis.x_of(majors[number + 1].instant) if number + 1 < len(majors) else width
+            label_x = max(x, self._header) + 4  # the current group's label stays pinned at the left
             room = next_x - label_x - 6
             if room > 20:
                 label = _fitting_label(tick.label, metrics, room)
                 painter.drawText(QPointF(label_x, row - 6), label)
-            if x >= HEADER_PX:
+            if x >= self._header:
                 painter.drawLine(QPointF(round(x) + 0.5, 2), QPointF(round(x) + 0.5, RULER_PX))
         line = QColor(text)
         line.setAlpha(90)
@@ -463,26 +466,27 @@ class TimelinePainter:
 
     def _paint_headers(self, painter: QPainter, frame: Frame, palette: QPalette, height: float) -> None:
         window = palette.color(QPalette.ColorRole.Window)
-        painter.fillRect(QRectF(0, RULER_PX, HEADER_PX, height - RULER_PX), window)
+        painter.fillRect(QRectF(0, RULER_PX, self._header, height - RULER_PX), window)
         text = palette.color(QPalette.ColorRole.WindowText)
         muted = QColor(text)
         muted.setAlpha(150)
         painter.save()
-        painter.setClipRect(QRectF(0, RULER_PX, HEADER_PX, height - RULER_PX))
-        metrics = QFontMetricsF(self._state.label_font)
+        painter.setClipRect(QRectF(0, RULER_PX, self._header, height - RULER_PX))
+        bold = self._bold(self._state.label_font)
+        metrics = QFontMetricsF(bold)  # the titles are drawn bold: elide with the bold widths
         for slot in frame.slots:
             if slot.top + slot.height < RULER_PX or slot.top > height:
                 continue
             indent = 8 + 12 * min(slot.lane.depth, 4)
-            if slot.lane.foldable:
+            if slot.lane.foldable and not self._state.picture:
                 painter.setPen(muted)
                 painter.drawText(
                     QRectF(indent - 12, slot.top + 4, 12, 18), Qt.AlignmentFlag.AlignCenter,
                     "▸" if slot.lane.folded else "▾",
                 )
             painter.setPen(text)
-            painter.setFont(self._bold(self._state.label_font))
-            room = HEADER_PX - indent - 4
+            painter.setFont(bold)
+            room = self._header - indent - 4
             title = metrics.elidedText(
                 single_line(slot.lane.title[:MAX_HEADER_TEXT]), Qt.TextElideMode.ElideRight, room - 2
             )
@@ -496,7 +500,7 @@ class TimelinePainter:
         edge = QColor(text)
         edge.setAlpha(90)
         painter.setPen(QPen(edge, 1))
-        painter.drawLine(QPointF(HEADER_PX - 0.5, 0), QPointF(HEADER_PX - 0.5, height))
+        painter.drawLine(QPointF(self._header - 0.5, 0), QPointF(self._header - 0.5, height))
 
     def _paint_loading(self, painter: QPainter, palette: QPalette, width: float, height: float) -> None:
         """A box in the middle of the plot: what is being read, and how far it has got."""
@@ -506,7 +510,7 @@ class TimelinePainter:
         metrics = QFontMetricsF(self._state.label_font)
         box_width = max(260.0, metrics.horizontalAdvance(text) + 40)
         box = QRectF(0, 0, box_width, 64)
-        box.moveCenter(QPointF(HEADER_PX + (width - HEADER_PX) / 2, RULER_PX + (height - RULER_PX) / 2))
+        box.moveCenter(QPointF(self._header + (width - self._header) / 2, RULER_PX + (height - RULER_PX) / 2))
         painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
         painter.setBrush(palette.color(QPalette.ColorRole.Window))
         painter.drawRoundedRect(box, 6, 6)
@@ -525,7 +529,7 @@ class TimelinePainter:
     def _paint_empty_message(self, painter: QPainter, palette: QPalette, width: float, height: float) -> None:
         painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
         painter.setFont(self._state.label_font)
-        area = QRectF(HEADER_PX, RULER_PX, width - HEADER_PX, height - RULER_PX)
+        area = QRectF(self._header, RULER_PX, width - self._header, height - RULER_PX)
         painter.drawText(area, Qt.AlignmentFlag.AlignCenter, self._state.empty_message or "")
 
     @staticmethod

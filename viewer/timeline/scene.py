@@ -15,7 +15,7 @@ from viewer.store.time_index import TimeIndex
 from viewer.timeline.axis import TimeAxis
 from viewer.timeline.density import CELL_PX, Density, is_crowded, lane_density
 from viewer.timeline.lanes import Lane
-from viewer.timeline.layout import MARKER_PX, mark_extent, stack_rows
+from viewer.timeline.layout import LABEL_GAP_PX, LABEL_MAX_PX, MARKER_PX, mark_extent, stack_rows
 
 ROW_PX = 22.0
 LANE_PADDING_PX = 6.0
@@ -175,14 +175,52 @@ def lane_rows(event_count: int, max_rows: int) -> int:
     return max_rows
 
 
-def lane_geometry(lane_counts: np.ndarray, max_rows: int, top: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def lane_geometry(
+    lane_counts: np.ndarray, max_rows: int, top: float, rows: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rows, heights and tops of every lane (as :func:`lane_rows` and :func:`lane_height`, at
-    once; a lane with no event passing the filter has height 0)."""
+    once; a lane with no event passing the filter has height 0). ``rows`` overrides the rows
+    of each lane (a picture gives each lane the rows it needs)."""
     counts = np.asarray(lane_counts, dtype=np.int64)
-    rows = np.where(counts <= 2, 1, np.where(counts <= 8, min(2, max_rows), max_rows))
+    if rows is None:
+        rows = np.where(counts <= 2, 1, np.where(counts <= 8, min(2, max_rows), max_rows))
     heights = np.where(counts > 0, np.maximum(MIN_LANE_PX, rows * ROW_PX + LANE_PADDING_PX * 2), 0.0)
     tops = top + np.cumsum(heights) - heights
     return rows, heights, tops
+
+
+def rows_for_whole_labels(
+    index: TimeIndex,
+    lanes: Sequence[Lane],
+    mask: np.ndarray | None,
+    axis: TimeAxis,
+    text_width: Callable[[int], float],
+    limit: int = 40,
+) -> np.ndarray:
+    """For each lane, the rows in which no mark is stacked and every label is whole (at most
+    ``limit``; a lane of thousands of events keeps the usual rows and its density strip)."""
+    needed = np.ones(len(lanes), dtype=np.int64)
+    for number, lane in enumerate(lanes):
+        positions = lane.positions if mask is None else lane.positions[mask[lane.positions]]
+        if positions.size > 2_000:
+            needed[number] = 3
+            continue
+        if positions.size == 0:
+            continue
+        x0, x1 = mark_extent(axis.xs_of(index.earliest[positions]), axis.xs_of(index.latest[positions]))
+        order = np.lexsort((x0 - x1, x0))
+        ends: list[float] = []
+        for i in order.tolist():
+            reach = max(float(x1[i]), float(x1[i]) + LABEL_GAP_PX + min(text_width(int(positions[i])), LABEL_MAX_PX))
+            row = next((r for r, end in enumerate(ends) if end <= x0[i]), None)
+            if row is None:
+                if len(ends) >= limit:
+                    continue
+                ends.append(0.0)
+                row = len(ends) - 1
+            ends[row] = reach + LABEL_GAP_PX
+        needed[number] = max(1, len(ends))
+    return needed
 
 
 def compose_frame(
@@ -196,6 +234,7 @@ def compose_frame(
     max_rows: int,
     text_width: Callable[[int], float],
     count_width: float = 0.0,
+    lane_rows_needed: np.ndarray | None = None,
 ) -> Frame:
     """Lay out the lanes between ``top`` and ``bottom`` (already scrolled) for ``axis``.
 
@@ -205,7 +244,7 @@ def compose_frame(
     the lanes on screen are given ``mask`` (:meth:`Lane.set_filter`) and laid out.
     """
     counts = np.asarray(lane_counts, dtype=np.int64)
-    rows_of, heights, tops = lane_geometry(counts, max_rows, top)
+    rows_of, heights, tops = lane_geometry(counts, max_rows, top, lane_rows_needed)
     shown = counts > 0
     frame = Frame(axis.start, axis.seconds_per_pixel, lane_tops=tops, lane_heights=heights,
                   shown_lanes=int(np.count_nonzero(shown)))

@@ -22,7 +22,7 @@ from PySide6.QtGui import (
     QPainter,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QAbstractScrollArea, QInputDialog, QMenu, QToolTip, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QInputDialog, QMenu, QToolTip, QWidget
 
 from viewer.formatting import format_instant_range
 from viewer.store.dates import parse_date
@@ -51,6 +51,7 @@ from viewer.timeline.scene import (
     compose_frame,
     lane_geometry,
     lane_height,
+    rows_for_whole_labels,
 )
 from viewer.timeline.selection import Selection, neighbour
 
@@ -61,6 +62,7 @@ SCROLL_STEPS = 100_000
 MAX_DRAWN_LINKS = 400  # link arcs drawn in one frame, whatever the selection holds
 MAX_TOOLTIP_BODIES = 20
 _COARSE = (PRECISION_CODES["year"], PRECISION_CODES["month"])
+MAX_PICTURE_HEADER_PX = 380.0  # the widest lane names' column a picture gets
 MAX_STACK_LISTED = 30  # events of one stack named in its tooltip and its menu
 
 
@@ -97,6 +99,7 @@ class TimelineWidget(QAbstractScrollArea):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._header_px = HEADER_PX  # the lane names' column (wider in a picture, to name every lane)
         self.setObjectName("timeline")
         self.setAccessibleName("Timeline")
         self.setAccessibleDescription(
@@ -133,6 +136,8 @@ class TimelineWidget(QAbstractScrollArea):
         self._fitted = False
         self.stack_menu: QMenu | None = None  # the list of a stack, while it is open
         self._loading: tuple[str, int, int] | None = None  # (stage, done, total) while a file is read
+        self._picture = False
+        self._picture_rows: np.ndarray | None = None  # rows of each lane, for a picture
         self._label_font = QFont(self.font())
         self._small_font = QFont(self.font())
         self._small_font.setPointSizeF(max(6.5, self.font().pointSizeF() * 0.85))
@@ -249,6 +254,39 @@ class TimelineWidget(QAbstractScrollArea):
         self._show_all_links = show
         self._invalidate()
 
+    def set_picture_mode(self, picture: bool) -> None:
+        """Draw for a picture: no fold arrows, frame or scroll bars, and each lane given the
+        rows it needs at the current zoom so that nothing is stacked and every label is whole.
+
+        Call :meth:`fit_all` (or set the view) first; the rows follow the view at this call.
+        """
+        self._picture = picture
+        self.setFrameShape(QFrame.Shape.NoFrame if picture else QFrame.Shape.StyledPanel)
+        self.legend.set_foldable(not picture)
+        self._picture_rows = None
+        self._header_px = self._header_for_picture() if picture else HEADER_PX
+        self.legend.set_header_width(self._header_px)
+        if picture:
+            self._axis.width = self._plot_width()
+            self._picture_rows = rows_for_whole_labels(
+                self._data.index, self._lanes, self._mask, self._axis, self._text_width
+            )
+        self._layout_legend()
+        self._update_vertical_range()
+        self._invalidate()
+
+    def _header_for_picture(self) -> float:
+        """A lane names' column wide enough for every lane's name (within limits)."""
+        bold = QFont(self._label_font)
+        bold.setBold(True)
+        metrics = QFontMetricsF(bold)
+        widest = HEADER_PX
+        for number in np.flatnonzero(self._lane_counts > 0)[:500].tolist():
+            lane = self._lanes[number]
+            indent = 8 + 12 * min(lane.depth, 4)
+            widest = max(widest, indent + metrics.horizontalAdvance(single_line(lane.title[:80])) + 12)
+        return float(min(widest, MAX_PICTURE_HEADER_PX, self.width() * 0.35))
+
     def set_loading(self, stage: str | None, done: int = 0, total: int = 0) -> None:
         """Say on the timeline that a file is being read ("Loading 1,000,000 events", 2 of 5); None when done."""
         self._loading = None if stage is None else (stage, done, total)
@@ -263,6 +301,14 @@ class TimelineWidget(QAbstractScrollArea):
         self._legend_visible = visible
         self._layout_legend()
 
+    def _legend_height(self) -> int:
+        # Lines counted for the narrowest the strip gets (with a vertical scroll bar), so that a
+        # scroll bar appearing never leaves a line of the legend out.
+        narrowest = self.width() - 2 * self.frameWidth()
+        if self.verticalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
+            narrowest -= self.verticalScrollBar().sizeHint().width()
+        return self.legend.height_for(narrowest)
+
     def legend_visible(self) -> bool:
         """True when the legend strip is shown."""
         return self._legend_visible
@@ -270,10 +316,7 @@ class TimelineWidget(QAbstractScrollArea):
     def _layout_legend(self) -> None:
         """Give the legend the bottom margin of the viewport: its height at the current width."""
         area = self.viewport().geometry()
-        # Lines counted for the narrowest the strip gets (with a vertical scroll bar), so that a
-        # scroll bar appearing never leaves a line of the legend out.
-        narrowest = self.width() - 2 * self.frameWidth() - self.verticalScrollBar().sizeHint().width()
-        height = self.legend.height_for(narrowest) if self._legend_visible else 0
+        height = self._legend_height() if self._legend_visible else 0
         if self.viewportMargins().bottom() != height:
             self.setViewportMargins(0, 0, 0, height)
             area = self.viewport().geometry()
@@ -324,9 +367,9 @@ class TimelineWidget(QAbstractScrollArea):
     def _mouse_x_in_plot(self) -> float | None:
         """The mouse's x in the plot when it is over the plot (None otherwise: the centre)."""
         point = self.viewport().mapFromGlobal(QCursor.pos())
-        if not self.viewport().rect().contains(point) or point.x() < HEADER_PX or point.y() < RULER_PX:
+        if not self.viewport().rect().contains(point) or point.x() < self._header_px or point.y() < RULER_PX:
             return None
-        return float(point.x() - HEADER_PX)
+        return float(point.x() - self._header_px)
 
     def zoom_at(self, factor: float, x_in_plot: float) -> None:
         """Zoom by ``factor`` keeping the instant at plot x ``x_in_plot`` fixed."""
@@ -374,7 +417,7 @@ class TimelineWidget(QAbstractScrollArea):
 
     def preferred_height(self) -> float:
         """The height that shows the ruler, every lane and (below them) the legend, unscrolled."""
-        legend = self.viewportMargins().bottom() if self._legend_visible else 0
+        legend = self._legend_height() if self._legend_visible else 0
         return RULER_PX + self._content_height() + legend + self.horizontalScrollBar().sizeHint().height() + 4
 
     def last_paint_ms(self) -> float:
@@ -390,7 +433,7 @@ class TimelineWidget(QAbstractScrollArea):
         if position is None:
             return []
         return [
-            QRectF(HEADER_PX + x0, y - ROW_PX / 2 + 4, x1 - x0, ROW_PX - 8)
+            QRectF(self._header_px + x0, y - ROW_PX / 2 + 4, x1 - x0, ROW_PX - 8)
             for x0, x1, y in self._ensure_frame().anchors_of(position)
         ]
 
@@ -399,7 +442,7 @@ class TimelineWidget(QAbstractScrollArea):
         found = []
         for items in self._ensure_frame().details:
             for i in np.flatnonzero(items.label_shown).tolist():
-                rect = QRectF(HEADER_PX + items.label_x[i], items.y[i], items.label_width[i], ROW_PX)
+                rect = QRectF(self._header_px + items.label_x[i], items.y[i], items.label_width[i], ROW_PX)
                 found.append((self._data.index.ids[int(items.positions[i])], rect))
         return found
 
@@ -412,10 +455,10 @@ class TimelineWidget(QAbstractScrollArea):
             on_screen = (items.y + ROW_PX > RULER_PX) & (items.y < bottom)
             for i in np.flatnonzero(on_screen).tolist():
                 position = int(items.positions[i])
-                marker = QRectF(HEADER_PX + items.x0[i], items.y[i] + 4, items.x1[i] - items.x0[i], ROW_PX - 8)
+                marker = QRectF(self._header_px + items.x0[i], items.y[i] + 4, items.x1[i] - items.x0[i], ROW_PX - 8)
                 label, text = None, ""
                 if items.label_shown[i]:
-                    label = QRectF(HEADER_PX + items.label_x[i], items.y[i], items.label_width[i], ROW_PX)
+                    label = QRectF(self._header_px + items.label_x[i], items.y[i], items.label_width[i], ROW_PX)
                     text = self._label_text(position, float(items.label_width[i]), int(items.hidden_after[i]))
                 found.append(VisibleItem(ids[position], marker, label, text, int(items.hidden_after[i])))
         return found
@@ -466,11 +509,11 @@ class TimelineWidget(QAbstractScrollArea):
         for arc in geometry.arcs:
             found.append(LinkItem(*ends(arc.link), "arc", None))
         for box in geometry.frames:
-            rect = QRectF(HEADER_PX + box.x0, box.y - ROW_PX / 2 + 1, box.x1 - box.x0, ROW_PX - 2)
+            rect = QRectF(self._header_px + box.x0, box.y - ROW_PX / 2 + 1, box.x1 - box.x0, ROW_PX - 2)
             found.append(LinkItem(*ends(box.link), "frame", rect))
         for edge in geometry.edges:
             x, y, width, height = edge.box
-            found.append(LinkItem(*ends(edge.link), "edge", QRectF(HEADER_PX + x, y, width, height), edge.label))
+            found.append(LinkItem(*ends(edge.link), "edge", QRectF(self._header_px + x, y, width, height), edge.label))
         return found
 
     def drawn_links(self) -> list[tuple[str, str, str]]:
@@ -540,7 +583,7 @@ class TimelineWidget(QAbstractScrollArea):
         self.view_changed.emit(self._axis.start, self._axis.end)
 
     def _plot_width(self) -> float:
-        return max(1.0, self.viewport().width() - HEADER_PX)
+        return max(1.0, self.viewport().width() - self._header_px)
 
     def _rows_per_lane(self) -> int:
         if self._lane_mode is LaneMode.NONE:
@@ -548,7 +591,7 @@ class TimelineWidget(QAbstractScrollArea):
         return 3
 
     def _content_height(self) -> float:
-        _rows, heights, _tops = lane_geometry(self._lane_counts, self._rows_per_lane(), 0.0)
+        _rows, heights, _tops = lane_geometry(self._lane_counts, self._rows_per_lane(), 0.0, self._picture_rows)
         return float(heights.sum())
 
     # ================================================================== scroll bars
@@ -608,6 +651,7 @@ class TimelineWidget(QAbstractScrollArea):
                 self._rows_per_lane(),
                 self._text_width,
                 QFontMetricsF(self._label_font).horizontalAdvance(" (+99)"),
+                self._picture_rows,
             )
         return self._frame
 
@@ -669,6 +713,8 @@ class TimelineWidget(QAbstractScrollArea):
             empty_message=self._empty_message(frame),
             current=self._selection.current,
             loading=self._loading,
+            picture=self._picture,
+            header_px=self._header_px,
         )
         painter = QPainter(viewport)
         try:
@@ -801,7 +847,7 @@ class TimelineWidget(QAbstractScrollArea):
         delta = event.angleDelta()
         pixels = event.pixelDelta()
         modifiers = event.modifiers()
-        x = event.position().x() - HEADER_PX
+        x = event.position().x() - self._header_px
         if modifiers & Qt.KeyboardModifier.ControlModifier:
             steps = delta.y() or delta.x()
             self.zoom_at(WHEEL_ZOOM_BASE**steps, max(0.0, x))
@@ -818,7 +864,7 @@ class TimelineWidget(QAbstractScrollArea):
         if event.type() == QEvent.Type.NativeGesture:
             gesture = event.gestureType()
             if gesture == Qt.NativeGestureType.ZoomNativeGesture:
-                x = self.viewport().mapFromGlobal(event.globalPosition().toPoint()).x() - HEADER_PX
+                x = self.viewport().mapFromGlobal(event.globalPosition().toPoint()).x() - self._header_px
                 self.zoom_at(1.0 + event.value(), max(0.0, x))
                 return True
         return super().event(event)
@@ -922,14 +968,14 @@ class TimelineWidget(QAbstractScrollArea):
         return None if hit is None else int(hit[0].positions[hit[1]])
 
     def _item_at_point(self, point: QPointF) -> tuple[DetailItems, int, bool] | None:
-        if point.x() < HEADER_PX or point.y() < RULER_PX:
+        if point.x() < self._header_px or point.y() < RULER_PX:
             return None
-        return self._ensure_frame().item_at(point.x() - HEADER_PX, point.y())
+        return self._ensure_frame().item_at(point.x() - self._header_px, point.y())
 
     def _edge_at_point(self, point: QPointF) -> EdgeEnd | None:
-        if point.x() < HEADER_PX or point.y() < RULER_PX:
+        if point.x() < self._header_px or point.y() < RULER_PX:
             return None
-        return self._link_geometry().edge_at(point.x() - HEADER_PX, point.y())
+        return self._link_geometry().edge_at(point.x() - self._header_px, point.y())
 
     def _on_stack_count(self, point: QPointF) -> bool:
         """True when ``point`` is on the "(+N)" at the end of a label."""
@@ -943,12 +989,12 @@ class TimelineWidget(QAbstractScrollArea):
         metrics = QFontMetricsF(self._label_font)
         position = int(items.positions[item])
         text = self._label_text(position, float(items.label_width[item]), hidden)
-        end = HEADER_PX + items.label_x[item] + metrics.horizontalAdvance(text)
+        end = self._header_px + items.label_x[item] + metrics.horizontalAdvance(text)
         return end - metrics.horizontalAdvance(f" (+{hidden})") <= point.x() <= end + 2
 
     def _click(self, point: QPointF, modifiers: Qt.KeyboardModifier) -> None:
         frame = self._ensure_frame()
-        if point.x() < HEADER_PX and point.y() >= RULER_PX:
+        if point.x() < self._header_px and point.y() >= RULER_PX:
             slot = frame.slot_at(point.y())
             if slot is not None and slot.lane.foldable:
                 self.set_folded(slot.lane.key, not slot.lane.folded)
@@ -969,7 +1015,7 @@ class TimelineWidget(QAbstractScrollArea):
             else:
                 self._select_only(position)
             return
-        cell = frame.cell_at(point.x() - HEADER_PX, point.y()) if point.y() >= RULER_PX else None
+        cell = frame.cell_at(point.x() - self._header_px, point.y()) if point.y() >= RULER_PX else None
         if cell is not None:
             _items, start, end = cell
             self.show_range(start, end)
@@ -998,7 +1044,7 @@ class TimelineWidget(QAbstractScrollArea):
 
     def _select_band(self, band: QRectF, modifiers: Qt.KeyboardModifier) -> None:
         frame = self._ensure_frame()
-        left, right = band.left() - HEADER_PX, band.right() - HEADER_PX
+        left, right = band.left() - self._header_px, band.right() - self._header_px
         chosen: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
         for items in frame.details:
             across = (items.x1 >= left) & (items.x0 <= right)
@@ -1073,7 +1119,7 @@ class TimelineWidget(QAbstractScrollArea):
             QToolTip.showText(event.globalPos(), _plain_tooltip(text), self.viewport())
             return
         frame = self._ensure_frame()
-        cell = frame.cell_at(point.x() - HEADER_PX, point.y()) if point.x() >= HEADER_PX else None
+        cell = frame.cell_at(point.x() - self._header_px, point.y()) if point.x() >= self._header_px else None
         if cell is not None:
             items, start, end = cell
             count = items.slot.lane.count_starting(start, end)
@@ -1081,7 +1127,7 @@ class TimelineWidget(QAbstractScrollArea):
             text = f"{count:,} events in {where}\nClick to zoom in."
             QToolTip.showText(event.globalPos(), _plain_tooltip(text), self.viewport())
             return
-        slot = frame.slot_at(point.y()) if point.x() < HEADER_PX else None
+        slot = frame.slot_at(point.y()) if point.x() < self._header_px else None
         if slot is not None:
             action = "unfold" if slot.lane.folded else "fold"
             hint = f"\nClick to {action} its sub-bodies." if slot.lane.foldable else ""
