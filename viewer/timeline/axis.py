@@ -89,8 +89,11 @@ class TimeAxis:
         left_px, usable = left_px * scale, self.width - room
         span = max(float(end - start), MIN_VISIBLE_SECONDS / 2)
         self.seconds_per_pixel = self._clamped_scale(span / usable)
+        if self.seconds_per_pixel * usable < span * 0.9999:  # no zooming out that far: the data first
+            self.show_range(start, end)
+            return
         self.start = start - left_px * self.seconds_per_pixel
-        if span < MIN_VISIBLE_SECONDS / 2 or self.seconds_per_pixel * usable > span * 1.0001:  # clamped
+        if self.seconds_per_pixel * usable > span * 1.0001:  # a short span, at the closest zoom
             self.start = (start + end) / 2 - (left_px + usable / 2) * self.seconds_per_pixel
         self._clamp()
 
