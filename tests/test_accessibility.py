@@ -89,3 +89,28 @@ def test_the_timeline_can_be_used_without_a_mouse(qtbot, window: MainWindow) -> 
     assert window.details_dock.isVisible()
     qtbot.keyClick(timeline, Qt.Key.Key_Escape)
     assert timeline.selected_ids() == []
+
+
+def test_the_keyboard_current_event_is_announced_to_assistive_technology(qtbot, sample_db, monkeypatch) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QAccessible
+
+    from viewer.store.reader import EventStore
+    from viewer.timeline.widget import TimelineWidget
+    from viewer.timeline_source import load_timeline_data
+
+    widget = TimelineWidget()
+    qtbot.addWidget(widget)
+    widget.resize(1200, 700)
+    widget.show()
+    with EventStore(sample_db) as store:
+        widget.set_data(load_timeline_data(store))
+    said: list[str] = []
+    monkeypatch.setattr(QAccessible, "isActive", staticmethod(lambda: True))
+    monkeypatch.setattr(QAccessible, "updateAccessibility", staticmethod(lambda event: said.append(event.message())))
+    qtbot.keyClick(widget, Qt.Key.Key_Home)
+    qtbot.keyClick(widget, Qt.Key.Key_Right)
+    (current,) = widget.selected_ids()
+    index = widget.data().index
+    assert said and said[-1].startswith(index.titles[widget.data().position_of(current)])
+    assert any(ch.isdigit() for ch in said[-1])  # its dates

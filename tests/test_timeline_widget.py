@@ -409,3 +409,37 @@ def test_plus_and_minus_zoom_around_the_mouse_over_the_plot(qtbot, timeline: Tim
     qtbot.keyClick(timeline, Qt.Key.Key_Plus)
     after = timeline.visible_range()
     assert (after[0] + after[1]) / 2 == pytest.approx((first + end) / 2, abs=60)
+
+
+def test_go_to_date_leaves_room_for_the_last_label_in_view(timeline: TimelineWidget) -> None:
+    timeline.resize(1024, 700)
+    index = timeline.data().index
+    for text in ("October 2023", "2024"):
+        timeline.go_to_date(text)
+        first, end = timeline.visible_range()
+        period = parse_date(text)
+        assert first <= period.first_instant() and end >= period.end_instant()
+        starting = [p for p in range(len(index)) if first <= index.earliest[p] <= end]
+        last = index.ids[max(starting, key=lambda p: index.earliest[p])]
+        labels = [item for item in timeline.visible_items() if item.event_id == last and item.label is not None]
+        for item in labels:  # where it is labelled, its label is whole and inside the view
+            assert "…" not in item.text and item.label.right() <= timeline.viewport().width(), (text, last)
+        assert labels, (text, last)
+
+
+def test_go_to_date_makes_room_for_a_long_title_at_the_date(qtbot) -> None:
+    widget = TimelineWidget()
+    qtbot.addWidget(widget)
+    widget.resize(1024, 500)
+    widget.show()
+    widget.set_lane_mode(LaneMode.NONE)
+    rows = np.zeros(2, dtype=_ROW)
+    day = int(parse_date("2023-06-30").first_instant())
+    rows["seq"] = [1, 2]
+    rows["earliest"], rows["latest"] = [day - 400 * 86_400, day], [day - 399 * 86_400, day + 86_400]
+    rows["precision"] = 2
+    title = "Ministers agree on a statement on protecting undersea infrastructure"  # about 420 px
+    widget.set_data(TimelineData(TimeIndex.from_rows(rows, ("meeting",), titles=["Earlier", title], ids=["a", "b"])))
+    widget.go_to_date("2023-06-30")
+    (item,) = [item for item in widget.visible_items() if item.event_id == "b"]
+    assert item.text == title and item.label.right() <= widget.viewport().width()

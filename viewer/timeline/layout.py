@@ -132,23 +132,36 @@ def _labels_to_the_left(
 ) -> None:
     """Move a label that had to be cut (or hidden) to the left of its mark when it fits there in full.
 
-    One pass per row in time order: the room on the left ends at what the row already holds
-    (the previous marks and labels), so a label moved there covers nothing.
+    The room on the left ends where the row's earlier marks and labels end, so a label moved
+    there covers nothing (moving a label left only ever frees room for the later ones). In
+    bulk with numpy: a frame pays nothing per event for it.
     """
-    reach: dict[int, float] = {}  # per row: where its marks and labels end so far
-    for i in range(x0.size):
-        row = int(row_of[i])
-        left, right = float(x0[i]), float(x1[i])
-        before = reach.get(row, 0.0)
-        inside = shown[i] and left <= label_x[i] < right  # the label sits inside a wide bar
-        cut = not stacked[i] and not inside and wanted[i] > 0 and (not shown[i] or label_width[i] < wanted[i] - 0.5)
-        start = left - LABEL_GAP_PX - wanted[i]
-        if cut and start >= max(before, 0.0):
-            shown[i], label_x[i], label_width[i] = True, start, wanted[i]
-        end = right + LABEL_GAP_PX
-        if shown[i] and label_x[i] >= right:
-            end = max(end, label_x[i] + label_width[i] + LABEL_GAP_PX)
-        reach[row] = max(before, end)
+    count = x0.size
+    if count == 0:
+        return
+    inside = shown & (label_x >= x0) & (label_x < x1)  # a label inside its wide bar stays
+    cut = ~stacked & ~inside & (wanted > 0) & (~shown | (label_width < wanted - 0.5))
+    if not cut.any():
+        return
+    right_label = shown & (label_x >= x1)
+    end = np.where(right_label, np.maximum(x1, label_x + label_width), x1) + LABEL_GAP_PX
+    # Where each row's marks and labels reach before each event: a running maximum per row.
+    order = np.lexsort((np.arange(count), row_of))
+    rows, ends = row_of[order].astype(np.float64), end[order]
+    low, high = float(ends.min()), float(ends.max())
+    shift = (high - low + 1.0) * 2.0
+    running = np.maximum.accumulate(ends - low + rows * shift) - rows * shift + low
+    before = np.empty(count)
+    before[0] = -np.inf
+    before[1:] = running[:-1]
+    before[np.r_[True, rows[1:] != rows[:-1]]] = -np.inf  # the first event of a row has it to itself
+    reach = np.empty(count)
+    reach[order] = before
+    start = x0 - LABEL_GAP_PX - wanted
+    moved = cut & (start >= np.maximum(reach, 0.0))
+    shown[moved] = True
+    label_x[moved] = start[moved]
+    label_width[moved] = wanted[moved]
 
 
 def _free_row(state: _Rows, left: float) -> int | None:

@@ -34,6 +34,7 @@ class LegendStrip(QWidget):
         self._collapsed = False
         self._foldable = True
         self._header = HEADER_PX
+        self._placed: tuple[tuple[float, float], list[list[tuple[float, str, QColor]]]] | None = None
         self._font = QFont(self.font())
         self._font.setPointSizeF(max(6.5, self.font().pointSizeF() * 0.85))
 
@@ -44,6 +45,7 @@ class LegendStrip(QWidget):
         if self._more:  # a file with thousands of kinds: the legend says how many it leaves out
             shown[-1] = (f"… and {self._more + 1:,} more kinds", QColor(Qt.GlobalColor.transparent))
         self._entries = shown
+        self._placed = None
         self.setToolTip(", ".join(title for title, _ in shown))
         self.update()
 
@@ -65,6 +67,7 @@ class LegendStrip(QWidget):
     def set_header_width(self, width: float) -> None:
         """Line the kinds up with the plot (the lane names' column is ``width`` wide)."""
         self._header = width
+        self._placed = None
         self.update()
 
     def set_foldable(self, foldable: bool) -> None:
@@ -87,6 +90,14 @@ class LegendStrip(QWidget):
         """Entries placed in lines: (x, title, colour), the first line after the title column."""
         if self._collapsed:
             return [[]]
+        key = (width, self._header)
+        if self._placed is not None and self._placed[0] == key:
+            return self._placed[1]
+        lines = self._place(width)
+        self._placed = (key, lines)
+        return lines
+
+    def _place(self, width: float) -> list[list[tuple[float, str, QColor]]]:
         metrics = QFontMetricsF(self._font)
         lines: list[list[tuple[float, str, QColor]]] = [[]]
         x = self._header + 8

@@ -69,6 +69,7 @@ class PaintState:
     band: QRectF | None
     empty_message: str | None
     current: int | None = None  # the keyboard-current event's position
+    selected_count: int = 0  # how many flags ``selected`` has set
     loading: tuple[str, int, int] | None = None  # (stage, done, total) while a file is read
     picture: bool = False  # drawn for a picture: no fold arrows
     header_px: float = HEADER_PX  # width of the lane names' column
@@ -222,6 +223,8 @@ class TimelinePainter:
     def _paint_chosen_labels(self, painter: QPainter, frame: Frame, palette: QPalette) -> None:
         """The selected and the keyboard-current events' labels in full, on top of everything."""
         state = self._state
+        if not state.selected_count and state.current is None:
+            return
         titles = state.data.index.titles
         metrics = QFontMetricsF(state.label_font)
         plot_width = state.width - self._header

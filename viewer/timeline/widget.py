@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
     QColor,
     QCursor,
     QFont,
@@ -394,7 +396,18 @@ class TimelineWidget(QAbstractScrollArea):
         period = parse_date(text)
         start, end = period.first_instant(), period.end_instant()
         length = end - start
-        self._axis.show_range(start - length, end + length)
+        first, last = start - length, end + length
+        # Room on the right for the label of the last event the view shows.
+        index = self._data.index
+        position = int(np.searchsorted(index.earliest, last, side="right")) - 1
+        if self._mask is not None and position >= 0:  # the last one passing the filter, looked for nearby
+            nearby = np.flatnonzero(self._mask[max(0, position - 5_000) : position + 1])
+            position = max(0, position - 5_000) + int(nearby[-1]) if nearby.size else -1
+        if position >= 0 and index.earliest[position] < first:
+            position = -1  # no event in view
+        room = FIT_MARGIN * self._axis.width
+        label = self._text_width(position) + 2 * LABEL_GAP_PX + MARKER_PX if position >= 0 else 0.0
+        self._axis.show_range_with_room(first, last, room, max(room, label))
         self._view_moved()
 
     def centre_on_event(self, event_id: str) -> None:
@@ -568,9 +581,17 @@ class TimelineWidget(QAbstractScrollArea):
 
     def _emit_selection(self) -> None:
         self.selection_changed.emit(self.selected_ids())
-        current = self._selection.current
-        current = self._data.index.ids[current] if current is not None else ""
+        position = self._selection.current
+        current = self._data.index.ids[position] if position is not None else ""
         self.current_changed.emit(current)
+        if position is not None and QAccessible.isActive():  # a screen reader reads the event out
+            QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self, self.describe_for_speech(position)))
+
+    def describe_for_speech(self, position: int) -> str:
+        """One line naming an event for assistive technology: its title and dates."""
+        index = self._data.index
+        dates = format_instant_range(float(index.earliest[position]), float(index.latest[position]))
+        return f"{single_line(index.titles[position][:200])}, {dates}"
 
     def _invalidate(self) -> None:
         self._frame = None
@@ -712,6 +733,7 @@ class TimelineWidget(QAbstractScrollArea):
             band=self._band,
             empty_message=self._empty_message(frame),
             current=self._selection.current,
+            selected_count=self._selection.count,
             loading=self._loading,
             picture=self._picture,
             header_px=self._header_px,
