@@ -367,12 +367,7 @@ class TimelinePainter:
             return self._plans
         state = self._state
         metrics = QFontMetricsF(state.small_font)
-        labels, marks = Boxes(), Boxes()
-        for items in frame.details:
-            for i in np.flatnonzero(items.label_shown).tolist():
-                labels.add(QRectF(items.label_x[i], items.y[i] + 2, items.label_width[i], ROW_PX - 4))
-            for i in range(min(items.positions.size, 2_000)):
-                marks.add(QRectF(items.x0[i], items.y[i] + 4, items.x1[i] - items.x0[i], ROW_PX - 8))
+        labels, marks = event_boxes(frame)
         for edge in state.links.edges:
             labels.add(QRectF(*edge.box))
         plans: list[tuple[Arc, float, QRectF | None]] = []
@@ -569,6 +564,18 @@ class Boxes:
     def overlaps(self, box: QRectF) -> bool:
         """True when ``box`` meets a rectangle taken."""
         return any(box.intersects(other) for column in self._columns(box) for other in self._buckets.get(column, ()))
+
+
+def event_boxes(frame: Frame) -> tuple[Boxes, Boxes]:
+    """The event labels and the marks of a frame (plot coordinates), for placing link texts
+    clear of them (at most 2,000 marks a lane: a lane that full is a strip of density)."""
+    labels, marks = Boxes(), Boxes()
+    for items in frame.details:
+        for i in np.flatnonzero(items.label_shown).tolist():
+            labels.add(QRectF(items.label_x[i], items.y[i] + 2, items.label_width[i], ROW_PX - 4))
+        for i in range(min(items.positions.size, 2_000)):
+            marks.add(QRectF(items.x0[i], items.y[i] + 2, items.x1[i] - items.x0[i], ROW_PX - 4))
+    return labels, marks
 
 
 def compact_count(count: int) -> str:

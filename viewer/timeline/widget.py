@@ -42,6 +42,7 @@ from viewer.timeline.painting import (
     RULER_PX,
     Boxes,
     PaintState,
+    event_boxes,
     paint_timeline,
     single_line,
 )
@@ -814,16 +815,11 @@ class TimelineWidget(QAbstractScrollArea):
                 return None
             return anchor
 
-        occupied = Boxes()
-        if links.size:
-            for items in frame.details:
-                for i in range(min(items.positions.size, 2_000)):
-                    occupied.add(QRectF(items.x0[i], items.y[i] + 2, items.x1[i] - items.x0[i], ROW_PX - 4))
-                for i in np.flatnonzero(items.label_shown).tolist():
-                    occupied.add(QRectF(items.label_x[i], items.y[i] + 2, items.label_width[i], ROW_PX - 4))
+        labels, marks = event_boxes(frame) if links.size else (Boxes(), Boxes())
 
         def is_free(box: tuple[float, float, float, float]) -> bool:
-            return not occupied.overlaps(QRectF(*box))
+            rect = QRectF(*box)
+            return not labels.overlaps(rect) and not marks.overlaps(rect)
 
         geometry = place_links(
             links.tolist(),
