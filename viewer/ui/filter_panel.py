@@ -301,6 +301,19 @@ class DateField(QWidget):
         with QSignalBlocker(self.edit):
             self.edit.setText(value or "")
 
+    def set_problem(self, problem: str | None) -> None:
+        """Show whether the text is a date: a red frame and the reason when it is not."""
+        invalid = problem is not None
+        if self.edit.property("invalid") != invalid:
+            self.edit.setProperty("invalid", invalid)
+            self.edit.setStyleSheet("QLineEdit { border: 1px solid #c62828; }" if invalid else "")
+        self.edit.setToolTip(problem or "")
+        self.edit.setAccessibleDescription(problem or "")
+
+    def problem(self) -> str | None:
+        """Why the text is not used (None when it is used or empty)."""
+        return self.edit.toolTip() or None
+
     def _on_text_changed(self, value: str) -> None:
         if not value:
             self.changed.emit()  # the clear button
@@ -457,17 +470,25 @@ class FilterPanel(QWidget):
     # ------------------------------------------------------------------ reading and setting
 
     def current_filter(self) -> EventFilter:
-        """The filter as the fields say; a date that cannot be read is left out (and shown)."""
-        since, until = self.since.value(), self.until.value()
+        """The filter as the fields say.
+
+        Each date field stands on its own: one that cannot be read is left out, marked and
+        explained, and the other still applies. A range whose end is before its start is
+        left out as a whole, and says so.
+        """
+        dates: dict[str, str | None] = {}
         problems = []
-        for label, value in (("From", since), ("To", until)):
+        for label, field in (("From", self.since), ("To", self.until)):
+            value, problem = field.value(), None
             if value:
                 try:
                     parse_date(value)
                 except InvalidDateError as error:
-                    problems.append(f"{label}: {error}")
-        if problems:
-            since = until = None
+                    problem, value = f"{label}: {error} (not applied)", None
+            field.set_problem(problem)
+            dates[label] = value
+            if problem:
+                problems.append(problem)
         result = EventFilter.build(
             search=self.search.text(),
             bodies=self.checked_bodies(),
@@ -475,12 +496,13 @@ class FilterPanel(QWidget):
             tags=_checked(self.tags),
         )
         try:
-            result = EventFilter.build(
-                search=result.search, bodies=result.bodies, kinds=result.kinds, tags=result.tags,
-                since=since, until=until,
-            )
+            result = result.with_changes(since=dates["From"], until=dates["To"])
+            result.time_bounds()
         except InvalidFilterError as error:
-            problems.append(str(error))
+            result = result.with_changes(since=None, until=None)
+            problems.append(f"{error} (the date range is not applied)")
+            self.since.set_problem(str(error))
+            self.until.set_problem(str(error))
         self.date_error.setText("\n".join(problems))
         self.date_error.setVisible(bool(problems))
         return result
