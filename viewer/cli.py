@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from viewer import APP_NAME, __version__
+from viewer.export.catalogue import DEFAULT_WIDTH, FORMATS, MAX_WIDTH, MIN_WIDTH, PICTURE_FORMATS
 from viewer.store.errors import DefenceTimelineError, DiskFullError, OperationCancelledError
 from viewer.store.filters import EventFilter
 from viewer.store.interrupts import clear_stop_request, request_stop, stop_requested
@@ -22,7 +23,7 @@ EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
 PROG = "defence-timeline"
 SUBCOMMANDS = ("import", "export", "check")
-EXPORT_FORMATS = ("csv", "json", "ics", "timelinejs", "md", "png", "svg", "pdf")
+EXPORT_FORMATS = tuple(FORMATS)
 
 
 class UsageError(DefenceTimelineError):
@@ -143,7 +144,9 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     exporter.add_argument("--until", metavar="DATE", help="keep events overlapping up to DATE")
     exporter.add_argument("--id", action="append", default=[], metavar="ID", dest="ids")
     exporter.add_argument("--with-linked", action="store_true", help="add the events linked to those chosen")
-    exporter.add_argument("--width", type=int, default=1600, metavar="PX", help="picture width (png, svg, pdf)")
+    exporter.add_argument(
+        "--width", type=int, default=DEFAULT_WIDTH, metavar="PX", help=f"picture width ({', '.join(PICTURE_FORMATS)})"
+    )
     exporter.add_argument("--group-by", choices=("kind", "body"), default="kind", help="TimelineJS groups")
     exporter.set_defaults(handler=_run_export)
 
@@ -171,7 +174,6 @@ def _run_import(options: argparse.Namespace) -> int:
 
 def _run_export(options: argparse.Namespace) -> int:
     from viewer.export.formats import ExportRequest, export_to_file, write_export
-    from viewer.export.image_export import MAX_WIDTH, MIN_WIDTH
     from viewer.store.reader import EventStore
 
     if not MIN_WIDTH <= options.width <= MAX_WIDTH:

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Literal
 
+from viewer.export.catalogue import DEFAULT_WIDTH, FORMATS, PICTURE_FORMATS
 from viewer.store.errors import ExportError
 from viewer.store.filters import EventFilter
 from viewer.store.reader import EventStore
@@ -17,35 +18,7 @@ from viewer.timeline.data import TimelineData
 Progress = Callable[[str, int, int], None]
 
 
-@dataclass(frozen=True)
-class ExportFormat:
-    """A file format the events can be written in."""
-
-    key: str
-    label: str
-    extension: str
-    binary: bool
-
-    @property
-    def file_filter(self) -> str:
-        """The file dialog's filter: 'CSV for spreadsheets (*.csv)'."""
-        return f"{self.label} (*{self.extension})"
-
-
-FORMATS: dict[str, ExportFormat] = {
-    fmt.key: fmt
-    for fmt in (
-        ExportFormat("csv", "CSV for spreadsheets", ".csv", False),
-        ExportFormat("json", "Defence Timeline JSON", ".json", False),
-        ExportFormat("ics", "iCalendar for calendars", ".ics", False),
-        ExportFormat("timelinejs", "TimelineJS web timeline", ".json", False),
-        ExportFormat("md", "Markdown brief", ".md", False),
-        ExportFormat("png", "PNG picture", ".png", True),
-        ExportFormat("svg", "SVG picture", ".svg", True),
-        ExportFormat("pdf", "PDF document", ".pdf", True),
-    )
-}
-IMAGE_KEYS = ("png", "svg", "pdf")
+IMAGE_KEYS = PICTURE_FORMATS  # the name the window uses
 
 
 @dataclass(frozen=True)
@@ -55,7 +28,7 @@ class ExportRequest:
     fmt: str
     event_filter: EventFilter
     with_linked: bool = False
-    width: int = 1600
+    width: int = DEFAULT_WIDTH
     group_by: Literal["kind", "body"] = "kind"
     selection_text: str | None = None  # how the events were chosen (for the brief)
     now: datetime | None = None  # fixed for reproducible output (tests, docs)

@@ -18,19 +18,16 @@ import re
 import sys
 from typing import IO
 
+from viewer.export.catalogue import DEFAULT_WIDTH, MAX_WIDTH, MIN_WIDTH, PICTURE_FORMATS
 from viewer.formatting import display_text
 from viewer.store.errors import ExportError
 from viewer.timeline.data import TimelineData
 
-DEFAULT_WIDTH = 1600
-MIN_WIDTH = 200  # pixels (points for PDF), the narrowest picture with room for the lane headers
-MAX_WIDTH = 20_000
 MIN_HEIGHT = 240
 MAX_HEIGHT = 20_000  # the picture's height follows its lanes and legend, up to this
 PNG_DENSITY = 2.0  # pixels per point when the picture is small enough
 MAX_PNG_PIXELS = 100_000_000  # 400 MB of pixels at 4 bytes each: the memory bound of a PNG
 MAX_PNG_SIDE = 32_767  # the widest image many decoders (browsers, Windows) open
-IMAGE_FORMATS = ("png", "svg", "pdf")
 
 # Characters XML 1.0 forbids, whoever drew them (QSvgGenerator writes text as given).
 _NOT_XML_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -76,7 +73,7 @@ def ensure_application() -> None:
 def write_image(data: TimelineData, fmt: str, stream: IO[bytes], *, width: int = DEFAULT_WIDTH,
                 title: str | None = None) -> int:
     """Draw ``data`` as a ``png``, ``svg`` or ``pdf`` into ``stream``; returns the event count."""
-    if fmt not in IMAGE_FORMATS:
+    if fmt not in PICTURE_FORMATS:
         raise ValueError(f"not an image format: {fmt}")
     check_width(width)
     ensure_application()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from viewer.export.formats import FORMATS, IMAGE_KEYS
+from viewer.export.catalogue import DEFAULT_WIDTH, FORMATS, MAX_WIDTH, MIN_WIDTH, PICTURE_FORMATS
 from viewer.ui.settings import Settings
 
 
@@ -70,10 +70,10 @@ class ExportDialog(QDialog):
         self.width = QSpinBox(self)
         self.width.setObjectName("exportWidth")
         self.width.setAccessibleName("Picture width in pixels")
-        self.width.setRange(400, 20_000)
+        self.width.setRange(MIN_WIDTH, MAX_WIDTH)
         self.width.setSingleStep(100)
         self.width.setSuffix(" px")
-        self.width.setValue(int(settings.text("export/width", "1600") or 1600))
+        self.width.setValue(int(settings.text("export/width", str(DEFAULT_WIDTH)) or DEFAULT_WIDTH))
         self.count = QLabel(self)
         self.count.setObjectName("exportCount")
         self.count.setAccessibleName("Events to export")
@@ -111,7 +111,7 @@ class ExportDialog(QDialog):
         current = self.target()
         if current.name:
             self.path.setText(str(current.with_suffix(extension)))
-        self.width.setEnabled(self.fmt in IMAGE_KEYS)
+        self.width.setEnabled(self.fmt in PICTURE_FORMATS)
         self._update_count()
 
     def _update_count(self) -> None:
