@@ -70,6 +70,50 @@ MAX_STACK_LISTED = 30  # events of one stack named in its tooltip and its menu
 
 
 @dataclass(frozen=True, slots=True)
+class KeyBinding:
+    """A key of the timeline's own, what it does (for the shortcuts list) and the method it calls."""
+
+    keys: tuple[Qt.Key, ...]
+    names: str  # as the shortcuts list writes them
+    does: str
+    method: str
+    arguments: tuple[int, ...] = ()
+    shift: bool | None = None  # True: only with Shift; False: only without; None: either
+
+
+# The one definition of the timeline's keys: the key handler reads it, and so does Help >
+# Keyboard Shortcuts. (Keys of the window's actions, such as Ctrl+G, belong to the actions.)
+KEY_BINDINGS: tuple[KeyBinding, ...] = (
+    KeyBinding((Qt.Key.Key_Right,), "Right", "Next event", "_step", (1,), shift=False),
+    KeyBinding((Qt.Key.Key_Left,), "Left", "Previous event", "_step", (-1,), shift=False),
+    KeyBinding((Qt.Key.Key_Right,), "Shift+Right", "Add the next event to the selection", "_key_extend", (1,), True),
+    KeyBinding((Qt.Key.Key_Left,), "Shift+Left", "Add the previous event to the selection", "_key_extend", (-1,), True),
+    KeyBinding((Qt.Key.Key_Plus, Qt.Key.Key_Equal), "+", "Zoom in around the mouse (or the middle)", "zoom_in"),
+    KeyBinding((Qt.Key.Key_Minus, Qt.Key.Key_Underscore), "-", "Zoom out around the mouse (or the middle)", "zoom_out"),
+    KeyBinding((Qt.Key.Key_Home,), "Home", "Fit all events", "fit_all"),
+    KeyBinding((Qt.Key.Key_PageDown,), "PageDown", "Later in time", "_key_page", (1,)),
+    KeyBinding((Qt.Key.Key_PageUp,), "PageUp", "Earlier in time", "_key_page", (-1,)),
+    KeyBinding((Qt.Key.Key_Down,), "Down", "Scroll the lanes down", "_key_scroll_lanes", (1,)),
+    KeyBinding((Qt.Key.Key_Up,), "Up", "Scroll the lanes up", "_key_scroll_lanes", (-1,)),
+    KeyBinding((Qt.Key.Key_Escape,), "Escape", "Clear the selection", "clear_selection"),
+    KeyBinding((Qt.Key.Key_Return, Qt.Key.Key_Enter), "Enter", "Show the current event's details", "_key_activate"),
+)
+
+# What the mouse does on the timeline, for the shortcuts list.
+MOUSE_GESTURES: tuple[tuple[str, str], ...] = (
+    ("Wheel, drag", "Pan in time"),
+    ("Ctrl+Wheel, pinch", "Zoom around the mouse"),
+    ("Shift+Wheel", "Scroll the lanes"),
+    ("Click an event or its label", "Select it"),
+    ("Ctrl+click", "Add or remove one event"),
+    ("Shift+click", "Select a run of events in a lane"),
+    ("Shift+drag", "Select a region"),
+    ("Double-click", "Show an event's details"),
+    ("Click \u201c(+N)\u201d", "Choose among the events stacked at a mark"),
+)
+
+
+@dataclass(frozen=True, slots=True)
 class VisibleItem:
     """One drawn event, in viewport coordinates."""
 
@@ -946,38 +990,27 @@ class TimelineWidget(QAbstractScrollArea):
             self.event_activated.emit(self._data.index.ids[position])
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        modifiers = event.modifiers()
-        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.zoom_in()
-        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
-            self.zoom_out()
-        elif key == Qt.Key.Key_Home:
-            self.fit_all()
-        elif key == Qt.Key.Key_Right:
-            self._step(1, extend=bool(modifiers & Qt.KeyboardModifier.ShiftModifier))
-        elif key == Qt.Key.Key_Left:
-            self._step(-1, extend=bool(modifiers & Qt.KeyboardModifier.ShiftModifier))
-        elif key == Qt.Key.Key_PageDown:
-            self.pan_pixels(self._axis.width * 0.8)
-        elif key == Qt.Key.Key_PageUp:
-            self.pan_pixels(-self._axis.width * 0.8)
-        elif key == Qt.Key.Key_Down:
-            bar = self.verticalScrollBar()
-            bar.setValue(bar.value() + bar.singleStep())
-        elif key == Qt.Key.Key_Up:
-            bar = self.verticalScrollBar()
-            bar.setValue(bar.value() - bar.singleStep())
-        elif key == Qt.Key.Key_Escape:
-            self.clear_selection()
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._selection.current is not None:
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        for binding in KEY_BINDINGS:
+            if event.key() in binding.keys and (binding.shift is None or binding.shift == shift):
+                getattr(self, binding.method)(*binding.arguments)
+                event.accept()
+                return
+        super().keyPressEvent(event)
+
+    def _key_extend(self, direction: int) -> None:
+        self._step(direction, extend=True)
+
+    def _key_scroll_lanes(self, steps: int) -> None:
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + steps * bar.singleStep())
+
+    def _key_page(self, direction: int) -> None:
+        self.pan_pixels(direction * self._axis.width * 0.8)
+
+    def _key_activate(self) -> None:
+        if self._selection.current is not None:
             self.event_activated.emit(self._data.index.ids[self._selection.current])
-        elif key == Qt.Key.Key_G and modifiers & Qt.KeyboardModifier.ControlModifier:
-            self.ask_go_to_date()
-        else:
-            super().keyPressEvent(event)
-            return
-        event.accept()
 
     # ------------------------------------------------------------------ interaction helpers
 

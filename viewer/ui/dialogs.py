@@ -18,34 +18,27 @@ from PySide6.QtWidgets import (
 )
 
 from viewer import APP_NAME, __version__
-
-TIMELINE_KEYS = (
-    ("Previous / next event (in the timeline)", "Left / Right"),
-    ("Add the previous / next event to the selection", "Shift+Left / Shift+Right"),
-    ("Pan in time", "Wheel, drag, PageUp / PageDown"),
-    ("Zoom around the cursor", "Ctrl+Wheel, pinch, + / -"),
-    ("Scroll the lanes", "Shift+Wheel, Up / Down"),
-    ("Fit all events", "Home"),
-    ("Select a region", "Shift+drag"),
-    ("Add or remove one event", "Ctrl+click"),
-    ("Select a run of events in a lane", "Shift+click"),
-    ("Clear the selection", "Escape"),
-    ("Show an event's details on the timeline", "Enter, double-click"),
-)
+from viewer.timeline.widget import KEY_BINDINGS, MOUSE_GESTURES
 
 
 def show_shortcuts(parent: QWidget, rows: list[tuple[str, str]]) -> QDialog:
-    """A table of every shortcut (the menu actions and the timeline's own keys)."""
+    """A table of every shortcut: the window's actions (``rows``), then the timeline's own keys
+    and mouse gestures, each read from where it is defined."""
+    rows = [
+        *rows,
+        *((binding.does, binding.names) for binding in KEY_BINDINGS),
+        *((does, gesture) for gesture, does in MOUSE_GESTURES),
+    ]
     dialog = QDialog(parent)
     dialog.setObjectName("shortcutsDialog")
     dialog.setWindowTitle("Keyboard Shortcuts")
-    table = QTableWidget(len(rows) + len(TIMELINE_KEYS), 2, dialog)
+    table = QTableWidget(len(rows), 2, dialog)
     table.setObjectName("shortcutsTable")
     table.setAccessibleName("Keyboard shortcuts")
     table.setHorizontalHeaderLabels(["Action", "Keys"])
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    for row, (action, keys) in enumerate([*rows, *TIMELINE_KEYS]):
+    for row, (action, keys) in enumerate(rows):
         table.setItem(row, 0, QTableWidgetItem(action))
         table.setItem(row, 1, QTableWidgetItem(keys))
     table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
