@@ -115,3 +115,21 @@ def test_csv_export_imports_back(sample_db: Path, tmp_path: Path) -> None:
                 original.title, original.start, original.end, original.within, original.timezone
             )
             assert event.bodies == original.bodies and event.tags == original.tags
+
+
+def test_one_field_table_names_the_columns_the_keys_and_the_csv_header(tmp_path) -> None:
+    import sqlite3
+
+    from conftest import SAMPLE_JSON
+
+    from viewer.store.event_fields import EVENT_FIELDS as FIELDS
+    from viewer.store.event_fields import LIST_FIELDS, SCALAR_NAMES
+    from viewer.store.importer import import_files
+
+    path = tmp_path / "t.db"
+    import_files([SAMPLE_JSON], path)
+    with sqlite3.connect(path) as connection:
+        columns = [row[1] for row in connection.execute("PRAGMA table_info(events)")]
+    connection.close()
+    assert columns == ["seq", *SCALAR_NAMES, "earliest", "latest"]
+    assert FIELDS == (*SCALAR_NAMES, *LIST_FIELDS) and EVENT_FIELDS == FIELDS

@@ -15,9 +15,9 @@ import csv
 from collections.abc import Iterable
 from typing import IO
 
+from viewer.store.event_fields import EVENT_FIELDS, scalar_values
 from viewer.store.interchange import (
     CSV_LIST_SEPARATOR,
-    EVENT_FIELDS,
     encode_list_item,
     encode_participation,
     guard_formula,
@@ -27,20 +27,8 @@ from viewer.store.model import Event
 
 def event_to_csv_row(event: Event) -> list[str]:
     """One event as CSV cells in :data:`EVENT_FIELDS` order."""
-    values = {
-        "id": event.id,
-        "title": event.title,
-        "start": event.start.iso(),
-        "end": event.end.iso() if event.end else "",
-        "precision": event.precision.value,
-        "timezone": event.timezone or "",
-        "within": "true" if event.within else "",
-        "kind": event.kind or "",
-        "status": event.status.value if event.status else "",
-        "location": event.location or "",
-        "summary": event.summary or "",
-        "description": event.description or "",
-    }
+    values = {name: "" if value is None else value for name, value in scalar_values(event).items()}
+    values["within"] = "true" if event.within else ""
     cells = {name: guard_formula(value) for name, value in values.items()}
     cells["bodies"] = CSV_LIST_SEPARATOR.join(encode_participation(p.body_id, p.role) for p in event.bodies)
     cells["tags"] = CSV_LIST_SEPARATOR.join(encode_list_item(tag) for tag in event.tags)

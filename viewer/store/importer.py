@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from viewer.store import errors
+from viewer.store.event_fields import scalar_values
 from viewer.store.files import give_new_file_permissions
 from viewer.store.interchange import ParsedSource, body_to_dict, read_source
 from viewer.store.interrupts import QueryGuard
@@ -389,19 +390,7 @@ def _write_events(db: Database, events: Sequence[Event], *, fresh: bool) -> None
 
 
 def _event_row(event: Event) -> dict[str, object]:
-    return {
-        "id": event.id,
-        "title": event.title,
-        "start": event.start.iso(),
-        "end": event.end.iso() if event.end else None,
-        "precision": event.precision.value,
-        "timezone": event.timezone,
-        "within": int(event.within),
-        "kind": event.kind,
-        "status": event.status.value if event.status else None,
-        "location": event.location,
-        "summary": event.summary,
-        "description": event.description,
-        "earliest": event.earliest,
-        "latest": event.latest,
-    }
+    row: dict[str, object] = dict(scalar_values(event))
+    row["within"] = int(event.within)
+    row["earliest"], row["latest"] = event.earliest, event.latest
+    return row

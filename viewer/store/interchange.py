@@ -21,6 +21,7 @@ from typing import Any
 from viewer.store.dates import InvalidDateError, PartialDate, normalise_timezone, parse_date_range, parse_precision
 from viewer.store.dates import parse_date as _parse_date
 from viewer.store.errors import ImportRefusedError
+from viewer.store.event_fields import EVENT_FIELDS, scalar_values
 from viewer.store.input_files import read_source_bytes
 from viewer.store.model import (
     DEFAULT_ROLE,
@@ -50,23 +51,6 @@ BODY_FIELDS = (
     "replaced_by",
     "url",
     "description",
-)
-EVENT_FIELDS = (
-    "id",
-    "title",
-    "start",
-    "end",
-    "precision",
-    "timezone",
-    "within",
-    "kind",
-    "status",
-    "location",
-    "summary",
-    "description",
-    "bodies",
-    "tags",
-    "sources",
 )
 LINK_FIELDS = ("from", "to", "relation", "note")
 SOURCE_FIELDS = ("url", "title", "publisher", "published")
@@ -874,20 +858,11 @@ def body_to_dict(body: Body) -> dict[str, Any]:
 
 def event_to_dict(event: Event) -> dict[str, Any]:
     """One event in the interchange form."""
+    scalars = scalar_values(event)
+    scalars["within"] = True if event.within else None
     return _compact(
         {
-            "id": event.id,
-            "title": event.title,
-            "start": event.start.iso(),
-            "end": event.end.iso() if event.end else None,
-            "precision": event.precision.value,
-            "timezone": event.timezone,
-            "within": True if event.within else None,
-            "kind": event.kind,
-            "status": event.status.value if event.status else None,
-            "location": event.location,
-            "summary": event.summary,
-            "description": event.description,
+            **scalars,
             "bodies": [{"id": p.body_id, "role": p.role} for p in event.bodies],
             "tags": list(event.tags),
             "sources": [

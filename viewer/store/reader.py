@@ -12,6 +12,7 @@ from typing import ParamSpec, TypeVar
 
 from viewer.store.dates import PartialDate, Precision, normalise_timezone, parse_date
 from viewer.store.errors import DefenceTimelineError, OperationCancelledError
+from viewer.store.event_fields import SCALAR_NAMES, select_columns
 from viewer.store.filters import EventFilter
 from viewer.store.interrupts import QueryGuard
 from viewer.store.model import Body, Document, Event, Link, Participation, Relation, Source, Status
@@ -45,10 +46,8 @@ _LINK_ENDS = (
 )
 
 _BODY_COLUMNS = "id, name, acronym, kind, parent, location, founded, dissolved, replaced_by, url, description"
-_EVENT_COLUMNS = (
-    'seq, id, title, start, "end", precision, timezone, within, kind, status, location, '
-    "summary, description"
-)
+_EVENT_COLUMNS = select_columns("e")
+_ROW_NAMES = ("seq", *SCALAR_NAMES)
 
 
 @dataclass(frozen=True)
@@ -359,7 +358,7 @@ class EventStore:
     @_sqlite_errors_translated
     def related(self, event_id: str, limit: int = RELATED_LIMIT) -> list[RelatedEvent]:
         """Events linked to ``event_id`` in either direction, in time order (at most ``limit``)."""
-        columns = ", ".join("e." + column.strip() for column in _EVENT_COLUMNS.split(","))
+        columns = _EVENT_COLUMNS
         rows = self._connection.execute(
             f"SELECT * FROM (SELECT l.relation, 1, l.note, e.earliest AS sort_time, {columns} FROM links l "
             f"JOIN events e ON e.id = l.to_id WHERE l.from_id = ? AND {_VALID_LINK} AND {_VALID_EVENT} "
@@ -537,21 +536,21 @@ def _event_from_row(
     tags: tuple[str, ...],
     sources: tuple[Source, ...],
 ) -> Event:
-    (_seq, event_id, title, start, end, precision, timezone, within, kind, status, location,
-     summary, description) = row
-    level = Precision(precision)
+    value = dict(zip(_ROW_NAMES, row, strict=True))
+    level = Precision(value["precision"])
+    end, timezone, status = value["end"], value["timezone"], value["status"]
     return Event(
-        id=event_id,
-        title=title,
-        start=_stored_date(start, level),
+        id=value["id"],
+        title=value["title"],
+        start=_stored_date(value["start"], level),
         end=_stored_date(end, level) if end is not None else None,
         timezone=normalise_timezone(timezone) if timezone is not None else None,
-        within=bool(within),
-        kind=kind,
+        within=bool(value["within"]),
+        kind=value["kind"],
         status=Status(status) if status else None,
-        location=location,
-        summary=summary,
-        description=description,
+        location=value["location"],
+        summary=value["summary"],
+        description=value["description"],
         bodies=bodies,
         tags=tags,
         sources=sources,

@@ -1,0 +1,50 @@
+"""The fields of an event, once: the database columns, the interchange keys and the CSV columns.
+
+Import rows, interchange dicts, CSV rows and the reader's columns are all made from
+:data:`SCALAR_FIELDS` (one value each) and :data:`LIST_FIELDS` (bodies, tags, sources), in
+this order, so a field added here reaches every one of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from viewer.store.model import Event
+
+
+@dataclass(frozen=True, slots=True)
+class EventField:
+    """A field holding one value: its name everywhere and its value in stored form."""
+
+    name: str
+    value: Callable[[Event], str | bool | None]  # text as stored (ISO dates, enum words), or within's bool
+
+
+SCALAR_FIELDS: tuple[EventField, ...] = (
+    EventField("id", lambda e: e.id),
+    EventField("title", lambda e: e.title),
+    EventField("start", lambda e: e.start.iso()),
+    EventField("end", lambda e: e.end.iso() if e.end else None),
+    EventField("precision", lambda e: e.precision.value),
+    EventField("timezone", lambda e: e.timezone),
+    EventField("within", lambda e: e.within),
+    EventField("kind", lambda e: e.kind),
+    EventField("status", lambda e: e.status.value if e.status else None),
+    EventField("location", lambda e: e.location),
+    EventField("summary", lambda e: e.summary),
+    EventField("description", lambda e: e.description),
+)
+SCALAR_NAMES: tuple[str, ...] = tuple(field.name for field in SCALAR_FIELDS)
+LIST_FIELDS: tuple[str, ...] = ("bodies", "tags", "sources")
+EVENT_FIELDS: tuple[str, ...] = SCALAR_NAMES + LIST_FIELDS  # interchange keys and CSV columns, in order
+
+
+def scalar_values(event: Event) -> dict[str, str | bool | None]:
+    """Every one-value field of ``event``, by name, in stored form."""
+    return {field.name: field.value(event) for field in SCALAR_FIELDS}
+
+
+def select_columns(alias: str) -> str:
+    """``seq`` and the one-value columns of ``events`` (aliased ``alias``), for a SELECT."""
+    return ", ".join([f"{alias}.seq", *(f'{alias}."{name}"' for name in SCALAR_NAMES)])
