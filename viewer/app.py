@@ -20,12 +20,16 @@ def run_app(database: Path | None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from viewer.ui.crash import install_crash_handler
+    from viewer.ui.icons import APP_ID, app_icon
     from viewer.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("Defence Timeline")
     app.setApplicationVersion(__version__)
+    # The installed .desktop file's name (the Wayland app id), and the icon of every window.
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
     install_crash_handler()
     window = MainWindow()
     window.show()

@@ -1,4 +1,4 @@
-"""Every action of the window, created in one place with its text, shortcut and tip."""
+"""Every action of the window, created in one place with its text, shortcut, tip and icon."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from enum import Enum, auto
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QWidget
+
+from viewer.ui.icons import themed_icon
 
 Key = QKeySequence.StandardKey
 
@@ -48,35 +50,42 @@ class _Spec:
     shortcuts: tuple[QKeySequence | Key | str, ...] = ()
     tip: str = ""
     checkable: bool = False
+    # A Lucide icon name: resources/icons/<icon>.svg, drawn in the palette's text colour.
+    icon: str = ""
 
 
 _SPECS: dict[ActionId, _Spec] = {
-    ActionId.OPEN: _Spec("&Open…", (Key.Open,), "Open a Defence Timeline database"),
-    ActionId.IMPORT: _Spec("&Import…", ("Ctrl+I",), "Import JSON or CSV files into a database"),
-    ActionId.EXPORT_SELECTED: _Spec("&Export Selected…", ("Ctrl+E",), "Write the selected events to a file"),
-    ActionId.CLEAR_RECENT: _Spec("Clear Recent Files"),
-    ActionId.QUIT: _Spec("&Quit", (Key.Quit, "Ctrl+Q"), "Quit Defence Timeline"),
-    ActionId.SELECT_ALL_VISIBLE: _Spec("Select &All Visible", (Key.SelectAll,), "Select every event the filter shows"),
-    ActionId.CLEAR_SELECTION: _Spec("C&lear Selection", ("Ctrl+Shift+A",), "Select nothing"),
-    ActionId.ADD_LINKED: _Spec("Add &Linked Events", ("Ctrl+L",), "Extend the selection along its links"),
-    ActionId.COPY: _Spec("&Copy", (Key.Copy,), "Copy the selected events as text"),
-    ActionId.FIND: _Spec("&Find", (Key.Find,), "Search the events"),
-    ActionId.ZOOM_IN: _Spec("Zoom &In", (Key.ZoomIn, "Ctrl+="), "Show less time, in more detail"),
-    ActionId.ZOOM_OUT: _Spec("Zoom &Out", (Key.ZoomOut,), "Show more time"),
-    ActionId.FIT_ALL: _Spec("&Fit All", ("Ctrl+0",), "Show every event that passes the filter (Home)"),
-    ActionId.GO_TO_DATE: _Spec("&Go to Date…", ("Ctrl+G",), "Show a date: 15 June 2023, 2023-06, June 2023…"),
-    ActionId.LANES_BY_BODY: _Spec("Lanes by &Body", ("Ctrl+1",), "One lane per body", True),
-    ActionId.LANES_BY_KIND: _Spec("Lanes by &Kind", ("Ctrl+2",), "One lane per kind of event", True),
-    ActionId.LANES_NONE: _Spec("&No Lanes", ("Ctrl+3",), "All events in one lane", True),
-    ActionId.SHOW_ALL_LINKS: _Spec("Show All &Links", ("Ctrl+K",), "Draw every link, not only the selection's", True),
-    ActionId.SHOW_LEGEND: _Spec("Show Le&gend", (), "Show the colours of the kinds", True),
-    ActionId.PREVIOUS_EVENT: _Spec("&Previous Event", ("Ctrl+[",), "Select the event before this one"),
-    ActionId.NEXT_EVENT: _Spec("&Next Event", ("Ctrl+]",), "Select the event after this one"),
-    ActionId.BACK: _Spec("&Back", (Key.Back,), "The previous selection"),
-    ActionId.FORWARD: _Spec("&Forward", (Key.Forward,), "The next selection"),
-    ActionId.SHORTCUTS: _Spec("&Keyboard Shortcuts", ("F1",), "List every shortcut"),
-    ActionId.DATA_FORMAT: _Spec("&Data Format", (), "How to write data for Defence Timeline"),
-    ActionId.ABOUT: _Spec("&About Defence Timeline"),
+    ActionId.OPEN: _Spec("&Open…", (Key.Open,), "Open a Defence Timeline database", icon="folder-open"),
+    ActionId.IMPORT: _Spec("&Import…", ("Ctrl+I",), "Import JSON or CSV files into a database", icon="file-input"),
+    ActionId.EXPORT_SELECTED: _Spec("&Export Selected…", ("Ctrl+E",), "Write the selected events to a file",
+                                    icon="file-output"),
+    ActionId.CLEAR_RECENT: _Spec("Clear Recent Files", icon="eraser"),
+    ActionId.QUIT: _Spec("&Quit", (Key.Quit, "Ctrl+Q"), "Quit Defence Timeline", icon="log-out"),
+    ActionId.SELECT_ALL_VISIBLE: _Spec("Select &All Visible", (Key.SelectAll,), "Select every event the filter shows",
+                                       icon="list-checks"),
+    ActionId.CLEAR_SELECTION: _Spec("C&lear Selection", ("Ctrl+Shift+A",), "Select nothing", icon="list-x"),
+    ActionId.ADD_LINKED: _Spec("Add &Linked Events", ("Ctrl+L",), "Extend the selection along its links", icon="link"),
+    ActionId.COPY: _Spec("&Copy", (Key.Copy,), "Copy the selected events as text", icon="copy"),
+    ActionId.FIND: _Spec("&Find", (Key.Find,), "Search the events", icon="search"),
+    ActionId.ZOOM_IN: _Spec("Zoom &In", (Key.ZoomIn, "Ctrl+="), "Show less time, in more detail", icon="zoom-in"),
+    ActionId.ZOOM_OUT: _Spec("Zoom &Out", (Key.ZoomOut,), "Show more time", icon="zoom-out"),
+    ActionId.FIT_ALL: _Spec("&Fit All", ("Ctrl+0",), "Show every event that passes the filter (Home)", icon="maximize"),
+    ActionId.GO_TO_DATE: _Spec("&Go to Date…", ("Ctrl+G",), "Show a date: 15 June 2023, 2023-06, June 2023…",
+                               icon="calendar-search"),
+    ActionId.LANES_BY_BODY: _Spec("Lanes by &Body", ("Ctrl+1",), "One lane per body", True, icon="landmark"),
+    ActionId.LANES_BY_KIND: _Spec("Lanes by &Kind", ("Ctrl+2",), "One lane per kind of event", True, icon="shapes"),
+    ActionId.LANES_NONE: _Spec("&No Lanes", ("Ctrl+3",), "All events in one lane", True, icon="rectangle-horizontal"),
+    ActionId.SHOW_ALL_LINKS: _Spec("Show All &Links", ("Ctrl+K",), "Draw every link, not only the selection's", True,
+                                   icon="spline"),
+    ActionId.SHOW_LEGEND: _Spec("Show Le&gend", (), "Show the colours of the kinds", True, icon="palette"),
+    ActionId.PREVIOUS_EVENT: _Spec("&Previous Event", ("Ctrl+[",), "Select the event before this one",
+                                   icon="chevron-left"),
+    ActionId.NEXT_EVENT: _Spec("&Next Event", ("Ctrl+]",), "Select the event after this one", icon="chevron-right"),
+    ActionId.BACK: _Spec("&Back", (Key.Back,), "The previous selection", icon="arrow-left"),
+    ActionId.FORWARD: _Spec("&Forward", (Key.Forward,), "The next selection", icon="arrow-right"),
+    ActionId.SHORTCUTS: _Spec("&Keyboard Shortcuts", ("F1",), "List every shortcut", icon="keyboard"),
+    ActionId.DATA_FORMAT: _Spec("&Data Format", (), "How to write data for Defence Timeline", icon="book-open"),
+    ActionId.ABOUT: _Spec("&About Defence Timeline", icon="info"),
 }
 
 
@@ -95,6 +104,8 @@ class Actions:
             action.setToolTip(spec.tip or spec.text.replace("&", "").rstrip("…"))
             action.setStatusTip(spec.tip)
             action.setCheckable(spec.checkable)
+            if spec.icon:
+                action.setIcon(themed_icon(spec.icon))
             self._actions[action_id] = action
         self.lane_group = QActionGroup(parent)
         for action_id in (ActionId.LANES_BY_BODY, ActionId.LANES_BY_KIND, ActionId.LANES_NONE):

@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar("Main Toolbar", self)
         toolbar.setObjectName("mainToolbar")
         toolbar.setAccessibleName("Main toolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         a = self.actions
         for action_id in (ActionId.OPEN, ActionId.IMPORT, ActionId.EXPORT_SELECTED):
             toolbar.addAction(a[action_id])
