@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from filter_cases import FILTERS, brute_force
 
 from viewer.store.dates import parse_date
 from viewer.store.errors import InvalidFilterError
@@ -24,57 +25,10 @@ def all_events(store: EventStore) -> list[Event]:
     return store.events()
 
 
-def _brute_force(events: list[Event], f: EventFilter) -> list[str]:
-    """What the filter means, written plainly over the events."""
-    since, until = f.time_bounds()
-    words = [w.lower() for w in f.search_words()]
-    kept = []
-    for event in events:
-        text = " ".join(filter(None, [event.title, event.summary, event.description, event.location]))
-        tokens = [t.lower() for t in __import__("re").findall(r"\w+", text)]
-        if words and not all(any(t.startswith(w) for t in tokens) for w in words):
-            continue
-        if f.bodies and not f.bodies & {p.body_id for p in event.bodies}:
-            continue
-        if f.kinds and event.kind not in f.kinds:
-            continue
-        if f.tags and not f.tags & set(event.tags):
-            continue
-        if since is not None and event.latest <= since:
-            continue
-        if until is not None and event.earliest >= until:
-            continue
-        if f.ids and event.id not in f.ids:
-            continue
-        kept.append(event.id)
-    return sorted(kept)
-
-
-FILTERS = {
-    "nothing": EventFilter(),
-    "search word": EventFilter.build(search="Vilnius"),
-    "search prefix": EventFilter.build(search="undersea infra"),
-    "search punctuation only": EventFilter.build(search="  -- "),
-    "body": EventFilter.build(bodies=["nuclear-planning-group"]),
-    "two bodies": EventFilter.build(bodies=["lithuania", "sweden"]),
-    "kind": EventFilter.build(kinds=["summit"]),
-    "two kinds": EventFilter.build(kinds=["summit", "session"]),
-    "tag": EventFilter.build(tags=["munitions"]),
-    "since": EventFilter.build(since="2023-07-12"),
-    "until": EventFilter.build(until="2023-02"),
-    "one day": EventFilter.build(since="16 June 2023", until="16 June 2023"),
-    "ids": EventFilter.build(ids=["vilnius-summit-2023", "dmm-2023-06", "no-such-id"]),
-    "combined": EventFilter.build(
-        search="ministers", bodies=["north-atlantic-council"], since="2023-06", until="2023-06"
-    ),
-    "combined kinds and tags": EventFilter.build(kinds=["decision", "plan"], tags=["vilnius-2023"]),
-}
-
-
 @pytest.mark.parametrize("name", sorted(FILTERS))
 def test_filter_matches_its_plain_meaning(store: EventStore, all_events: list[Event], name: str) -> None:
     event_filter = FILTERS[name]
-    expected = _brute_force(all_events, event_filter)
+    expected = brute_force(all_events, event_filter)
     assert sorted(store.event_ids(event_filter)) == expected
     assert store.count(event_filter) == len(expected)
 
@@ -114,9 +68,29 @@ def test_bad_date_ranges_are_refused(since, until, expected: str) -> None:
         EventFilter.build(since=since, until=until)
 
 
-def test_search_text_is_never_fts_syntax(store: EventStore) -> None:
-    for text in ['"', "NEAR(", "title:x", "a OR b", "*", "^", "AND", '"unterminated']:
-        store.event_ids(EventFilter.build(search=text))  # must not raise
+FTS_SYNTAX = ['"', "NEAR(", "title:x", "a OR b", "*", "^", "AND", '"unterminated',
+              "summit OR undersea", "title:vilnius", "NOT summit", "vilnius NOT summit", "summit AND NOT vilnius"]
+
+
+@pytest.mark.parametrize("text", FTS_SYNTAX)
+def test_search_text_is_never_fts_syntax(store: EventStore, all_events: list[Event], text: str) -> None:
+    # Every word is a word to find (a prefix), whatever SQLite's full-text syntax would make of it.
+    event_filter = EventFilter.build(search=text)
+    expected = brute_force(all_events, event_filter)
+    assert sorted(store.event_ids(event_filter)) == expected
+    assert store.count(event_filter) == len(expected)
+
+
+def test_operator_words_are_searched_for_not_obeyed(store: EventStore) -> None:
+    def found(text: str) -> set[str]:
+        return set(store.event_ids(EventFilter.build(search=text)))
+
+    summit, undersea, vilnius = found("summit"), found("undersea"), found("vilnius")
+    assert summit and undersea and vilnius - summit
+    assert found("summit OR undersea") != summit | undersea  # OR is a word to find, not "either"
+    assert found("vilnius NOT summit") != vilnius - summit  # nor is NOT an exclusion
+    assert found("title:vilnius") != vilnius  # nor a column name a filter
+    assert 0 < len(found("AND")) < store.count()  # AND alone finds the words that start with "and"
 
 
 def test_a_selection_larger_than_sqlite_parameters_allow(store: EventStore, all_events: list[Event]) -> None:

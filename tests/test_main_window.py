@@ -8,7 +8,7 @@ from contextlib import redirect_stdout
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt, QUrl
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QUrl
 from PySide6.QtWidgets import QApplication
 
 from viewer.cli import main as cli
@@ -146,8 +146,19 @@ def test_sorting_the_table(window: MainWindow) -> None:
     ends = [int(index.latest[window.table.model().position_at(r)]) for r in range(25)]
     assert ends == sorted(ends, reverse=True)
     assert window.table.model().index(0, 2).data().startswith("Maritime centre for undersea infrastructure reaches")
-    window.table.sortByColumn(4, Qt.SortOrder.AscendingOrder)  # bodies
-    assert window.table.model().index(0, 4).data().startswith("CNAD") or window.table.model().index(0, 4).data()
+    # By bodies: by the alphabetically first body each event names, so CNAD's one event comes first.
+    def first_bodies() -> list[str]:
+        cells = [window.table.model().index(r, 4).data() for r in range(25)]
+        assert all(cells)  # every event of the sample names a body
+        return [min(name.lower() for name in cell.split(", ")) for cell in cells]
+
+    window.table.sortByColumn(4, Qt.SortOrder.AscendingOrder)
+    keys = first_bodies()
+    assert keys == sorted(keys) and keys[0] == "cnad"
+    assert window.table.model().index(0, 2).data() == "Ministers review the Defence Production Action Plan"
+    window.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+    keys = first_bodies()
+    assert keys == sorted(keys, reverse=True) and keys[0] == "udcg"
 
 
 def test_select_all_visible_and_add_linked(qtbot, window: MainWindow) -> None:
@@ -223,7 +234,13 @@ def test_settings_persist_across_two_windows(qtbot, isolated_settings, sample_db
     assert second.actions[ActionId.LANES_BY_KIND].isChecked()
     assert second.timeline.lane_mode().value == "kind"
     assert not second.actions[ActionId.SHOW_ALL_LINKS].isChecked()
-    assert str(sample_db.resolve()) in [str(p) for p in second._settings.recent_files()]
+    second.recent_menu.popup(QPoint(0, 0))  # File > Open Recent: filled as it opens
+    recent = [a for a in second.recent_menu.actions() if a.toolTip() == str(sample_db.resolve())]
+    second.recent_menu.hide()
+    assert [a.text() for a in recent] == [sample_db.name]
+    with qtbot.waitSignal(second.dataset_opened, timeout=20_000):
+        recent[0].trigger()
+    assert second.count_label.text() == "Showing 25 of 25 events"
 
 
 def test_ctrl_f_focuses_the_search(qtbot, window: MainWindow) -> None:
@@ -278,10 +295,14 @@ def test_export_dialog_writes_a_selection_made_with_the_mouse(
         assert b"prepares **NATO Vilnius Summit**" in data and b"2 events selected in the window" in data
     else:
         assert data.startswith(b"\x89PNG")
-    second = MainWindow()  # the dialog remembers the format and the folder
-    qtbot.addWidget(second)
-    assert second._settings.text("export/format") == fmt
-    assert second._settings.text("export/folder") == str(tmp_path)
+    second = _open(qtbot, sample_db)  # the dialog remembers the format and the folder
+    second.timeline.set_selection(["dmm-2023-06"])
+    second.actions[ActionId.EXPORT_SELECTED].trigger()
+    again = second.export_dialog
+    assert again is not None and again.isVisible()
+    assert again.format.currentData() == fmt
+    assert Path(again.path.text()).parent == tmp_path and Path(again.path.text()).suffix == target.suffix
+    again.reject()
 
 
 def test_large_tables_read_text_orders_in_the_background(qtbot, window: MainWindow, monkeypatch) -> None:

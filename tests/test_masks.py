@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_filters import FILTERS
+from filter_cases import FILTERS
 
 from viewer.store.masks import filter_mask, search_only
 from viewer.store.reader import EventStore

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import file_state, minimal_document, write_json
+from filter_cases import brute_force
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from test_filters import _brute_force
 
 from viewer.store.dates import parse_date
 from viewer.store.errors import ImportRefusedError
@@ -217,7 +217,7 @@ def sample_store(sample_db: Path):
 @given(filters())
 def test_the_filter_means_what_a_brute_force_search_finds(sample_store, event_filter: EventFilter) -> None:
     store, events, index = sample_store
-    expected = _brute_force(events, event_filter)
+    expected = brute_force(events, event_filter)
     assert sorted(store.event_ids(event_filter)) == expected
     matches = store.event_seqs(search_only(event_filter)) if event_filter.fts_query() else None
     mask = filter_mask(index, event_filter, matches)

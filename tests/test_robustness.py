@@ -13,6 +13,7 @@ from conftest import file_state, minimal_document, write_json
 from PySide6.QtCore import QTimer, QUrl
 
 from viewer.cli import main as cli
+from viewer.store.dates import parse_date
 from viewer.store.importer import import_files
 from viewer.ui.main_window import MainWindow
 
@@ -61,6 +62,15 @@ def _bad_files(folder: Path, sample_db: Path) -> dict[str, tuple[Path, str]]:
     }
 
 
+def _state(path: Path) -> object:
+    """What opening must not change: a file's bytes and time, a folder's listing, or absence."""
+    if path.is_file():
+        return file_state(path)
+    if path.is_dir():
+        return sorted((p.name, file_state(p)) for p in path.iterdir() if p.is_file())
+    return None
+
+
 BAD_KINDS = ["missing", "directory", "random bytes", "truncated", "empty", "another application's database",
              "newer schema"]
 
@@ -72,7 +82,7 @@ def test_each_bad_file_gets_a_clear_message_and_changes_nothing(
     folder = tmp_path / "bad"
     folder.mkdir()
     path, word = _bad_files(folder, sample_db)[kind]
-    before = file_state(path) if path.is_file() else None
+    before = _state(path)
     title = window.windowTitle()
     with qtbot.waitSignal(window.open_failed, timeout=10_000) as failed:
         window.open_path(path)
@@ -83,8 +93,7 @@ def test_each_bad_file_gets_a_clear_message_and_changes_nothing(
     assert cli(["check", str(path)]) == 2
     err = capsys.readouterr().err
     assert word in err and len(err.strip().splitlines()) == 1
-    if before is not None:
-        assert file_state(path) == before
+    assert _state(path) == before  # a file unchanged, a folder's contents unchanged, nothing made where none was
 
 
 def test_a_file_locked_by_a_writer(qtbot, window: MainWindow, tmp_path: Path, sample_db: Path) -> None:
@@ -113,9 +122,13 @@ def test_a_database_without_events_opens_and_says_it_is_empty(qtbot, window: Mai
     assert window.count_label.text() == "Showing 0 of 0 events"
     assert "0 events, 2 bodies" in window.details.toPlainText()
     window.timeline.grab()
-    window.filters.set_search("anything")
+    assert window.timeline.visible_items() == []
+    with qtbot.waitSignal(window.filter_applied, timeout=10_000) as applied:
+        window.filters.set_search("anything")
+    assert applied.args == [0] and window.count_label.text() == "Showing 0 of 0 events"
     window.timeline.fit_all()
     window.timeline.grab()
+    assert window.timeline.visible_items() == []
     assert file_state(empty) == before
 
 
@@ -185,14 +198,29 @@ def test_hostile_text_is_shown_as_text(hostile_window: MainWindow) -> None:
     window.timeline.set_selection(["long"])
     shown = window.details.toPlainText()
     assert "more characters" in shown and len(shown) < 80_000  # cut in the pane, never frozen
-    for row in range(window.table.model().rowCount()):
+    model = window.table.model()
+    for row in range(model.rowCount()):
         for column in range(6):
-            value = window.table.model().index(row, column).data()
-            assert value is None or len(value) <= 600
+            value = model.index(row, column).data()
+            assert isinstance(value, str) and len(value) <= 600 and "\n" not in value
+    titles = {model.index(row, 2).data() for row in range(model.rowCount())}
+    assert SQL in titles and any(title.startswith(MARKUP) for title in titles)  # literal, not rendered
+    # On the timeline each hostile title is a label of its literal text on one line, inside the view.
     window.timeline.fit_all()
     window.timeline.grab()
-    labels = [window.timeline.data().index.titles[0]]
-    assert labels
+    width = window.timeline.viewport().width()
+    drawn = {item.event_id: item for item in window.timeline.visible_items()}
+    assert set(drawn) == {"markup", "bidi", "long", "sql", "year-one", "year-max"}
+    labelled = {event_id: item for event_id, item in drawn.items() if item.label is not None}
+    assert labelled["sql"].text == SQL
+    assert labelled["markup"].text.startswith('<script>alert("x")</script>')
+    assert labelled["bidi"].text.startswith("\u202eevil") and not set(labelled["bidi"].text) & set("\x07\x1b")
+    for item in labelled.values():
+        assert 0 <= item.label.left() and item.label.right() <= width, item.event_id
+    window.timeline.show_range(parse_date("2023-06-14").first_instant(), parse_date("2023-06-20").end_instant())
+    (long,) = [item for item in window.timeline.visible_items() if item.event_id == "long"]
+    assert long.label is not None and long.label.right() <= width
+    assert long.text.startswith("AAAA") and long.text.endswith("\u2026") and len(long.text) < 200  # cut to fit
 
 
 def test_hostile_text_filters_and_exports(qtbot, hostile_window: MainWindow, tmp_path: Path) -> None:
@@ -223,12 +251,18 @@ def test_the_calendar_edges_can_be_navigated(qtbot, hostile_window: MainWindow) 
     timeline.fit_all()
     first, end = timeline.visible_range()
     assert first <= timeline.data().index.earliest.min() and end >= timeline.data().index.latest.max()
-    for _ in range(3):
+    for _ in range(3):  # the keyboard walks the events in time order from the first day of year 1
         timeline.select_next(1)
+    assert timeline.selected_ids() == ["bidi"]
+    assert hostile_window.details.toPlainText().startswith(BIDI.split()[0])
     timeline.go_to_date("0001-01-01")
     timeline.grab()
+    assert timeline.visible_range()[0] <= timeline.data().index.earliest.min()
+    assert timeline.event_rects("year-one") and not timeline.event_rects("year-max")
     timeline.go_to_date("9999-12-31")
     timeline.grab()
+    assert timeline.visible_range()[1] >= timeline.data().index.latest.max()
+    assert timeline.event_rects("year-max") and not timeline.event_rects("year-one")
     for _ in range(60):
         timeline.zoom_in()
     timeline.grab()

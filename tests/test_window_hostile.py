@@ -16,8 +16,9 @@ import numpy as np
 import pytest
 from conftest import file_state, minimal_document, write_json
 from crafted import BAD_VALUES, FOREIGN_SCHEMA, FTS_OUT_OF_STEP, HOSTILE_SHAPES, USER_VERSIONS, crafted_copy
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QModelIndex, Qt
+from PySide6.QtGui import QHelpEvent, QTextDocument
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from viewer.store.errors import DefenceTimelineError
 from viewer.store.importer import import_files
@@ -99,6 +100,18 @@ def _timed(work, seconds: float, what: str):
     return result
 
 
+def _tooltip_of(timeline: TimelineWidget, event_id: str) -> str:
+    """The plain text of the tooltip shown over an event's mark, as hovering shows it."""
+    (rect, *_copies) = timeline.event_rects(event_id)
+    point = rect.center().toPoint()
+    viewport = timeline.viewport()
+    QApplication.sendEvent(viewport, QHelpEvent(QEvent.Type.ToolTip, point, viewport.mapToGlobal(point)))
+    document = QTextDocument()
+    document.setHtml(QToolTip.text())
+    QToolTip.hideText()
+    return document.toPlainText()
+
+
 def _no_crash_dialog() -> None:
     assert not crash.open_crash_dialogs()
 
@@ -169,14 +182,23 @@ def test_a_parent_loop_in_a_file_neither_hangs_nor_hides_bodies(qtbot, isolated_
         participations=[("e1", "a"), ("e2", "b"), ("e3", "c")],
     )
     window = _timed(lambda: _open(qtbot, path, timeout=10_000), 10.0, "opening")
-    keys = {lane.key for lane in window.timeline.lanes()}
+    assert {lane.key for lane in window.timeline.lanes()} == {"a", "b", "c"}  # a lane each
     model = window.filters.body_model
-    listed = {model.body_id(model.index(row, 0)) for row in range(model.rowCount())}
-    for body_id in ("a", "b", "c"):
-        if window._dataset.data.bodies.get(body_id):  # the store may skip a looping body
-            assert body_id in keys
-    assert listed & {"a", "b", "c"}
-    window.filters.show_only_body("a")
+
+    def listed(parent: QModelIndex) -> list[str]:  # the filter panel's tree, to any depth (a loop is cut once)
+        found = []
+        for row in range(model.rowCount(parent)):
+            child = model.index(row, 0, parent)
+            found += [model.body_id(child), *listed(child)]
+        return found
+
+    assert sorted(listed(QModelIndex())) == ["a", "b", "c"]  # each body listed once
+    with qtbot.waitSignal(window.filter_applied):
+        window.filters.show_only_body("c")  # its own parent
+    assert window.visible_count() == 1
+    with qtbot.waitSignal(window.filter_applied):
+        window.filters.show_only_body("a")
+    assert window.visible_count() == 2  # Alpha's event and that of Beta, its parent and sub-body
     window.timeline.grab()
     _no_crash_dialog()
 
@@ -207,7 +229,9 @@ def test_a_hundred_thousand_bodies(qtbot, isolated_settings, wide_db: Path) -> N
         timeline.set_selection(["everyone"])
     text = window.details.toPlainText()
     assert "Everyone meets" in text and "… and 99,800 more" in text
-    assert len(window._describe_event(timeline.data().position_of("everyone"))) < 1000
+    timeline.show_range(FIRST + 2.5 * DAY, FIRST + 5.5 * DAY)  # its day: the lane's own event (day 0) is out of view
+    tip = _tooltip_of(timeline, "everyone")  # the same few bodies and a count, not 100,000 names
+    assert tip.startswith("Everyone meets") and " more" in tip and len(tip) < 1000
     _no_crash_dialog()
 
 
@@ -356,7 +380,7 @@ def test_errors_while_loading_and_while_reading_details_are_messages(
     window.timeline.set_selection(["dmm-2023-06"])
     assert "The details cannot be read" in window.details.toPlainText()
     assert "damaged" in window.statusBar().currentMessage()
-    assert "cannot be read" in window._describe_event(0)
+    assert "cannot be read" in _tooltip_of(window.timeline, "dmm-2023-06")
     window.show_body("nato")
     assert "damaged" in window.details.toPlainText()
     _no_crash_dialog()
@@ -436,14 +460,14 @@ def test_links_to_unreadable_events_and_text_on_several_lines_draw_on_one_line(q
     assert timeline.drawn_links() == [("e0", "e1", "Prepares")]
     timeline.set_selection(["e0", "e1", "e2", "e3"])
     timeline.grab()
-    labels = timeline.label_rects()
-    assert labels
-    for event_id, rect in labels:
-        position = data.position_of(event_id)
-        text = timeline._label_text(position, rect.width(), 0)
-        assert not any(ch in text for ch in "\r\n\u2028\x07\x1b")
-        text.encode("utf-8")
-        assert rect.height() <= 30
+    labelled = {item.event_id: item for item in timeline.visible_items() if item.label is not None}
+    assert sorted(labelled) == ["e0", "e1", "e2", "e3"]  # every title drawn, as the label shows it
+    for item in labelled.values():
+        assert not any(ch in item.text for ch in "\r\n\u2028\x07\x1b"), item.event_id
+        item.text.encode("utf-8")  # the lone surrogate is replaced, not drawn
+        assert item.label.height() <= 30
+    assert labelled["e1"].text == "Para graph" and labelled["e3"].text == "Lone \ufffd surrogate"
+    assert all("\n" not in entry for entry in timeline.legend.entries())  # the kind, on one line
 
 
 # ---------------------------------------------------------------- every crafted class in the window
