@@ -147,7 +147,9 @@ def translate_sqlite_error(path: Path, error: sqlite3.Error) -> errors.DefenceTi
     """The store's error for an SQLite failure while reading ``path``."""
     name = getattr(error, "sqlite_errorname", "") or ""
     text = str(error)
-    if name.startswith("SQLITE_INTERRUPT") or text == "interrupted":
+    # A stop requested while SQLite ran Python (a check function the signal handler raised
+    # inside: "user-defined function raised exception") is the stop, whatever SQLite calls it.
+    if name.startswith("SQLITE_INTERRUPT") or text == "interrupted" or stop_requested() is not None:
         signal_number = stop_requested()
         return errors.OperationCancelledError(
             "interrupted" if signal_number is None else f"stopped by signal {signal_number}"
