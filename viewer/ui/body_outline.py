@@ -109,6 +109,10 @@ class BodyOutline:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def set_counts(self, counts: Mapping[str, int]) -> None:
+        """New event counts for the bodies (groups keep none)."""
+        self.counts = [-1 if body_id is None else int(counts.get(body_id, 0)) for body_id in self.ids]
+
     def node_of(self, body_id: str) -> int | None:
         """The node listing a body."""
         if self._node_of is None:

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from viewer.store.dates import parse_date
 from viewer.store.errors import InvalidDateError, InvalidFilterError
 from viewer.store.filters import EventFilter
+from viewer.store.masks import FacetCounts
 from viewer.timeline.lanes import BodyInfo, kind_title
 from viewer.ui.body_outline import BodyOutline
 
@@ -105,6 +106,15 @@ class BodyTreeModel(QAbstractItemModel):
     def outline(self) -> BodyOutline:
         """The bodies shown."""
         return self._outline
+
+    def set_counts(self, counts: Mapping[str, int]) -> None:
+        """New event counts for the bodies, keeping the tree and the checks."""
+        self._outline.set_counts(counts)
+        if len(self._outline):
+            top = self._outline.children.get(-1, [])
+            if top:
+                self.dataChanged.emit(self._index_of_node(top[0], 1), self._index_of_node(top[-1], 1),
+                                      [Qt.ItemDataRole.DisplayRole])
 
     def body_id(self, index: _Index) -> str | None:
         """The id of the body at ``index`` (None for a group of bodies)."""
@@ -466,6 +476,19 @@ class FilterPanel(QWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             widget.addItem(item)
+
+    def update_counts(self, counts: FacetCounts) -> None:
+        """Show each body's, kind's and tag's count under the other current filters."""
+        self.body_model.set_counts(counts.bodies)
+        self.bodies.viewport().update()  # rows under the top level repaint from the new counts
+        labels = {self.kinds: lambda key: kind_title(key), self.tags: lambda key: key}
+        for widget, found in ((self.kinds, counts.kinds), (self.tags, counts.tags)):
+            for row in range(widget.count()):
+                item = widget.item(row)
+                key = item.data(KEY_ROLE)
+                text = f"{labels[widget](key)} ({found.get(key, 0):,})"
+                if item.text() != text:
+                    item.setText(text)
 
     # ------------------------------------------------------------------ reading and setting
 

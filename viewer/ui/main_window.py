@@ -28,7 +28,7 @@ from viewer.export.formats import IMAGE_KEYS, ExportRequest, export_to_file, sel
 from viewer.formatting import count_text, format_duration, format_event_dates
 from viewer.store.errors import DefenceTimelineError, StoreOpenError
 from viewer.store.filters import EventFilter
-from viewer.store.masks import filter_mask, search_only
+from viewer.store.masks import facet_counts, filter_mask, search_only
 from viewer.store.model import Body, Event
 from viewer.store.reader import EventStore
 from viewer.timeline.lanes import LaneMode, kind_title
@@ -679,14 +679,15 @@ class MainWindow(QMainWindow):
         if generation != self._filter_generation or self._dataset is None:
             return
         index = self._dataset.data.index
-        mask = filter_mask(index, event_filter, seqs)
+        linked = None
         if self.filters.is_linked_only():
             selected = self.timeline.selected_positions()
             if selected.size:
                 linked = np.zeros(len(index), dtype=bool)
                 linked[selected] = True
                 linked[self._dataset.data.linked_to_flags(linked.copy())] = True
-                mask = linked if mask is None else mask & linked
+        mask = filter_mask(index, event_filter, seqs, linked)
+        self.filters.update_counts(facet_counts(index, event_filter, seqs, linked))
         self._mask = mask
         self.timeline.set_filter_mask(mask)
         positions = np.arange(len(index)) if mask is None else np.flatnonzero(mask)
