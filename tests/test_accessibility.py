@@ -16,6 +16,7 @@ from viewer.ui.main_window import MainWindow
 def window(qtbot, isolated_settings, sample_db: Path) -> MainWindow:
     window = MainWindow()
     qtbot.addWidget(window)
+    window.resize(1500, 950)  # the wide layout: each pane on its own side
     window.show()
     qtbot.waitExposed(window)
     with qtbot.waitSignal(window.dataset_opened, timeout=20_000):

@@ -8,15 +8,17 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Qt, QUrl, Signal
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
+    QFrame,
     QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
+    QScrollArea,
     QTextBrowser,
     QToolBar,
     QWidget,
@@ -89,6 +91,7 @@ class MainWindow(QMainWindow):
         self._reload_again = False
         self._after_filter = None
         self._watcher = DatabaseWatcher(self)
+        self._compact = False  # the side panes share one side as tabs (a narrow window)
         self._watcher.changed.connect(self._on_file_changed)
         self._watcher.vanished.connect(self._on_file_vanished)
 
@@ -101,7 +104,14 @@ class MainWindow(QMainWindow):
         self.details.setOpenLinks(False)
         self.details.setOpenExternalLinks(False)
         self.table = EventTable(self)
-        self.filters_dock = self._dock("filtersDock", "Filters", self.filters, Qt.DockWidgetArea.LeftDockWidgetArea)
+        scroller = QScrollArea(self)  # on a short screen the filters scroll rather than push the window taller
+        scroller.setObjectName("filtersScroller")
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroller.setWidget(self.filters)
+        scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes through the filters, not the frame round them
+        self.filters_dock = self._dock("filtersDock", "Filters", scroller, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.details_dock = self._dock("detailsDock", "Details", self.details, Qt.DockWidgetArea.RightDockWidgetArea)
         self.table_dock = self._dock("eventsDock", "Events", self.table, Qt.DockWidgetArea.BottomDockWidgetArea)
 
@@ -275,7 +285,7 @@ class MainWindow(QMainWindow):
     def _restore_settings(self) -> None:
         geometry = self._settings.geometry()
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1500, 900)
+            self.resize(first_window_size(QGuiApplication.primaryScreen()))
         state = self._settings.state()
         if state is None or not self.restoreState(state, STATE_VERSION):
             self.resizeDocks([self.filters_dock, self.details_dock], [270, 380], Qt.Orientation.Horizontal)
@@ -293,6 +303,24 @@ class MainWindow(QMainWindow):
         self.timeline.set_legend_visible(self.actions[ActionId.SHOW_LEGEND].isChecked())
         self.timeline.legend.set_collapsed(self._settings.flag("view/legendFolded", False))
         self.timeline.legend.collapsed_changed.connect(lambda folded: self._settings.set("view/legendFolded", folded))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._adapt_layout()
+
+    def _adapt_layout(self) -> None:
+        """On a narrow window the Filters and Details panes share one side as tabs, so that the
+        timeline keeps most of the width; on a wide one they go back to their own sides."""
+        compact = self.width() < COMPACT_BELOW_PX
+        if compact == self._compact:
+            return
+        self._compact = compact
+        if compact:
+            self.tabifyDockWidget(self.filters_dock, self.details_dock)
+            self.resizeDocks([self.filters_dock], [max(240, int(self.width() * 0.28))], Qt.Orientation.Horizontal)
+        else:
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.details_dock)
+            self.resizeDocks([self.filters_dock, self.details_dock], [270, 380], Qt.Orientation.Horizontal)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._settings.save_window(self.saveGeometry(), self.saveState(STATE_VERSION))
@@ -1007,3 +1035,17 @@ def _file_stem(name: str) -> str:
     """A file name made from a dataset's name."""
     stem = "".join(ch if ch.isalnum() or ch in "-_ " else " " for ch in name).strip()
     return "-".join(stem.split())[:60] or "events"
+
+
+COMPACT_BELOW_PX = 1280  # narrower than this, the side panes become tabs on one side
+FIRST_SIZE = (1500, 900)
+
+
+def first_window_size(screen) -> QSize:
+    """The first window's size: the usual, shrunk to nine tenths of the screen it opens on."""
+    width, height = FIRST_SIZE
+    if screen is not None:
+        room = screen.availableGeometry()
+        width, height = min(width, int(room.width() * 0.9)), min(height, int(room.height() * 0.9))
+    return QSize(max(width, 640), max(height, 480))
+
