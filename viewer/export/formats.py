@@ -38,12 +38,7 @@ def selected_filter(store: EventStore, event_filter: EventFilter, with_linked: b
     """The events to export: the filter's, plus those linked to them when asked."""
     if not with_linked:
         return event_filter
-    base = set(store.event_ids(event_filter))
-    chosen = set(base)
-    for link in store.links():  # one step along the links, from the chosen events only
-        if link.source in base or link.target in base:
-            chosen.update((link.source, link.target))
-    return EventFilter(ids=frozenset(chosen))
+    return EventFilter(ids=frozenset(store.ids_with_linked(event_filter)))
 
 
 def count_events(store: EventStore, request: ExportRequest) -> int:

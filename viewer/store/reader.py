@@ -10,11 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
+import numpy as np
+
 from viewer.store.dates import PartialDate, Precision, normalise_timezone, parse_date
 from viewer.store.errors import DefenceTimelineError, OperationCancelledError
 from viewer.store.event_fields import SCALAR_NAMES, select_columns
 from viewer.store.filters import EventFilter
 from viewer.store.interrupts import QueryGuard
+from viewer.store.linking import linked_seqs
 from viewer.store.model import Body, Document, Event, Link, Participation, Relation, Source, Status
 from viewer.store.opening import open_for_viewing, translate_sqlite_error
 from viewer.store.time_index import TimeIndex
@@ -259,6 +262,24 @@ class EventStore:
             f"SELECT e.id FROM events e WHERE {where} ORDER BY e.earliest, e.latest, e.id", params
         )
         return [row[0] for row in rows]
+
+    @_sqlite_errors_translated
+    def ids_with_linked(self, event_filter: EventFilter | None = None) -> list[str]:
+        """Ids of the events passing the filter and of those one link away (either direction),
+        readable ones only; "linked" as :func:`viewer.store.linking.linked_to` defines it."""
+        where, params = self._where(event_filter)
+        chosen = self._connection.execute(f"SELECT e.seq, e.id FROM events e WHERE {where}", params).fetchall()
+        pairs = np.array([(source, target) for source, target, _ in self.link_seqs()], dtype=np.int64).reshape(-1, 2)
+        seqs = np.fromiter((row[0] for row in chosen), dtype=np.int64, count=len(chosen))
+        extra = linked_seqs(pairs[:, 0], pairs[:, 1], seqs).tolist()
+        ids = [row[1] for row in chosen]
+        for start in range(0, len(extra), BATCH):
+            chunk = extra[start : start + BATCH]
+            marks = ", ".join("?" for _ in chunk)
+            ids.extend(row[0] for row in self._connection.execute(
+                f"SELECT e.id FROM events e WHERE e.seq IN ({marks}) AND {_VALID_EVENT}", chunk
+            ))
+        return ids
 
     @_sqlite_errors_translated
     def event_seqs(self, event_filter: EventFilter | None = None) -> list[int]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from viewer.store.linking import linked_to
 from viewer.store.time_index import ROW_DTYPE, TimeIndex
 from viewer.timeline.lanes import BodyInfo, BodyTree
 
@@ -116,8 +117,4 @@ class TimelineData:
         them: two gathers over the links, whatever the size of the selection."""
         if self.link_from.size == 0:
             return np.empty(0, dtype=np.int64)
-        linked = np.zeros(chosen.size, dtype=bool)
-        linked[self.link_to[chosen[self.link_from]]] = True
-        linked[self.link_from[chosen[self.link_to]]] = True
-        linked &= ~chosen
-        return np.flatnonzero(linked)
+        return np.flatnonzero(linked_to(self.link_from, self.link_to, chosen))

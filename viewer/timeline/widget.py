@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QInputDialog, QMenu, 
 from viewer.formatting import format_instant_range
 from viewer.store.dates import parse_date
 from viewer.store.errors import InvalidDateError
+from viewer.store.linking import linked_to
 from viewer.store.time_index import PRECISION_CODES
 from viewer.timeline.axis import FIT_MARGIN, TimeAxis
 from viewer.timeline.colors import is_dark, kind_color
@@ -801,9 +802,7 @@ class TimelineWidget(QAbstractScrollArea):
             data = self._data
             highlight = np.zeros(len(data.index), dtype=bool)
             if selection.count and data.link_from.size:
-                highlight[data.link_to[selection.flags[data.link_from]]] = True
-                highlight[data.link_from[selection.flags[data.link_to]]] = True
-                highlight &= ~selection.flags
+                highlight = linked_to(data.link_from, data.link_to, selection.flags)
             self._highlight = (selection.version, highlight)
         return self._highlight[1]
 
