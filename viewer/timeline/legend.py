@@ -10,6 +10,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QWidget
 
+from viewer.timeline.colors import text_inks
 from viewer.timeline.painting import HEADER_PX, diamond, single_line
 
 MAX_LEGEND_ENTRIES = 24  # kinds listed (the last entry counts the others)
@@ -119,8 +120,8 @@ class LegendStrip(QWidget):
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             palette = self.palette()
             painter.fillRect(self.rect(), palette.color(QPalette.ColorRole.Window))
-            text = palette.color(QPalette.ColorRole.WindowText)
-            edge = QColor(text)
+            text = text_inks(palette).window  # AA over Window, dark palette or light
+            edge = QColor(palette.color(QPalette.ColorRole.WindowText))
             edge.setAlpha(90)
             painter.setPen(QPen(edge, 1))
             painter.drawLine(QPointF(0, 0.5), QPointF(self.width(), 0.5))

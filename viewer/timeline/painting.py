@@ -31,7 +31,18 @@ from viewer.formatting import MONTH_NAMES, WEEKDAY_ABBREVIATIONS
 from viewer.store.model import Relation
 from viewer.store.time_index import PRECISION_CODES
 from viewer.timeline.axis import TimeAxis
-from viewer.timeline.colors import is_dark, kind_color
+from viewer.timeline.colors import (
+    CHOSEN_BOX_ALPHA,
+    FRAME_FILL_ALPHA,
+    RELATION_BOX_ALPHA,
+    TextInks,
+    band_colors,
+    composite,
+    is_dark,
+    kind_color,
+    text_inks,
+    with_alpha,
+)
 from viewer.timeline.density import CELL_PX, STRIP_BIN_PX, strip_alpha
 from viewer.timeline.links import Anchor, Arc, LinkGeometry
 from viewer.timeline.scene import LANE_PADDING_PX, ROW_PX, DetailItems, Frame
@@ -47,7 +58,7 @@ _CONTROLS_TO_SPACES.update({code: "\ufffd" for code in (*range(0xD800, 0xE000), 
 MAX_LINK_LABELS = 80  # relation labels written in one frame (arcs beyond keep no label)
 MAX_HEADER_TEXT = 300  # characters of a lane title considered before eliding
 MAX_CHOSEN_LABELS = 60  # selected events whose labels are drawn in full, on top
-
+FADED_ALPHA = 90  # the fill of a mark dated to the month or year only
 
 
 @dataclass
@@ -89,6 +100,7 @@ class TimelinePainter:
         self._state = state
         self._header = state.header_px
         self._plans: list[tuple[Arc, float, QRectF | None]] | None = None
+        self._inks: TextInks = text_inks(state.palette)  # every text pen, AA over its background
 
     def paint(self, painter: QPainter) -> None:
         """All layers, in order."""
@@ -123,13 +135,12 @@ class TimelinePainter:
 
     def _paint_lane_bands(self, painter: QPainter, frame: Frame, palette: QPalette) -> None:
         base = palette.color(QPalette.ColorRole.Base)
-        alternate = palette.color(QPalette.ColorRole.AlternateBase)
+        even, odd = band_colors(palette)
         width = self._state.width
         for slot in frame.slots:
-            if slot.ordinal % 2:
-                painter.fillRect(QRectF(self._header, slot.top, width - self._header, slot.height), alternate)
-            elif alternate == base:
-                painter.fillRect(QRectF(self._header, slot.top, width - self._header, slot.height), base.darker(103))
+            band = odd if slot.ordinal % 2 else even
+            if band != base:
+                painter.fillRect(QRectF(self._header, slot.top, width - self._header, slot.height), band)
 
     def _paint_grid_and_today(self, painter: QPainter, palette: QPalette, height: float, ruler: Ruler) -> None:
         grid = QColor(palette.color(QPalette.ColorRole.Text))
@@ -148,7 +159,7 @@ class TimelinePainter:
     def _paint_densities(self, painter: QPainter, frame: Frame, palette: QPalette) -> None:
         if not frame.densities:
             return
-        ink = palette.color(QPalette.ColorRole.Text)
+        ink = self._inks.plot
         painter.setFont(self._state.small_font)
         metrics = QFontMetricsF(self._state.small_font)
         for items in frame.densities:
@@ -200,7 +211,7 @@ class TimelinePainter:
                     color = kind_color(index.kinds[code] if code >= 0 else None, dark)
                     of_kind = layer & (kinds == code)
                     faded = QColor(color)
-                    faded.setAlpha(90)
+                    faded.setAlpha(FADED_ALPHA)
                     hatched = QBrush(color, Qt.BrushStyle.BDiagPattern)
                     self._fill_marks(painter, items, of_kind & ~within & ~coarse, narrow, QBrush(color), color)
                     self._fill_marks(painter, items, of_kind & coarse & ~within, narrow, QBrush(faded), color, True)
@@ -209,16 +220,50 @@ class TimelinePainter:
             self._outline_marks(painter, items, self._state.selected, outline, selected=True)
 
     def _paint_labels(self, painter: QPainter, frame: Frame, palette: QPalette) -> None:
-        """Event labels, above the link lines so that lines never hide their text."""
+        """Event labels, above the link lines so that lines never hide their text.
+
+        A label beside its mark is written in the plot's pen; one inside its (wide) mark in a
+        pen that reads over the mark's fill, or on a backing of the lane's band where none does.
+        """
         painter.setFont(self._state.label_font)
-        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        metrics = QFontMetricsF(self._state.label_font)
+        overhang = metrics.ascent() + metrics.descent() > ROW_PX - 8 + 2  # glyphs taller than a bar
+        dark = is_dark(palette)
+        even, odd = band_colors(palette)
         flags = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextSingleLine)
+        pen: QColor | None = None
         for items in frame.details:
+            band = odd if items.slot.ordinal % 2 else even
+            inside = (items.label_shown & (items.label_x >= items.x0) & (items.label_x < items.x1)).tolist()
             for i in np.flatnonzero(items.label_shown).tolist():
                 position = int(items.positions[i])
                 rect = QRectF(items.label_x[i], items.y[i], items.label_width[i], ROW_PX)
                 text = self._state.label_text(position, items.label_width[i], int(items.hidden_after[i]))
+                ink = self._inks.plot
+                if inside[i]:
+                    ink = self._ink_inside(position, band, dark, overhang)
+                    if ink is None:  # no pen reads over this fill: the text gets a backing of the band
+                        ink = self._inks.plot
+                        room = min(metrics.horizontalAdvance(text), rect.width()) + 4
+                        painter.setPen(Qt.PenStyle.NoPen)
+                        pen = None
+                        painter.setBrush(band)
+                        painter.drawRoundedRect(QRectF(rect.left() - 2, rect.top() + 2, room, ROW_PX - 4), 3, 3)
+                if ink is not pen:  # one pen change per change of pen, not one per label
+                    painter.setPen(ink)
+                    pen = ink
                 painter.drawText(rect, flags, text)
+
+    def _ink_inside(self, position: int, band: QColor, dark: bool, overhang: bool) -> QColor | None:
+        """The pen for a label inside its event's mark (None: no pen reads there)."""
+        index = self._state.data.index
+        code = int(index.kind[position])
+        color = kind_color(index.kinds[code] if code >= 0 else None, dark)
+        if index.within[position]:  # hatched: lines of the kind's colour over the band
+            return self._inks.on_fill(color, band, overhang=True)
+        if int(index.precision[position]) in _COARSE:  # faded: the colour, translucent, over the band
+            color = composite(with_alpha(color, FADED_ALPHA), band)
+        return self._inks.on_fill(color, band, overhang)
 
     def _paint_chosen_labels(self, painter: QPainter, frame: Frame, palette: QPalette) -> None:
         """The selected and the keyboard-current events' labels in full, on top of everything."""
@@ -228,8 +273,7 @@ class TimelinePainter:
         titles = state.data.index.titles
         metrics = QFontMetricsF(state.label_font)
         plot_width = state.width - self._header
-        background = QColor(palette.color(QPalette.ColorRole.Base))
-        background.setAlpha(240)
+        background = with_alpha(palette.color(QPalette.ColorRole.Base), CHOSEN_BOX_ALPHA)
         edge = palette.color(QPalette.ColorRole.Highlight)
         painter.setFont(state.label_font)
         drawn = 0
@@ -254,7 +298,7 @@ class TimelinePainter:
                 painter.setPen(QPen(edge, 1))
                 painter.setBrush(background)
                 painter.drawRoundedRect(box, 3, 3)
-                painter.setPen(palette.color(QPalette.ColorRole.Text))
+                painter.setPen(self._inks.chosen)
                 flags = int(Qt.AlignmentFlag.AlignVCenter) | int(Qt.TextFlag.TextSingleLine)
                 painter.drawText(box.adjusted(3, 0, -3, 0), flags, text)
                 drawn += 1
@@ -314,7 +358,7 @@ class TimelinePainter:
             return
         color = QColor(palette.color(QPalette.ColorRole.Highlight))
         fill = QColor(color)
-        fill.setAlpha(34)
+        fill.setAlpha(FRAME_FILL_ALPHA)  # event labels over it keep their contrast (colors.text_inks)
         edge = QColor(color)
         edge.setAlpha(170)
         painter.setPen(QPen(edge, 1.2, Qt.PenStyle.DashLine))
@@ -398,9 +442,8 @@ class TimelinePainter:
         if not geometry.arcs and not geometry.edges:
             return
         color = QColor(palette.color(QPalette.ColorRole.Highlight))
-        background = QColor(palette.color(QPalette.ColorRole.Base))
-        background.setAlpha(235)
-        text_color = color.darker(130) if not is_dark(palette) else color.lighter(130)
+        background = with_alpha(palette.color(QPalette.ColorRole.Base), RELATION_BOX_ALPHA)
+        text_color = self._inks.relation  # the Highlight hue, made to read on the box
         painter.setFont(self._state.small_font)
         metrics = QFontMetricsF(self._state.small_font)
         for edge in geometry.edges:
@@ -434,7 +477,7 @@ class TimelinePainter:
     def _paint_ruler(self, painter: QPainter, palette: QPalette, width: float, ruler: Ruler) -> None:
         axis = self._state.axis
         painter.fillRect(QRectF(0, 0, width, RULER_PX), palette.color(QPalette.ColorRole.Window))
-        text = palette.color(QPalette.ColorRole.WindowText)
+        text = self._inks.window
         painter.setFont(self._state.label_font)
         metrics = QFontMetricsF(self._state.label_font)
         painter.setPen(QPen(text, 1))
@@ -457,17 +500,13 @@ class TimelinePainter:
                 painter.drawText(QPointF(label_x, row - 6), label)
             if x >= self._header:
                 painter.drawLine(QPointF(round(x) + 0.5, 2), QPointF(round(x) + 0.5, RULER_PX))
-        line = QColor(text)
-        line.setAlpha(90)
-        painter.setPen(QPen(line, 1))
+        painter.setPen(QPen(with_alpha(palette.color(QPalette.ColorRole.WindowText), 90), 1))
         painter.drawLine(QPointF(0, RULER_PX - 0.5), QPointF(width, RULER_PX - 0.5))
 
     def _paint_headers(self, painter: QPainter, frame: Frame, palette: QPalette, height: float) -> None:
         window = palette.color(QPalette.ColorRole.Window)
         painter.fillRect(QRectF(0, RULER_PX, self._header, height - RULER_PX), window)
-        text = palette.color(QPalette.ColorRole.WindowText)
-        muted = QColor(text)
-        muted.setAlpha(150)
+        text, muted = self._inks.window, self._inks.muted  # lane names; counts and fold arrows
         painter.save()
         painter.setClipRect(QRectF(0, RULER_PX, self._header, height - RULER_PX))
         bold = self._bold(self._state.label_font)
@@ -495,9 +534,7 @@ class TimelinePainter:
             painter.drawText(QRectF(indent, slot.top + 22, room, 16), Qt.AlignmentFlag.AlignLeft, count)
             painter.setFont(self._state.label_font)
         painter.restore()
-        edge = QColor(text)
-        edge.setAlpha(90)
-        painter.setPen(QPen(edge, 1))
+        painter.setPen(QPen(with_alpha(palette.color(QPalette.ColorRole.WindowText), 90), 1))
         painter.drawLine(QPointF(self._header - 0.5, 0), QPointF(self._header - 0.5, height))
 
     def _paint_loading(self, painter: QPainter, palette: QPalette, width: float, height: float) -> None:
@@ -512,7 +549,7 @@ class TimelinePainter:
         painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
         painter.setBrush(palette.color(QPalette.ColorRole.Window))
         painter.drawRoundedRect(box, 6, 6)
-        painter.setPen(palette.color(QPalette.ColorRole.WindowText))
+        painter.setPen(self._inks.window)
         painter.drawText(QRectF(box.left(), box.top() + 8, box.width(), 24), Qt.AlignmentFlag.AlignCenter, text)
         track = QRectF(box.left() + 20, box.bottom() - 22, box.width() - 40, 8)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -525,7 +562,7 @@ class TimelinePainter:
             painter.drawRoundedRect(filled, 4, 4)
 
     def _paint_empty_message(self, painter: QPainter, palette: QPalette, width: float, height: float) -> None:
-        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+        painter.setPen(self._inks.placeholder)
         painter.setFont(self._state.label_font)
         area = QRectF(self._header, RULER_PX, width - self._header, height - RULER_PX)
         painter.drawText(area, Qt.AlignmentFlag.AlignCenter, self._state.empty_message or "")
