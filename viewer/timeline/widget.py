@@ -255,6 +255,11 @@ class TimelineWidget(QAbstractScrollArea):
             self._emit_selection()
         self._invalidate()
 
+    def passing_positions(self) -> np.ndarray:
+        """Index positions of the events the filter lets through (what the timeline can show)."""
+        count = len(self._data.index)
+        return np.arange(count) if self._mask is None else np.flatnonzero(self._mask)
+
     def visible_count(self) -> int:
         """How many events pass the filter."""
         return len(self._data.index) if self._mask is None else int(np.count_nonzero(self._mask))

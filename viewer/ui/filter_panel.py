@@ -481,14 +481,15 @@ class FilterPanel(QWidget):
         """Show each body's, kind's and tag's count under the other current filters."""
         self.body_model.set_counts(counts.bodies)
         self.bodies.viewport().update()  # rows under the top level repaint from the new counts
-        labels = {self.kinds: lambda key: kind_title(key), self.tags: lambda key: key}
-        for widget, found in ((self.kinds, counts.kinds), (self.tags, counts.tags)):
-            for row in range(widget.count()):
-                item = widget.item(row)
-                key = item.data(KEY_ROLE)
-                text = f"{labels[widget](key)} ({found.get(key, 0):,})"
-                if item.text() != text:
-                    item.setText(text)
+        for widget, found, title in ((self.kinds, counts.kinds, kind_title), (self.tags, counts.tags, str)):
+            with QSignalBlocker(widget):  # new counts are not a change of what is checked
+                for row in range(widget.count()):
+                    item = widget.item(row)
+                    key = item.data(KEY_ROLE)
+                    text = f"{title(key)} ({found.get(key, 0):,})"
+                    if item.text() != text:
+                        item.setText(text)
+            widget.viewport().update()
 
     # ------------------------------------------------------------------ reading and setting
 

@@ -92,6 +92,8 @@ class MainWindow(QMainWindow):
         self._after_filter = None
         self._watcher = DatabaseWatcher(self)
         self._compact = False  # the side panes share one side as tabs (a narrow window)
+        self._applying_filter = False  # until ViewState owns the filter and the selection (issue 11)
+        self._refilter = False
         self._watcher.changed.connect(self._on_file_changed)
         self._watcher.vanished.connect(self._on_file_vanished)
 
@@ -717,7 +719,11 @@ class MainWindow(QMainWindow):
         mask = filter_mask(index, event_filter, seqs, linked)
         self.filters.update_counts(facet_counts(index, event_filter, seqs, linked))
         self._mask = mask
-        self.timeline.set_filter_mask(mask)
+        self._applying_filter = True  # a selection the filter drops must not start a filter inside this one
+        try:
+            self.timeline.set_filter_mask(mask)
+        finally:
+            self._applying_filter = False
         positions = np.arange(len(index)) if mask is None else np.flatnonzero(mask)
         with QSignalBlocker(self.table.selectionModel()):
             self.table.model().set_positions(positions)
@@ -726,6 +732,10 @@ class MainWindow(QMainWindow):
             restore()
         self._select_in_table(self.timeline.selected_positions())
         self._update_counts()
+        if self._refilter:  # the selection changed under "linked to the selection": once more, after
+            self._refilter = False
+            self._on_filter_changed()
+            return
         self.filter_applied.emit(int(positions.size))
 
     def visible_count(self) -> int:
@@ -763,7 +773,10 @@ class MainWindow(QMainWindow):
         self._show_selection(ids)
         self._update_actions()
         if self.filters.is_linked_only():
-            self._on_filter_changed()
+            if self._applying_filter:
+                self._refilter = True
+            else:
+                self._on_filter_changed()
 
     def select_all_visible(self) -> None:
         """Select every event the filter shows (Ctrl+A)."""
