@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import inspect
 import itertools
 import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QScrollArea,
-    QTextBrowser,
     QToolBar,
     QWidget,
 )
@@ -27,18 +25,16 @@ from PySide6.QtWidgets import (
 from viewer import APP_NAME
 from viewer.export.atomic import atomic_binary_file
 from viewer.export.formats import IMAGE_KEYS, ExportRequest, export_to_file, selected_filter, write_picture
-from viewer.formatting import count_text, format_duration, format_event_dates
+from viewer.formatting import count_text, format_duration
 from viewer.store.errors import DefenceTimelineError, StoreOpenError
 from viewer.store.filters import EventFilter
 from viewer.store.masks import facet_counts, filter_mask, search_only
-from viewer.store.model import Body, Event
 from viewer.store.reader import EventStore
-from viewer.timeline.lanes import LaneMode, kind_title
-from viewer.timeline.painting import single_line
+from viewer.timeline.lanes import LaneMode
 from viewer.timeline.widget import TimelineWidget
-from viewer.ui import detail_html
 from viewer.ui.actions import ActionId, Actions
 from viewer.ui.dataset import Dataset, choices_of
+from viewer.ui.details_pane import DetailsPane
 from viewer.ui.dialogs import show_about, show_data_format, show_shortcuts
 from viewer.ui.event_table import EventTable
 from viewer.ui.export_dialog import ExportDialog
@@ -52,10 +48,7 @@ from viewer.ui.tasks import Cancelled, CancelToken, Task, wait_for_background_wo
 DATABASE_FILTER = "Defence Timeline databases (*.db *.sqlite *.sqlite3);;All files (*)"
 SOURCE_FILTER = "Event files (*.json *.csv);;All files (*)"
 COPY_LIMIT = 100_000
-MAX_RELATED = 500  # related events listed in the details of one event ("… and N more")
-MAX_TOOLTIP_BODIES = 12
 CLOSE_WAIT_MS = 3000  # how long closing waits for background work to stop
-HEAVY_EVENT = 2_000  # links or bodies above which an event's details are read in the background
 
 
 class MainWindow(QMainWindow):
@@ -76,12 +69,10 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self._settings = settings or Settings()
         self._dataset: Dataset | None = None
-        self._bodies: dict[str, Body] = {}
         self._mask: np.ndarray | None = None
         self._filter = EventFilter()
         self._filter_generation = 0
         self._loading: Task | None = None
-        self._details_generation = 0
         self._history = SelectionHistory()
         self._walking_history = False
         self._syncing_selection = False
@@ -97,14 +88,11 @@ class MainWindow(QMainWindow):
         self._watcher.changed.connect(self._on_file_changed)
         self._watcher.vanished.connect(self._on_file_vanished)
 
+        self.jobs = Jobs(self)
         self.timeline = TimelineWidget(self)
         self.setCentralWidget(self.timeline)
         self.filters = FilterPanel(self)
-        self.details = QTextBrowser(self)
-        self.details.setObjectName("detailPane")
-        self.details.setAccessibleName("Details")
-        self.details.setOpenLinks(False)
-        self.details.setOpenExternalLinks(False)
+        self.details = DetailsPane(self.jobs, self)
         self.table = EventTable(self)
         scroller = QScrollArea(self)  # on a short screen the filters scroll rather than push the window taller
         scroller.setObjectName("filtersScroller")
@@ -125,7 +113,6 @@ class MainWindow(QMainWindow):
         self._set_tab_order()
         self._restore_settings()
         self._update_actions()
-        self.details.setHtml("<p>Opening…</p>")
 
     # ================================================================== building
 
@@ -211,7 +198,6 @@ class MainWindow(QMainWindow):
         self.zoom_label = QLabel(self)
         self.zoom_label.setObjectName("zoomLabel")
         self.zoom_label.setAccessibleName("Time shown")
-        self.jobs = Jobs(self)
         self.file_state = QLabel(self)
         self.file_state.setObjectName("fileState")
         self.file_state.setAccessibleName("File state")
@@ -268,11 +254,15 @@ class MainWindow(QMainWindow):
         self.timeline.event_activated.connect(self._on_event_activated)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection)
         self.table.activated_event.connect(self._on_table_activated)
-        self.timeline.set_description_provider(self._describe_event)
+        self.timeline.set_description_provider(self.details.describe_event)
         self.table.model().background_orders = True
         self.table.model().order_needed.connect(self._read_table_order)
         self.table.model().fetch_failed.connect(self._on_table_fetch_failed)
-        self.details.anchorClicked.connect(self._on_detail_link)
+        self.details.event_link.connect(self._go_to_event)
+        self.details.body_link.connect(self._show_only_body)
+        self.details.shown.connect(self.details_shown)
+        self.details.problem.connect(lambda message: self.statusBar().showMessage(
+            f"The details cannot be read: {message}", 8000))
 
     def _set_tab_order(self) -> None:
         """Filters from top to bottom, then the timeline, the table and the details."""
@@ -379,7 +369,7 @@ class MainWindow(QMainWindow):
         self.filters.set_choices(self._choices(dataset))
         self._filter = EventFilter()
         self._mask = None
-        self._show_welcome()
+        self.details.show_summary()
         self._update_counts()
         self._update_actions()
         self._settings.add_recent_file(dataset.path)
@@ -391,7 +381,7 @@ class MainWindow(QMainWindow):
         self._dataset = dataset
         if old is not None:
             old.close()
-        self._bodies = dataset.bodies
+        self.details.set_dataset(dataset)
         self.timeline.set_data(dataset.data)
         self.table.model().set_source(dataset.data, dataset.store.table_rows, dataset.store.seqs_ordered_by)
         self.setWindowTitle(f"{dataset.name} — {dataset.path.name} — {APP_NAME}")
@@ -500,7 +490,7 @@ class MainWindow(QMainWindow):
             kept = f"\n\nStill showing {self._dataset.path.name}."
         else:
             kept = ""
-            self.details.setHtml(detail_html.no_file_html())
+            self.details.set_dataset(None)
         self.show_error("The file cannot be opened", f"{message}{kept}")
         self.open_failed.emit(message)
 
@@ -835,127 +825,19 @@ class MainWindow(QMainWindow):
     # ================================================================== details
 
     def _show_selection(self, ids: list[str]) -> None:
-        if self._dataset is None:
-            return
-        self._details_generation += 1
-        store = self._dataset.store
-        try:
-            if not ids:
-                self._show_welcome()
-            elif len(ids) == 1:
-                if self._is_heavy(ids[0]):
-                    self._read_details_in_background(ids[0])
-                    return
-                self._show_event(*_event_details(store, ids[0]))
-            else:
-                listed = store.events(EventFilter(ids=frozenset(ids[: detail_html.MAX_LISTED])))
-                if listed:
-                    self.details.setHtml(detail_html.events_html(listed, len(ids)))
-                else:
-                    self.details.setPlainText(f"{len(ids):,} events selected; they cannot be read from the file.")
-        except DefenceTimelineError as error:
-            self._show_details_error(error)
-            return
-        self.details_shown.emit()
-
-    def _show_event(self, event: Event | None, related: list, total: int) -> None:
-        if event is None:
-            self.details.setPlainText("This event cannot be read from the file (it was skipped).")
-        else:
-            self.details.setHtml(detail_html.event_html(event, related, self._bodies, total_related=total))
-
-    def _show_details_error(self, error: BaseException) -> None:
-        self.details.setPlainText(f"The details cannot be read: {error}")
-        self.statusBar().showMessage(f"The details cannot be read: {error}", 8000)
-
-    def _is_heavy(self, event_id: str) -> bool:
-        """True for an event with so many links or bodies that reading it takes a while."""
-        data = self._dataset.data if self._dataset else None
-        position = data.position_of(event_id) if data else None
-        if data is None or position is None:
-            return False
-        links = int(np.count_nonzero(data.link_from == position)) + int(np.count_nonzero(data.link_to == position))
-        return links > HEAVY_EVENT or len(data.bodies_of(position)) > HEAVY_EVENT
-
-    def _read_details_in_background(self, event_id: str) -> None:
-        """Read one event with very many links or bodies off the UI thread, then show it
-        (unless the selection changed meanwhile)."""
-        assert self._dataset is not None
-        path, generation = self._dataset.path, self._details_generation
-        self.details.setHtml("<p>Reading the details…</p>")
-
-        def work(_report):
-            with EventStore(path) as store:
-                return _event_details(store, event_id)
-
-        def done(details) -> None:
-            if generation == self._details_generation and self._dataset is not None:
-                self._show_event(*details)
-                self.details_shown.emit()
-
-        def failed(error: BaseException) -> None:
-            if generation == self._details_generation and not isinstance(error, Cancelled):
-                self._show_details_error(error)
-
-        self.jobs.start(work, done, failed)
-
-    def _describe_event(self, position: int) -> str:
-        """The timeline's tooltip: title, dates as known, kind and status, place, bodies."""
-        if self._dataset is None:
-            return ""
-        try:
-            event = self._dataset.store.event(self._dataset.data.index.ids[position])
-        except DefenceTimelineError as error:
-            return f"{self._dataset.data.index.titles[position]}\n(The details cannot be read: {error})"
-        if event is None:
-            return ""
-        lines = [event.title, format_event_dates(event)]
-        facts = [x for x in (event.kind and kind_title(event.kind), event.status and event.status.value.capitalize(),
-                             event.location) if x]
-        if facts:
-            lines.append(" · ".join(facts))
-        if event.bodies:
-            names = [self._bodies[p.body_id].acronym or self._bodies[p.body_id].name
-                     if p.body_id in self._bodies else p.body_id for p in event.bodies[:MAX_TOOLTIP_BODIES]]
-            more = len(event.bodies) - len(names)
-            lines.append(", ".join(names) + (f" and {more:,} more" if more else ""))
-        return "\n".join(single_line(line[:300]) for line in lines)  # one line each, whatever the data holds
-
-    def _show_welcome(self) -> None:
-        if self._dataset is None:
-            return
-        summary = self._dataset.summary
-        self.details.setHtml(
-            detail_html.welcome_html(
-                self._dataset.name, summary.events, summary.bodies, summary.links, summary.first_date, summary.last_date
-            )
-        )
+        self.details.show_selection(ids)
 
     def show_body(self, body_id: str) -> None:
         """Show a body's record in the details pane."""
-        if self._dataset is None:
-            return
-        body = self._bodies.get(body_id)
-        if body is not None:
-            try:
-                context = self._dataset.store.body_context(body)
-            except DefenceTimelineError as error:
-                self.details.setPlainText(f"The details cannot be read: {error}")
-                return
-            self.details.setHtml(detail_html.body_html(body, context))
+        self.details.show_body(body_id)
 
-    def _on_detail_link(self, url: QUrl) -> None:
-        scheme = url.scheme().lower()
-        if scheme in ("http", "https"):
-            QDesktopServices.openUrl(url)
-            return
-        key = QUrl.fromPercentEncoding(url.path().encode("utf-8"))
-        if scheme == detail_html.EVENT_SCHEME:
-            self.timeline.set_selection([key])
-            self.timeline.centre_on_event(key)
-        elif scheme == detail_html.BODY_SCHEME:
-            self.filters.show_only_body(key)
-            self.show_body(key)
+    def _go_to_event(self, event_id: str) -> None:
+        self.timeline.set_selection([event_id])
+        self.timeline.centre_on_event(event_id)
+
+    def _show_only_body(self, body_id: str) -> None:
+        self.filters.show_only_body(body_id)
+        self.details.show_body(body_id)
 
     def _on_event_activated(self, event_id: str) -> None:
         self.details_dock.show()
@@ -1022,26 +904,6 @@ def _interrupt(store: EventStore) -> None:
         cancel()
     else:
         store.connection.interrupt()
-
-
-def _event_details(store: EventStore, event_id: str) -> tuple[Event | None, list, int]:
-    """An event, its first related events and how many there are."""
-    event = store.event(event_id)
-    if event is None:
-        return None, [], 0
-    related, total = _related(store, event.id, MAX_RELATED)
-    return event, related, total
-
-
-def _related(store: EventStore, event_id: str, limit: int) -> tuple[list, int]:
-    """At most ``limit`` events related to ``event_id``, and how many there are in all."""
-    if "limit" in inspect.signature(store.related).parameters:
-        related = store.related(event_id, limit=limit)
-        counter = getattr(store, "related_count", None)
-        total = counter(event_id) if counter is not None else len(related)
-        return related, max(total, len(related))
-    related = store.related(event_id)  # a store without the bound: everything, then cut
-    return related[:limit], len(related)
 
 
 def _file_stem(name: str) -> str:
