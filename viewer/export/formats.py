@@ -18,7 +18,6 @@ from viewer.timeline.data import TimelineData
 Progress = Callable[[str, int, int], None]
 
 
-IMAGE_KEYS = PICTURE_FORMATS  # the name the window uses
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ def write_export(store: EventStore, request: ExportRequest, stream: IO[bytes], p
     chosen = selected_filter(store, request.event_filter, request.with_linked)
     if progress:
         progress("Reading events", 0, 1)
-    if request.fmt in IMAGE_KEYS:
+    if request.fmt in PICTURE_FORMATS:
         return _write_image(store, chosen, request, stream)
     if request.fmt == "csv":
         from viewer.export.csv_export import write_csv

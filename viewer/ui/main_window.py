@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 
 from viewer import APP_NAME
 from viewer.export.atomic import atomic_binary_file
-from viewer.export.formats import IMAGE_KEYS, ExportRequest, export_to_file, selected_filter, write_picture
+from viewer.export.catalogue import DEFAULT_WIDTH, PICTURE_FORMATS
+from viewer.export.formats import ExportRequest, export_to_file, selected_filter, write_picture
 from viewer.formatting import count_text, format_duration
 from viewer.store.errors import DefenceTimelineError, StoreOpenError
 from viewer.store.filters import EventFilter
@@ -600,7 +601,9 @@ class MainWindow(QMainWindow):
         dialog.open()
         self.export_dialog = dialog
 
-    def export_selected(self, path: Path, fmt: str, *, with_linked: bool = False, width: int = 1600) -> None:
+    def export_selected(
+        self, path: Path, fmt: str, *, with_linked: bool = False, width: int = DEFAULT_WIDTH
+    ) -> None:
         """Write the selected events in the background, replacing ``path`` atomically."""
         ids = self.timeline.selected_ids()
         database = self._dataset.path if self._dataset else None
@@ -613,7 +616,7 @@ class MainWindow(QMainWindow):
             width=width,
             selection_text=self._selection_text(len(ids)),
         )
-        if fmt in IMAGE_KEYS:
+        if fmt in PICTURE_FORMATS:
             # Pictures are painted with Qt widgets, which live on the UI thread; they are drawn
             # from the data the window already holds rather than reading the file again.
             dataset = self._dataset
