@@ -430,23 +430,32 @@ class FilterPanel(QWidget):
 
     def refresh_choices(self, choices: FilterChoices) -> None:
         """New lists and counts for the same file read again, keeping what the user chose."""
-        search, since, until = self.search.text(), self.since.value(), self.until.value()
-        bodies_checked, kinds_checked, tags_checked = self.checked_bodies(), _checked(self.kinds), _checked(self.tags)
+        chosen = EventFilter(  # the fields as typed: a date that does not read is kept as its text
+            search=self.search.text(), bodies=frozenset(self.checked_bodies()), kinds=frozenset(_checked(self.kinds)),
+            tags=frozenset(_checked(self.tags)), since=self.since.value(), until=self.until.value(),
+        )
         linked = self.linked_only.isChecked()
         self.set_choices(choices)
+        self.set_state(chosen, linked)
+
+    def set_state(self, event_filter: EventFilter, linked_only: bool) -> None:
+        """Show ``event_filter`` in the fields and lists (without announcing a change)."""
         with (
             QSignalBlocker(self.search), QSignalBlocker(self.kinds),
-            QSignalBlocker(self.tags), QSignalBlocker(self.linked_only),
+            QSignalBlocker(self.tags), QSignalBlocker(self.linked_only), QSignalBlocker(self.body_model),
         ):
-            self.search.setText(search)
-            self.since.set_value(since)
-            self.until.set_value(until)
-            self.linked_only.setChecked(linked)
-            self.body_model.set_checked(bodies_checked)
-            for widget, keys in ((self.kinds, set(kinds_checked)), (self.tags, set(tags_checked))):
+            self.search.setText(event_filter.search)
+            self.since.set_value(event_filter.since)
+            self.until.set_value(event_filter.until)
+            self.linked_only.setChecked(linked_only)
+            self.body_model.clear_checks()
+            self.body_model.set_checked(sorted(event_filter.bodies))
+            for widget, keys in ((self.kinds, event_filter.kinds), (self.tags, event_filter.tags)):
                 for row in range(widget.count()):
-                    if widget.item(row).data(KEY_ROLE) in keys:
-                        widget.item(row).setCheckState(Qt.CheckState.Checked)
+                    item = widget.item(row)
+                    checked = item.data(KEY_ROLE) in keys
+                    item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.bodies.viewport().update()
         self._timer.stop()
 
     def _fill_bodies(self, outline: BodyOutline) -> None:

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -41,7 +41,7 @@ from viewer.ui.event_table import EventTable
 from viewer.ui.export_dialog import ExportDialog
 from viewer.ui.file_watch import DatabaseWatcher
 from viewer.ui.filter_panel import FilterChoices, FilterPanel
-from viewer.ui.history import SelectionHistory
+from viewer.ui.history import NavigationHistory, Place
 from viewer.ui.jobs import Jobs
 from viewer.ui.settings import STATE_VERSION, Settings
 from viewer.ui.tasks import Cancelled, CancelToken, Task, wait_for_background_work
@@ -74,7 +74,7 @@ class MainWindow(QMainWindow):
         self._filter = EventFilter()
         self._filter_generation = 0
         self._loading: Task | None = None
-        self._history = SelectionHistory()
+        self._history = NavigationHistory()
         self._walking_history = False
         self._syncing_selection = False
         self.error_box: QMessageBox | None = None
@@ -86,6 +86,10 @@ class MainWindow(QMainWindow):
         self._compact = False  # the side panes share one side as tabs (a narrow window)
         self._applying_filter = False  # until ViewState owns the filter and the selection (issue 11)
         self._refilter = False
+        self._view_settled = QTimer(self)  # a zoom or pan becomes a place once the view rests
+        self._view_settled.setSingleShot(True)
+        self._view_settled.setInterval(VIEW_SETTLE_MS)
+        self._view_settled.timeout.connect(self._record_place)
         self._watcher.changed.connect(self._on_file_changed)
         self._watcher.vanished.connect(self._on_file_vanished)
 
@@ -252,6 +256,7 @@ class MainWindow(QMainWindow):
         self.filters.body_chosen.connect(self.show_body)
         self.timeline.selection_changed.connect(self._on_timeline_selection)
         self.timeline.view_changed.connect(self._update_zoom_label)
+        self.timeline.view_changed.connect(self._on_view_changed)
         self.timeline.event_activated.connect(self._on_event_activated)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection)
         self.table.activated_event.connect(self._on_table_activated)
@@ -259,6 +264,8 @@ class MainWindow(QMainWindow):
         self.table.model().background_orders = True
         self.table.model().order_needed.connect(self._read_table_order)
         self.table.model().fetch_failed.connect(self._on_table_fetch_failed)
+        for area in (self.timeline.viewport(), self.table.viewport(), self.details.viewport(), self.filters):
+            area.installEventFilter(self)  # the mouse's back and forward buttons, wherever they are pressed
         self.details.event_link.connect(self._go_to_event)
         self.details.body_link.connect(self._show_only_body)
         self.details.shown.connect(self.details_shown)
@@ -371,6 +378,7 @@ class MainWindow(QMainWindow):
         self._filter = EventFilter()
         self._mask = None
         self.details.show_summary()
+        self._record_place()
         self._update_counts()
         self._update_actions()
         self._settings.add_recent_file(dataset.path)
@@ -729,6 +737,8 @@ class MainWindow(QMainWindow):
             self._refilter = False
             self._on_filter_changed()
             return
+        if not self._walking_history:
+            self._record_place()
         self.filter_applied.emit(int(positions.size))
 
     def visible_count(self) -> int:
@@ -762,7 +772,7 @@ class MainWindow(QMainWindow):
 
     def _selection_changed(self, ids: list[str]) -> None:
         if not self._walking_history:
-            self._history.record(self.timeline.selected_positions())
+            self._record_place()
         self._show_selection(ids)
         self._update_actions()
         if self.filters.is_linked_only():
@@ -787,24 +797,58 @@ class MainWindow(QMainWindow):
         self.timeline.select_positions(np.concatenate([selected, linked]))
 
     def go_back(self) -> None:
-        """The previous selection (Alt+Left)."""
-        self._show_from_history(self._history.back())
+        """The previous place: selection, view and filter (Alt+Left, the mouse's back button)."""
+        self._go_to_place(self._history.back())
 
     def go_forward(self) -> None:
-        """The next selection (Alt+Right)."""
-        self._show_from_history(self._history.forward())
+        """The next place (Alt+Right, the mouse's forward button)."""
+        self._go_to_place(self._history.forward())
 
-    def _show_from_history(self, positions: np.ndarray | None) -> None:
-        if positions is None or self._dataset is None:
+    def _place(self) -> Place:
+        return Place(self.timeline.selected_positions(), self.timeline.visible_range(), self._filter,
+                     self.filters.is_linked_only())
+
+    def _record_place(self) -> None:
+        if self._dataset is not None and not self._walking_history:
+            self._history.record(self._place())
+            self._update_actions()
+
+    def _on_view_changed(self, _first: float, _end: float) -> None:
+        if not self._walking_history:
+            self._view_settled.start()
+
+    def _go_to_place(self, place: Place | None) -> None:
+        if place is None or self._dataset is None:
             return
+        self._view_settled.stop()
         self._walking_history = True
-        try:
-            self.timeline.select_positions(positions)
-            if positions.size:
-                self.timeline.centre_on_event(self._dataset.data.index.ids[int(positions[0])])
-        finally:
-            self._walking_history = False
-        self._update_actions()
+
+        def arrive() -> None:
+            try:
+                self.timeline.select_positions(place.selection)
+                if place.view is not None:
+                    self.timeline.show_range(*place.view, margin=0.0)
+            finally:
+                self._walking_history = False
+                self._view_settled.stop()
+            self._update_actions()
+
+        if place.event_filter == self._filter and place.linked_only == self.filters.is_linked_only():
+            arrive()
+            return
+        self.filters.set_state(place.event_filter, place.linked_only)
+        self._after_filter = arrive
+        self._on_filter_changed()
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.MouseButtonPress:
+            if event.button() == Qt.MouseButton.BackButton:
+                self.go_back()
+                return True
+            if event.button() == Qt.MouseButton.ForwardButton:
+                self.go_forward()
+                return True
+        return super().eventFilter(watched, event)
 
     def copy_selection(self) -> None:
         """Copy the selected events as tab-separated text (dates, title, kind, location)."""
@@ -915,6 +959,7 @@ def _file_stem(name: str) -> str:
     return "-".join(stem.split())[:60] or "events"
 
 
+VIEW_SETTLE_MS = 700  # a view that stays this long after a zoom or a pan is a place of the history
 COMPACT_BELOW_PX = 1280  # narrower than this, the side panes become tabs on one side
 FIRST_SIZE = (1500, 900)
 
