@@ -112,3 +112,32 @@ def isolated_settings(tmp_path: Path, qapp):
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     yield tmp_path / "settings"
+
+
+def open_window(qtbot, path: Path, size: tuple[int, int] = (1500, 950)):
+    """A main window of ``size`` showing ``path``, once the file is open (settings isolated by
+    the caller's ``isolated_settings``)."""
+    from viewer.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    with qtbot.waitSignal(window.dataset_opened, timeout=20_000):
+        window.open_path(path)
+    return window
+
+
+def sample_timeline(qtbot, path: Path, size: tuple[int, int] = (1400, 900)):
+    """A timeline widget of ``size`` showing the events of ``path``."""
+    from viewer.store.reader import EventStore
+    from viewer.timeline.widget import TimelineWidget
+    from viewer.timeline_source import load_timeline_data
+
+    widget = TimelineWidget()
+    qtbot.addWidget(widget)
+    widget.resize(*size)
+    widget.show()
+    with EventStore(path) as store:
+        widget.set_data(load_timeline_data(store))
+    return widget

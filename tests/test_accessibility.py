@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import open_window
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
@@ -14,14 +15,7 @@ from viewer.ui.main_window import MainWindow
 
 @pytest.fixture
 def window(qtbot, isolated_settings, sample_db: Path) -> MainWindow:
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.resize(1500, 950)  # the wide layout: each pane on its own side
-    window.show()
-    qtbot.waitExposed(window)
-    with qtbot.waitSignal(window.dataset_opened, timeout=20_000):
-        window.open_path(sample_db)
-    return window
+    return open_window(qtbot, sample_db)  # the wide layout: each pane on its own side
 
 
 def test_every_menu_and_action_is_reachable_from_the_keyboard(window: MainWindow) -> None:

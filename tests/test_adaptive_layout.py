@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from conftest import open_window
 from PySide6.QtCore import QRect
 
 from viewer.ui.main_window import MainWindow, first_window_size
 
 
-def _window(qtbot, sample_db: Path) -> MainWindow:
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.dataset_opened, timeout=20_000):
-        window.open_path(sample_db)
-    return window
-
-
 def test_a_narrow_window_puts_the_side_panes_in_tabs_and_a_wide_one_beside(qtbot, isolated_settings, sample_db):
-    window = _window(qtbot, sample_db)
+    window = open_window(qtbot, sample_db)
     window.resize(1024, 700)
     qtbot.waitUntil(lambda: window.timeline.width() >= 0.6 * window.width(), timeout=2_000)
     assert window.details_dock in window.tabifiedDockWidgets(window.filters_dock)

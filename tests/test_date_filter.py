@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import open_window
 from PySide6.QtCore import Qt
 
 from viewer.ui.main_window import MainWindow
@@ -12,13 +13,7 @@ from viewer.ui.main_window import MainWindow
 
 @pytest.fixture
 def window(qtbot, isolated_settings, sample_db: Path) -> MainWindow:
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.resize(1400, 900)
-    window.show()
-    with qtbot.waitSignal(window.dataset_opened, timeout=20_000):
-        window.open_path(sample_db)
-    return window
+    return open_window(qtbot, sample_db)
 
 
 def _type(qtbot, field, text: str) -> None:

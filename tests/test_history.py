@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from conftest import open_window
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
@@ -13,7 +14,6 @@ from viewer.store.dates import parse_date
 from viewer.store.filters import EventFilter
 from viewer.ui.actions import ActionId
 from viewer.ui.history import NavigationHistory, Place
-from viewer.ui.main_window import MainWindow
 
 
 def _p(*values: int, view=None, search: str = "") -> Place:
@@ -55,18 +55,8 @@ def test_the_history_is_bounded() -> None:
     assert history.back() is None
 
 
-def _window(qtbot, sample_db: Path) -> MainWindow:
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.resize(1500, 950)
-    window.show()
-    with qtbot.waitSignal(window.dataset_opened, timeout=20_000):
-        window.open_path(sample_db)
-    return window
-
-
 def test_back_steps_through_selections_zooms_and_filters(qtbot, isolated_settings, sample_db: Path) -> None:
-    window = _window(qtbot, sample_db)
+    window = open_window(qtbot, sample_db)
     timeline, back = window.timeline, window.actions[ActionId.BACK]
     first_view = timeline.visible_range()
     timeline.set_selection(["dmm-2023-06"])
@@ -93,7 +83,7 @@ def test_back_steps_through_selections_zooms_and_filters(qtbot, isolated_setting
 
 
 def test_the_mouse_back_and_forward_buttons_step_too(qtbot, isolated_settings, sample_db: Path) -> None:
-    window = _window(qtbot, sample_db)
+    window = open_window(qtbot, sample_db)
     window.timeline.set_selection(["dmm-2023-06"])
     window.timeline.set_selection(["vilnius-summit-2023"])
     viewport = window.table.viewport()

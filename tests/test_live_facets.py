@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import open_window
 from filter_cases import FILTERS, brute_force
 from PySide6.QtCore import Qt
 
@@ -60,11 +61,7 @@ def _expected(window: MainWindow, sample_db: Path) -> dict[str, int]:
 
 
 def test_the_filters_pane_counts_follow_the_other_filters(qtbot, isolated_settings, sample_db: Path) -> None:
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.dataset_opened, timeout=20_000):
-        window.open_path(sample_db)
+    window = open_window(qtbot, sample_db)
     filters = window.filters
     totals = _shown_counts(window)
     assert totals == _expected(window, sample_db)

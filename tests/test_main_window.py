@@ -8,6 +8,7 @@ from contextlib import redirect_stdout
 from pathlib import Path
 
 import pytest
+from conftest import open_window
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QUrl
 from PySide6.QtWidgets import QApplication
 
@@ -17,13 +18,7 @@ from viewer.ui.main_window import MainWindow
 
 
 def _open(qtbot, path: Path) -> MainWindow:
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.resize(1500, 950)
-    window.show()
-    with qtbot.waitSignal(window.dataset_opened, timeout=20_000):
-        window.open_path(path)
-    return window
+    return open_window(qtbot, path)
 
 
 @pytest.fixture

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from conftest import open_window
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QTableWidget
 
 from viewer.timeline.widget import KEY_BINDINGS, MOUSE_GESTURES
 from viewer.ui.actions import ActionId
-from viewer.ui.main_window import MainWindow
-
-
-def _window(qtbot, sample_db: Path) -> MainWindow:
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.dataset_opened, timeout=20_000):
-        window.open_path(sample_db)
-    return window
 
 
 def test_the_shortcuts_list_comes_from_the_actions_and_the_timeline(qtbot, isolated_settings, sample_db) -> None:
-    window = _window(qtbot, sample_db)
+    window = open_window(qtbot, sample_db)
     window.actions[ActionId.SHORTCUTS].trigger()
     table = window.findChild(QDialog, "shortcutsDialog").findChild(QTableWidget, "shortcutsTable")
     rows = [(table.item(r, 0).text(), table.item(r, 1).text()) for r in range(table.rowCount())]
@@ -35,7 +24,7 @@ def test_the_shortcuts_list_comes_from_the_actions_and_the_timeline(qtbot, isola
 
 
 def test_no_key_is_bound_twice(qtbot, isolated_settings, sample_db) -> None:
-    window = _window(qtbot, sample_db)
+    window = open_window(qtbot, sample_db)
     action_keys = {
         key.toString() for action_id in ActionId for key in window.actions[action_id].shortcuts()
     }

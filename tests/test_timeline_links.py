@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import sample_timeline
 from PySide6.QtCore import Qt
 
 from viewer.store.dates import parse_date
-from viewer.store.reader import EventStore
 from viewer.timeline.links import CONTAINMENT_LABEL, place_links
 from viewer.timeline.widget import TimelineWidget
-from viewer.timeline_source import load_timeline_data
 
 PLOT = 1000.0
 
@@ -71,12 +70,7 @@ def test_an_end_scrolled_out_of_view_points_down_and_without_room_the_arrow_is_t
 
 @pytest.fixture
 def timeline(qtbot, sample_db: Path) -> TimelineWidget:
-    widget = TimelineWidget()
-    qtbot.addWidget(widget)
-    widget.resize(1400, 900)
-    widget.show()
-    with EventStore(sample_db) as store:
-        widget.set_data(load_timeline_data(store))
+    widget = sample_timeline(qtbot, sample_db)
     widget.show_range(parse_date("2023-06-01").first_instant(), parse_date("2023-07-31").end_instant())
     return widget
 

@@ -6,28 +6,22 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import sample_timeline
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QWheelEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from viewer.store.dates import parse_date
-from viewer.store.reader import EventStore
 from viewer.store.time_index import _ROW, TimeIndex
 from viewer.timeline.data import TimelineData
 from viewer.timeline.lanes import LaneMode
 from viewer.timeline.widget import HEADER_PX, TimelineWidget
-from viewer.timeline_source import load_timeline_data
 
 
 @pytest.fixture
 def timeline(qtbot, sample_db: Path) -> TimelineWidget:
-    widget = TimelineWidget()
-    qtbot.addWidget(widget)
-    widget.resize(1400, 900)
-    widget.show()
+    widget = sample_timeline(qtbot, sample_db)
     qtbot.waitExposed(widget)
-    with EventStore(sample_db) as store:
-        widget.set_data(load_timeline_data(store))
     return widget
 
 

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import open_window
+
 from viewer.ui.main_window import MainWindow
-
-
-def _open(qtbot, sample_db: Path) -> MainWindow:
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.resize(1500, 950)
-    window.show()
-    with qtbot.waitSignal(window.dataset_opened, timeout=20_000):
-        window.open_path(sample_db)
-    return window
 
 
 def _table_ids(window: MainWindow) -> set[str]:
@@ -31,7 +23,7 @@ def _timeline_ids(window: MainWindow) -> set[str]:
 def test_a_filter_that_hides_the_selection_with_linked_only_on_leaves_the_panes_agreeing(
     qtbot, isolated_settings, sample_db: Path
 ) -> None:
-    window = _open(qtbot, sample_db)
+    window = open_window(qtbot, sample_db)
     filters = window.filters
     window.timeline.set_selection(["dmm-2023-06"])
     with qtbot.waitSignal(window.filter_applied, timeout=5_000):
