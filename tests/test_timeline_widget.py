@@ -181,12 +181,16 @@ def _dense(n: int = 20_000) -> TimelineData:
 @pytest.fixture
 def dense(qtbot) -> TimelineWidget:
     """20,000 events in one lane, in a 1600-pixel-wide widget."""
+    return _one_lane(qtbot, _dense(), (1600, 600))
+
+
+def _one_lane(qtbot, data: TimelineData, size: tuple[int, int]) -> TimelineWidget:
     widget = TimelineWidget()
     qtbot.addWidget(widget)
-    widget.resize(1600, 600)
+    widget.resize(*size)
     widget.show()
     widget.set_lane_mode(LaneMode.NONE)
-    widget.set_data(_dense())
+    widget.set_data(data)
     return widget
 
 
@@ -422,18 +426,14 @@ def test_go_to_date_leaves_room_for_the_last_label_in_view(timeline: TimelineWid
 
 
 def test_go_to_date_makes_room_for_a_long_title_at_the_date(qtbot) -> None:
-    widget = TimelineWidget()
-    qtbot.addWidget(widget)
-    widget.resize(1024, 500)
-    widget.show()
-    widget.set_lane_mode(LaneMode.NONE)
     rows = np.zeros(2, dtype=_ROW)
     day = int(parse_date("2023-06-30").first_instant())
     rows["seq"] = [1, 2]
     rows["earliest"], rows["latest"] = [day - 400 * 86_400, day], [day - 399 * 86_400, day + 86_400]
     rows["precision"] = 2
     title = "Ministers agree on a statement on protecting undersea infrastructure"  # about 420 px
-    widget.set_data(TimelineData(TimeIndex.from_rows(rows, ("meeting",), titles=["Earlier", title], ids=["a", "b"])))
+    data = TimelineData(TimeIndex.from_rows(rows, ("meeting",), titles=["Earlier", title], ids=["a", "b"]))
+    widget = _one_lane(qtbot, data, (1024, 500))
     widget.go_to_date("2023-06-30")
     (item,) = [item for item in widget.visible_items() if item.event_id == "b"]
     assert item.text == title and item.label.right() <= widget.viewport().width()

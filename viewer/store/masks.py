@@ -81,10 +81,21 @@ def facet_counts(
     text_matches: Iterable[int] | None,
     also: np.ndarray | None = None,
 ) -> FacetCounts:
-    """Live counts for the Filters pane, from the in-memory masks (no query per facet).
+    """Live counts for the Filters pane (see :func:`filter_and_facets`)."""
+    return filter_and_facets(index, event_filter, text_matches, also)[1]
+
+
+def filter_and_facets(
+    index: TimeIndex,
+    event_filter: EventFilter,
+    text_matches: Iterable[int] | None,
+    also: np.ndarray | None = None,
+) -> tuple[np.ndarray | None, FacetCounts]:
+    """:func:`filter_mask` and the live facet counts, from one set of part masks.
 
     A facet's counts leave its own choice out (ticking a kind shows what the other kinds
-    would add), as faceted search does; a body counts its own events.
+    would add), as faceted search does; a body counts its own events. No query per facet:
+    everything comes from the in-memory masks.
     """
     parts = _parts(index, event_filter, text_matches)
     if also is not None:
@@ -93,11 +104,12 @@ def facet_counts(
     kind_mask = masks["kinds"]
     known = index.kind >= 0 if kind_mask is None else kind_mask & (index.kind >= 0)
     by_code = np.bincount(index.kind[known], minlength=len(index.kinds)) if len(index) else np.zeros(len(index.kinds))
-    return FacetCounts(
+    counts = FacetCounts(
         bodies=_member_counts(index.body_members, masks["bodies"]),
         kinds={kind: int(by_code[code]) for code, kind in enumerate(index.kinds)},
         tags=_member_counts(index.tag_members, masks["tags"]),
     )
+    return _combined(parts), counts
 
 
 def _member_counts(members: dict[str, np.ndarray], mask: np.ndarray | None) -> dict[str, int]:

@@ -83,6 +83,7 @@ class PaintState:
     selected_count: int = 0  # how many flags ``selected`` has set
     loading: tuple[str, int, int] | None = None  # (stage, done, total) while a file is read
     picture: bool = False  # drawn for a picture: no fold arrows
+    obstacles: tuple[Boxes, Boxes] | None = None  # event labels and marks, if found already (read only)
     header_px: float = HEADER_PX  # width of the lane names' column
 
 
@@ -411,9 +412,10 @@ class TimelinePainter:
             return self._plans
         state = self._state
         metrics = QFontMetricsF(state.small_font)
-        labels, marks = event_boxes(frame)
+        labels, marks = state.obstacles or event_boxes(frame)
+        placed = Boxes()  # off-screen ends' titles and the relation names placed so far
         for edge in state.links.edges:
-            labels.add(QRectF(*edge.box))
+            placed.add(QRectF(*edge.box))
         plans: list[tuple[Arc, float, QRectF | None]] = []
         widths: dict[str, float] = {}
         for number, arc in enumerate(state.links.arcs):
@@ -423,14 +425,14 @@ class TimelinePainter:
             bow, box = 1.0, None
             if number < MAX_LINK_LABELS:
                 size = (widths[name] + 8, metrics.height() + 2)
-                for blocked in ((labels, marks), (labels,)):
+                for blocked in ((labels, marks, placed), (labels, placed)):
                     found = next(
                         ((way, b) for way in _BOWS if (b := _free_label_box(arc, *size, blocked, way)) is not None),
                         None,
                     )
                     if found is not None:
                         bow, box = found
-                        labels.add(box)
+                        placed.add(box)
                         break
             plans.append((arc, bow, box))
         self._plans = plans

@@ -167,7 +167,7 @@ class TimelineWidget(QAbstractScrollArea):
         self._lanes: Lanes = build_lanes(self._data.index, LaneMode.NONE, {})
         self._lane_counts = np.zeros(len(self._lanes), dtype=np.int64)
         self._links_cache: tuple[tuple[object, ...], np.ndarray] | None = None
-        self._geometry_cache: tuple[Frame, np.ndarray, LinkGeometry] | None = None
+        self._geometry_cache: tuple[Frame, np.ndarray, LinkGeometry, tuple[Boxes, Boxes]] | None = None
         self._mask: np.ndarray | None = None
         self._selection = Selection()
         self._highlight: tuple[int, np.ndarray] | None = None  # (selection version, linked flags)
@@ -361,10 +361,6 @@ class TimelineWidget(QAbstractScrollArea):
         if self.verticalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
             narrowest -= self.verticalScrollBar().sizeHint().width()
         return self.legend.height_for(narrowest)
-
-    def legend_visible(self) -> bool:
-        """True when the legend strip is shown."""
-        return self._legend_visible
 
     def _layout_legend(self) -> None:
         """Give the legend the bottom margin of the viewport: its height at the current width."""
@@ -780,6 +776,7 @@ class TimelineWidget(QAbstractScrollArea):
             selected=self._selection.flags,
             highlighted=self._linked_to_selection(),
             links=self._link_geometry(),
+            obstacles=self._event_obstacles(),
             label_text=self._label_text,
             band=self._band,
             empty_message=self._empty_message(frame),
@@ -885,8 +882,13 @@ class TimelineWidget(QAbstractScrollArea):
             bottom,
             is_free,
         )
-        self._geometry_cache = (frame, links, geometry)
+        self._geometry_cache = (frame, links, geometry, (labels, marks))
         return geometry
+
+    def _event_obstacles(self) -> tuple[Boxes, Boxes] | None:
+        """The frame's event labels and marks as found for the links (the painter reuses them)."""
+        cached = self._geometry_cache
+        return cached[3] if cached is not None and cached[0] is self._frame else None
 
     def _anchor_of(self, frame: Frame, position: int) -> tuple[float, float, float] | None:
         anchor = frame.first_anchor(position)

@@ -29,7 +29,7 @@ from viewer.export.formats import ExportRequest, export_to_file, selected_filter
 from viewer.formatting import count_text, format_duration
 from viewer.store.errors import DefenceTimelineError, StoreOpenError
 from viewer.store.filters import EventFilter
-from viewer.store.masks import facet_counts, filter_mask, search_only
+from viewer.store.masks import filter_and_facets, search_only
 from viewer.store.reader import EventStore
 from viewer.timeline.lanes import LaneMode
 from viewer.timeline.widget import TimelineWidget
@@ -717,8 +717,8 @@ class MainWindow(QMainWindow):
                 linked = np.zeros(len(index), dtype=bool)
                 linked[selected] = True
                 linked[self._dataset.data.linked_to_flags(linked.copy())] = True
-        mask = filter_mask(index, event_filter, seqs, linked)
-        self.filters.update_counts(facet_counts(index, event_filter, seqs, linked))
+        mask, counts = filter_and_facets(index, event_filter, seqs, linked)
+        self.filters.update_counts(counts)
         self._mask = mask
         self._applying_filter = True  # a selection the filter drops must not start a filter inside this one
         try:
