@@ -23,7 +23,7 @@ def _type(qtbot, field, text: str) -> None:
 
 
 def _shown(window: MainWindow) -> int:
-    return int(window.count_label.text().split()[1].replace(",", ""))
+    return int(window.status.count_label.text().split()[1].replace(",", ""))
 
 
 def test_an_unreadable_from_is_marked_and_a_valid_to_still_applies(qtbot, window: MainWindow) -> None:

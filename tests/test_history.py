@@ -10,10 +10,10 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
+from viewer.state.history import NavigationHistory, Place
 from viewer.store.dates import parse_date
 from viewer.store.filters import EventFilter
 from viewer.ui.actions import ActionId
-from viewer.ui.history import NavigationHistory, Place
 
 
 def _p(*values: int, view=None, search: str = "") -> Place:
@@ -66,10 +66,10 @@ def test_back_steps_through_selections_zooms_and_filters(qtbot, isolated_setting
     qtbot.wait(900)  # the view settles into a place
     with qtbot.waitSignal(window.filter_applied, timeout=5_000):
         window.filters.set_search("Vilnius")
-    assert window.count_label.text() != "Showing 25 of 25 events"
+    assert window.status.count_label.text() != "Showing 25 of 25 events"
     with qtbot.waitSignal(window.filter_applied, timeout=5_000):
         back.trigger()  # the search is undone
-    assert window.filters.search.text() == "" and window.count_label.text() == "Showing 25 of 25 events"
+    assert window.filters.search.text() == "" and window.status.count_label.text() == "Showing 25 of 25 events"
     assert timeline.selected_ids() == ["dmm-2023-06"]
     back.trigger()  # the view before Go to Date
     assert abs(timeline.visible_range()[0] - july[0]) > 86_400

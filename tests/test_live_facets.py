@@ -69,7 +69,7 @@ def test_the_filters_pane_counts_follow_the_other_filters(qtbot, isolated_settin
         filters.set_search("Vilnius")
     searched = _shown_counts(window)
     assert searched == _expected(window, sample_db) and searched != totals
-    shown = int(window.count_label.text().split()[1])
+    shown = int(window.status.count_label.text().split()[1])
     assert sum(v for k, v in searched.items() if k.startswith("kind:")) == shown  # one kind each
     # Ticking a kind leaves the kinds' counts as they were (each says what it would show) and
     # narrows the others.

@@ -34,13 +34,13 @@ def _cli_count(db: Path, *args: str) -> int:
 
 
 def _counts_everywhere(window: MainWindow) -> set[int]:
-    shown = int(window.count_label.text().split()[1].replace(",", ""))
+    shown = int(window.status.count_label.text().split()[1].replace(",", ""))
     return {shown, window.table.model().rowCount(), window.timeline.visible_count()}
 
 
 def test_opening_shows_the_dataset_everywhere(window: MainWindow, sample_db: Path) -> None:
     assert "NATO Defence Ministers" in window.windowTitle() and sample_db.name in window.windowTitle()
-    assert window.count_label.text() == "Showing 25 of 25 events"
+    assert window.status.count_label.text() == "Showing 25 of 25 events"
     assert window.table.model().rowCount() == 25
     assert "25 events, 21 bodies, 28 links" in window.details.toPlainText()
     # The dataset's first view shows the June ministerial and the Vilnius Summit, linked.
@@ -79,7 +79,7 @@ def test_body_and_date_filters_agree_with_the_cli(qtbot, window: MainWindow, sam
     expected = _cli_count(sample_db, "--since", "16 June 2023", "--until", "July 2023")
     assert 0 < expected < 25
     assert _counts_everywhere(window) == {expected}
-    assert window.count_label.text() == f"Showing {expected} of 25 events"
+    assert window.status.count_label.text() == f"Showing {expected} of 25 events"
 
 
 def test_an_unreadable_date_is_shown_and_not_applied(qtbot, window: MainWindow) -> None:
@@ -207,7 +207,7 @@ def test_an_unreadable_file_gives_an_error_and_keeps_the_open_file(
     assert f"Still showing {sample_db.name}" in window.error_box.text()
     window.error_box.close()
     assert window.windowTitle() == title
-    assert window.count_label.text() == "Showing 25 of 25 events"
+    assert window.status.count_label.text() == "Showing 25 of 25 events"
     window.timeline.set_selection(["dmm-2023-06"])
     assert "Meeting of NATO Defence Ministers" in window.details.toPlainText()
 
@@ -235,7 +235,7 @@ def test_settings_persist_across_two_windows(qtbot, isolated_settings, sample_db
     assert [a.text() for a in recent] == [sample_db.name]
     with qtbot.waitSignal(second.dataset_opened, timeout=20_000):
         recent[0].trigger()
-    assert second.count_label.text() == "Showing 25 of 25 events"
+    assert second.status.count_label.text() == "Showing 25 of 25 events"
 
 
 def test_ctrl_f_focuses_the_search(qtbot, window: MainWindow) -> None:
@@ -251,7 +251,8 @@ def test_every_dock_and_toolbar_is_named_and_toggled_from_the_view_menu(window: 
         w.objectName() for w in window.findChildren(QToolBar)
     }
     assert names == {"filtersDock", "detailsDock", "eventsDock", "mainToolbar"}
-    toggles = {action.text().replace("&", "") for action in window.view_menu.actions()}
+    (view_menu,) = [a.menu() for a in window.menuBar().actions() if a.text() == "&View"]
+    toggles = {action.text().replace("&", "") for action in view_menu.actions()}
     assert {"Filters", "Details", "Events", "Main Toolbar"} <= toggles
 
 
@@ -354,7 +355,7 @@ def test_dropping_a_database_file_opens_it(qtbot, window: MainWindow, tmp_path: 
     with qtbot.waitSignal(window.dataset_opened, timeout=10_000):
         window.dropEvent(drop)  # Qt delivers drops only during a real drag; the handler is what we test
     assert "Small test set" in window.windowTitle()
-    assert window.count_label.text() == "Showing 3 of 3 events"
+    assert window.status.count_label.text() == "Showing 3 of 3 events"
 
 
 def test_timeline_tooltips_say_the_dates_as_known(qtbot, window: MainWindow) -> None:

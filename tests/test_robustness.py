@@ -119,13 +119,13 @@ def test_a_database_without_events_opens_and_says_it_is_empty(qtbot, window: Mai
     before = file_state(empty)
     with qtbot.waitSignal(window.dataset_opened, timeout=10_000):
         window.open_path(empty)
-    assert window.count_label.text() == "Showing 0 of 0 events"
+    assert window.status.count_label.text() == "Showing 0 of 0 events"
     assert "0 events, 2 bodies" in window.details.toPlainText()
     window.timeline.grab()
     assert window.timeline.visible_items() == []
     with qtbot.waitSignal(window.filter_applied, timeout=10_000) as applied:
         window.filters.set_search("anything")
-    assert applied.args == [0] and window.count_label.text() == "Showing 0 of 0 events"
+    assert applied.args == [0] and window.status.count_label.text() == "Showing 0 of 0 events"
     window.timeline.fit_all()
     window.timeline.grab()
     assert window.timeline.visible_items() == []
@@ -135,7 +135,7 @@ def test_a_database_without_events_opens_and_says_it_is_empty(qtbot, window: Mai
 def test_browsing_filtering_and_exporting_leave_the_file_unchanged(
     qtbot, window: MainWindow, tmp_path: Path
 ) -> None:
-    path = window._dataset.path
+    path = window.state.dataset.path
     before = file_state(path)
     with qtbot.waitSignal(window.filter_applied):
         window.filters.set_search("summit")
@@ -184,7 +184,7 @@ def hostile_window(qtbot, isolated_settings, tmp_path: Path) -> MainWindow:
 
 def test_hostile_text_is_shown_as_text(hostile_window: MainWindow) -> None:
     window = hostile_window
-    assert window.count_label.text() == "Showing 6 of 6 events"
+    assert window.status.count_label.text() == "Showing 6 of 6 events"
     window.timeline.set_selection(["markup"])
     text = window.details.toPlainText()
     assert text.count(MARKUP) >= 3  # title, summary, location … all literal
@@ -273,14 +273,14 @@ def test_the_calendar_edges_can_be_navigated(qtbot, hostile_window: MainWindow) 
 
 
 def test_changes_by_another_program_appear_and_the_view_is_kept(qtbot, window: MainWindow, tmp_path: Path) -> None:
-    path = window._dataset.path
+    path = window.state.dataset.path
     window.timeline.set_selection(["dmm-2023-06"])
     view = window.timeline.visible_range()
     more = minimal_document(bodies=[], links=[])
     more["events"] = [{"id": "new-one", "title": "Added by a scraper", "start": "2023-06-20"}]
     with qtbot.waitSignal(window.dataset_reloaded, timeout=8_000):
         import_files([write_json(tmp_path / "more.json", more)], path)
-    assert window.count_label.text() == "Showing 26 of 26 events"
+    assert window.status.count_label.text() == "Showing 26 of 26 events"
     assert window.timeline.selected_ids() == ["dmm-2023-06"]
     assert window.timeline.visible_range() == pytest.approx(view)
     with qtbot.waitSignal(window.dataset_reloaded, timeout=8_000):
@@ -291,18 +291,18 @@ def test_changes_by_another_program_appear_and_the_view_is_kept(qtbot, window: M
 
 
 def test_a_deleted_file_is_reported_and_the_last_state_kept(qtbot, window: MainWindow) -> None:
-    path = window._dataset.path
+    path = window.state.dataset.path
     with qtbot.waitSignal(window.file_state_changed, timeout=8_000) as warned:
         path.unlink()
     assert "deleted" in warned.args[0]
-    assert window.file_state.isVisible()
+    assert window.status.file_state.isVisible()
     assert window.visible_count() == 25
     window.timeline.set_selection(["dmm-2023-06"])
     assert "Meeting of NATO Defence Ministers" in window.details.toPlainText()
 
 
 def test_a_file_replaced_by_garbage_keeps_the_last_good_state(qtbot, window: MainWindow) -> None:
-    path = window._dataset.path
+    path = window.state.dataset.path
     with qtbot.waitSignal(window.file_state_changed, timeout=8_000) as warned:
         replacement = path.with_suffix(".tmp")
         replacement.write_bytes(b"garbage" * 1000)

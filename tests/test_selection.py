@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from viewer.timeline.selection import Selection, neighbour
+from viewer.state.selection import Selection, neighbour
 
 
 def test_select_toggle_extend_and_keep() -> None:

@@ -35,7 +35,7 @@ def test_a_filter_that_hides_the_selection_with_linked_only_on_leaves_the_panes_
     filters.check_items(filters.kinds, ["summit"])
     qtbot.waitUntil(lambda: window.timeline.selected_ids() == [], timeout=5_000)
     qtbot.wait(300)
-    shown = int(window.count_label.text().split()[1].replace(",", ""))
+    shown = int(window.status.count_label.text().split()[1].replace(",", ""))
     assert _table_ids(window) == _timeline_ids(window), (_table_ids(window), _timeline_ids(window))
     assert len(_table_ids(window)) == 2  # both summits: with nothing selected, linked-only keeps all
     assert window.timeline.visible_count() == len(_table_ids(window)) == shown

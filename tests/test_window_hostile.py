@@ -155,7 +155,7 @@ def test_a_hierarchy_three_thousand_deep(qtbot, isolated_settings, deep_db: Path
     window = _open(qtbot, deep_db)
     timeline = window.timeline
     assert timeline.lane_count() == 3000
-    assert window.count_label.text() == "Showing 3,000 of 3,000 events"
+    assert window.status.count_label.text() == "Showing 3,000 of 3,000 events"
     with qtbot.waitSignal(window.filter_applied):
         _timed(lambda: window.filters.show_only_body("b0"), 1.0, "checking the top body")
     assert len(window.filters.checked_bodies()) == 3000  # its whole chain, as sub-bodies
@@ -375,8 +375,8 @@ def test_errors_while_loading_and_while_reading_details_are_messages(
     def damaged(*_args, **_kwargs):
         raise CorruptDatabaseError(sample_db, "the database is damaged")
 
-    monkeypatch.setattr(window._dataset.store, "event", damaged)
-    monkeypatch.setattr(window._dataset.store, "body_context", damaged)
+    monkeypatch.setattr(window.state.dataset.store, "event", damaged)
+    monkeypatch.setattr(window.state.dataset.store, "body_context", damaged)
     window.timeline.set_selection(["dmm-2023-06"])
     assert "The details cannot be read" in window.details.toPlainText()
     assert "damaged" in window.statusBar().currentMessage()
@@ -404,11 +404,11 @@ def test_records_that_could_not_be_read_are_counted_and_never_drawn(
         connection.execute(f"UPDATE events SET {damage} WHERE id = 'summit'")
     connection.close()
     window = _open(qtbot, path)
-    notice = window.unreadable_notice
+    notice = window.status.unreadable_notice
     assert notice.isVisibleTo(window)
     assert notice.text() == "1 record could not be read and was skipped: 1 event"
     assert notice.accessibleName()
-    assert window.count_label.text() == "Showing 2 of 2 events"
+    assert window.status.count_label.text() == "Showing 2 of 2 events"
     assert window.timeline.visible_count() == 2
     assert window.timeline.event_rects("summit") == []  # the timeline skips what the table skips
     window.timeline.set_selection(["dmm"])  # its link to the skipped event is not drawn
@@ -502,7 +502,7 @@ def test_a_damaged_or_oddly_shaped_file_opens_and_every_event_reads(
     window = _timed(lambda: _open(qtbot, path), 20.0, f"opening {name}")
     shown = window.timeline.visible_count()
     assert shown >= 1
-    assert window.count_label.text().startswith(f"Showing {shown:,} of ")
+    assert window.status.count_label.text().startswith(f"Showing {shown:,} of ")
     with EventStore(path) as store:
         readable = set(store.event_ids())
     window.timeline.select_next(1)

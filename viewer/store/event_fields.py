@@ -48,3 +48,6 @@ def scalar_values(event: Event) -> dict[str, str | bool | None]:
 def select_columns(alias: str) -> str:
     """``seq`` and the one-value columns of ``events`` (aliased ``alias``), for a SELECT."""
     return ", ".join([f"{alias}.seq", *(f'{alias}."{name}"' for name in SCALAR_NAMES)])
+
+
+FIELD_BY_NAME: dict[str, EventField] = {field.name: field for field in SCALAR_FIELDS}

@@ -137,3 +137,9 @@ class TimeAxis:
         limits = self.start_limits()
         if limits is not None:
             self.start = float(min(max(self.start, limits[0]), limits[1]))
+
+
+def with_margin(start: float, end: float, margin: float = FIT_MARGIN) -> tuple[float, float]:
+    """The range that :meth:`TimeAxis.show_range` shows for [start, end] with ``margin``, as a plain range."""
+    pad = (end - start) * margin / (1 - 2 * margin)
+    return start - pad, end + pad

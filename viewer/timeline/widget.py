@@ -27,6 +27,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QInputDialog, QMenu, QToolTip, QWidget
 
 from viewer.formatting import format_instant_range
+from viewer.state.selection import Selection, neighbour
+from viewer.state.view_state import Change, ViewState
 from viewer.store.dates import parse_date
 from viewer.store.errors import InvalidDateError
 from viewer.store.linking import linked_to
@@ -57,7 +59,6 @@ from viewer.timeline.scene import (
     lane_height,
     rows_for_whole_labels,
 )
-from viewer.timeline.selection import Selection, neighbour
 
 ZOOM_STEP = 1.25
 WHEEL_ZOOM_BASE = 1.0015  # per eighth of a degree of wheel rotation
@@ -159,7 +160,8 @@ class TimelineWidget(QAbstractScrollArea):
         self.viewport().setMouseTracking(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.setMinimumSize(400, 200)
-        self._data = TimelineData.empty()
+        self._state = ViewState()  # the window gives its own (set_state); alone, the widget keeps one
+        self._state.changed.connect(self._on_state_changed)
         self._kinds_present: set[int] | None = None
         self._axis = TimeAxis(width=self._plot_width())
         self._lane_mode = LaneMode.BODY
@@ -168,8 +170,6 @@ class TimelineWidget(QAbstractScrollArea):
         self._lane_counts = np.zeros(len(self._lanes), dtype=np.int64)
         self._links_cache: tuple[tuple[object, ...], np.ndarray] | None = None
         self._geometry_cache: tuple[Frame, np.ndarray, LinkGeometry, tuple[Boxes, Boxes]] | None = None
-        self._mask: np.ndarray | None = None
-        self._selection = Selection()
         self._highlight: tuple[int, np.ndarray] | None = None  # (selection version, linked flags)
         self._show_all_links = False
         self._legend_visible = True
@@ -196,20 +196,77 @@ class TimelineWidget(QAbstractScrollArea):
 
     # ================================================================== public API
 
+    def bind(self, state: ViewState) -> None:
+        """Render from ``state`` (the window's), and change the selection and the view through it."""
+        self._state.changed.disconnect(self._on_state_changed)
+        self._state = state
+        state.changed.connect(self._on_state_changed)
+        self._on_state_changed(Change.DATASET | Change.SELECTION | Change.CURRENT)
+
+    def state(self) -> ViewState:
+        """The view state the widget renders."""
+        return self._state
+
+    @property
+    def _data(self) -> TimelineData:
+        return self._state.data
+
+    @property
+    def _mask(self) -> np.ndarray | None:
+        return self._state.mask
+
+    @property
+    def _selection(self) -> Selection:
+        return self._state.selection
+
     def set_data(self, data: TimelineData) -> None:
         """Show new data: lanes rebuilt, selection cleared, everything fitted."""
-        self._data = data
-        self._kinds_present: set[int] | None = None
+        self._state.set_dataset(data)
+
+    def _on_state_changed(self, changes: Change) -> None:
+        if changes & Change.DATASET:
+            self._show_new_data()
+        elif changes & Change.MASK:
+            self._update_lane_counts()
+        if changes & Change.VIEW and not changes & Change.DATASET:
+            self._follow_view()
+        if changes & Change.SELECTION:
+            self.selection_changed.emit(self.selected_ids())
+        if changes & Change.CURRENT:
+            self._announce_current()
+        if changes & (Change.DATASET | Change.MASK | Change.SELECTION):
+            self._invalidate()
+
+    def _show_new_data(self) -> None:
+        data = self._data
+        asked = self._state.view  # the view the file asks for (or keeps, read again); None: fit it
+        self._kinds_present = None
         self._text_widths.clear()
         self._elided.clear()
-        self._mask = None
-        self._selection.reset(len(data.index))
+        self._highlight = None
+        self._links_cache = None
         self._axis.bounds = data.index.span
         self._rebuild_lanes()
         self.legend.set_entries(self.kind_colors())
-        self._layout_legend()
-        self.fit_all()
-        self.selection_changed.emit([])
+        self._layout_legend()  # (a resize of the viewport, which may fit the view)
+        if asked is None:
+            self.fit_all()
+        else:
+            self._axis.width = self._plot_width()
+            self._axis.show_range(*asked, 0.0)
+            self._view_moved()
+
+    def _follow_view(self) -> None:
+        """Show the stretch of time the state asks for (unless it is already, within half a pixel)."""
+        view = self._state.view
+        if view is None:
+            return
+        self._axis.width = self._plot_width()
+        tolerance = (view[1] - view[0]) / self._axis.width / 2  # half a pixel of the view asked for
+        if abs(view[0] - self._axis.start) <= tolerance and abs(view[1] - self._axis.end) <= tolerance:
+            return
+        self._axis.show_range(*view, 0.0)
+        self._view_moved()
 
     def data(self) -> TimelineData:
         """The data shown."""
@@ -249,11 +306,7 @@ class TimelineWidget(QAbstractScrollArea):
 
         Selected events that the filter hides are deselected.
         """
-        self._mask = None if mask is None else np.asarray(mask, dtype=bool)
-        self._update_lane_counts()
-        if self._mask is not None and self._selection.keep(self._mask):
-            self._emit_selection()
-        self._invalidate()
+        self._state.show_mask(mask)
 
     def passing_positions(self) -> np.ndarray:
         """Index positions of the events the filter lets through (what the timeline can show)."""
@@ -266,23 +319,15 @@ class TimelineWidget(QAbstractScrollArea):
 
     def set_selection(self, ids: Iterable[str]) -> None:
         """Select the events with these ids (unknown or filtered-out ids are ignored)."""
-        found = (self._data.position_of(event_id) for event_id in ids)
-        self.select_positions(np.fromiter((p for p in found if p is not None), dtype=np.int64))
+        self._state.select_ids(ids)
 
     def select_positions(self, positions: np.ndarray) -> None:
         """Select these index positions (those the filter hides are ignored)."""
-        positions = np.asarray(positions, dtype=np.int64)
-        if self._mask is not None:
-            positions = positions[self._mask[positions]]
-        if not self._selection.set(positions):
-            return
-        self._emit_selection()
-        self._invalidate()
+        self._state.select_positions(positions)
 
     def selected_ids(self) -> list[str]:
         """Ids of the selected events in time order."""
-        ids = self._data.index.ids
-        return [ids[p] for p in self.selected_positions().tolist()]
+        return self._state.selected_ids()
 
     def selected_positions(self) -> np.ndarray:
         """Index positions of the selected events, in time order."""
@@ -298,9 +343,7 @@ class TimelineWidget(QAbstractScrollArea):
 
     def clear_selection(self) -> None:
         """Select nothing."""
-        if self._selection.clear():
-            self._emit_selection()
-            self._invalidate()
+        self._state.clear_selection()
 
     def set_show_all_links(self, show: bool) -> None:
         """Draw every link among visible events, not only those of the selection."""
@@ -626,11 +669,9 @@ class TimelineWidget(QAbstractScrollArea):
             return None
         return float(index.earliest[hits[0]]), float(index.latest[hits].max())
 
-    def _emit_selection(self) -> None:
-        self.selection_changed.emit(self.selected_ids())
+    def _announce_current(self) -> None:
         position = self._selection.current
-        current = self._data.index.ids[position] if position is not None else ""
-        self.current_changed.emit(current)
+        self.current_changed.emit(self._state.current_id())
         if position is not None and QAccessible.isActive():  # a screen reader reads the event out
             QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self, self.describe_for_speech(position)))
 
@@ -648,7 +689,11 @@ class TimelineWidget(QAbstractScrollArea):
         self._fitted = False
         self._sync_horizontal_scrollbar()
         self._invalidate()
+        self._announce_view()
+
+    def _announce_view(self) -> None:
         self.view_changed.emit(self._axis.start, self._axis.end)
+        self._state.set_view(self._axis.start, self._axis.end)
 
     def _plot_width(self) -> float:
         return max(1.0, self.viewport().width() - self._header_px)
@@ -697,7 +742,7 @@ class TimelineWidget(QAbstractScrollArea):
             return
         self._axis.start = limits[0] + (limits[1] - limits[0]) * value / bar.maximum()
         self._invalidate()
-        self.view_changed.emit(self._axis.start, self._axis.end)
+        self._announce_view()
 
     def _on_vertical_scroll(self, _value: int) -> None:
         self._invalidate()
@@ -1081,23 +1126,15 @@ class TimelineWidget(QAbstractScrollArea):
             self.clear_selection()
 
     def _select_only(self, position: int) -> None:
-        self._selection.select_only(position)
-        self._emit_selection()
-        self._invalidate()
+        self._state.select_only(position)
 
     def _toggle(self, position: int) -> None:
-        self._selection.toggle(position)
-        self._emit_selection()
-        self._invalidate()
+        self._state.toggle(position)
 
     def _extend_to(self, position: int, slot) -> None:
         """Select everything between the anchor and ``position`` in time, in the clicked lane."""
         candidates = slot.lane.positions if slot is not None else np.arange(len(self._data.index))
-        if self._mask is not None:
-            candidates = candidates[self._mask[candidates]]
-        self._selection.extend(position, candidates)
-        self._emit_selection()
-        self._invalidate()
+        self._state.extend_to(position, candidates)
 
     def _select_band(self, band: QRectF, modifiers: Qt.KeyboardModifier) -> None:
         frame = self._ensure_frame()
@@ -1113,9 +1150,7 @@ class TimelineWidget(QAbstractScrollArea):
             if slot.top + slot.height >= band.top() and slot.top <= band.bottom():
                 chosen.append(self._kept_in_lane(slot.lane, first, end))
         adding = bool(modifiers & Qt.KeyboardModifier.ControlModifier)
-        self._selection.add(np.unique(np.concatenate(chosen)).astype(np.int64), replace=not adding)
-        self._emit_selection()
-        self._invalidate()
+        self._state.add(np.unique(np.concatenate(chosen)).astype(np.int64), replace=not adding)
 
     def _step(self, direction: int, extend: bool = False) -> None:
         """Move the selection to the previous/next event in time (passing the filter)."""
@@ -1135,9 +1170,7 @@ class TimelineWidget(QAbstractScrollArea):
             if target is None:
                 return
         if extend:
-            self._selection.add(np.array([target], dtype=np.int64))
-            self._emit_selection()
-            self._invalidate()
+            self._state.add(np.array([target], dtype=np.int64))
         else:
             self._select_only(target)
         self._reveal(target, zoom=False)

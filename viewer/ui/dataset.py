@@ -6,15 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from viewer.store.dates import parse_date
 from viewer.store.model import Body
 from viewer.store.reader import EventStore, StoreSummary
+from viewer.timeline.axis import with_margin
 from viewer.timeline.data import TimelineData
 from viewer.timeline_source import load_timeline_data
-from viewer.ui.body_outline import BodyOutline
-from viewer.ui.filter_panel import FilterChoices
+from viewer.ui.filter_panel import FilterChoices, choices_of
 
 
 @dataclass
@@ -80,26 +78,13 @@ class Dataset:
             raise
         first_view = None
         if view is not None:
-            first_view = (float(parse_date(view[0]).first_instant()), float(parse_date(view[1]).end_instant()))
+            first, last = parse_date(view[0]), parse_date(view[1])
+            first_view = with_margin(float(first.first_instant()), float(last.end_instant()))
         return cls(path, store, data, summary, first_view, bodies, choices, unreadable)
 
     def close(self) -> None:
         """Release the file."""
         self.store.close()
-
-
-def choices_of(data: TimelineData) -> FilterChoices:
-    """What the Filters dock offers for ``data``, with the body tree built."""
-    index = data.index
-    body_counts = {body_id: int(members.size) for body_id, members in index.body_members.items()}
-    kind_counts = np.bincount(index.kind[index.kind >= 0], minlength=len(index.kinds)) if len(index) else []
-    return FilterChoices(
-        data.bodies,
-        body_counts,
-        {kind: int(kind_counts[code]) if len(kind_counts) else 0 for code, kind in enumerate(index.kinds)},
-        {tag: int(members.size) for tag, members in index.tag_members.items()},
-        BodyOutline.build(data.bodies, body_counts),
-    )
 
 
 def _unreadable_text(store: EventStore) -> str:

@@ -12,6 +12,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from viewer.formatting import format_event_dates
+from viewer.state.view_state import Change, ViewState
 from viewer.store.errors import DefenceTimelineError
 from viewer.store.filters import EventFilter
 from viewer.store.model import Event
@@ -54,16 +55,33 @@ class DetailsPane(QTextBrowser):
         if dataset is None:
             self.setHtml(detail_html.no_file_html())
 
-    def show_selection(self, ids: list[str]) -> None:
-        """The details of the selected events (the file's summary when none is selected)."""
+    def bind(self, state: ViewState) -> None:
+        """Show what ``state`` has selected (the file's summary when nothing is)."""
+        self._state = state
+        state.changed.connect(self._on_state_changed)
+
+    def _on_state_changed(self, changes: Change) -> None:
+        if changes & Change.DATASET and self._state.dataset is not self._dataset:
+            self.set_dataset(self._state.dataset)
+        if changes & (Change.DATASET | Change.SELECTION):
+            positions = self._state.selected_positions()
+            ids = self._state.data.index.ids
+            self.show_selection([ids[p] for p in positions[: detail_html.MAX_LISTED].tolist()], int(positions.size))
+
+    def show_selection(self, ids: list[str], count: int | None = None) -> None:
+        """The details of the selected events (the file's summary when none is selected).
+
+        ``ids`` may be the first of ``count`` selected events (as many as the pane lists).
+        """
         if self._dataset is None:
             return
         self._generation += 1
         store = self._dataset.store
+        count = len(ids) if count is None else count
         try:
             if not ids:
                 self.show_summary()
-            elif len(ids) == 1:
+            elif count == 1:
                 if self._is_heavy(ids[0]):
                     self._read_in_background(ids[0])
                     return
@@ -71,9 +89,9 @@ class DetailsPane(QTextBrowser):
             else:
                 listed = store.events(EventFilter(ids=frozenset(ids[: detail_html.MAX_LISTED])))
                 if listed:
-                    self.setHtml(detail_html.events_html(listed, len(ids)))
+                    self.setHtml(detail_html.events_html(listed, count))
                 else:
-                    self.setPlainText(f"{len(ids):,} events selected; they cannot be read from the file.")
+                    self.setPlainText(f"{count:,} events selected; they cannot be read from the file.")
         except DefenceTimelineError as error:
             self._show_error(error)
             return

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from viewer.state.view_state import Change, ViewState
 from viewer.store.errors import DefenceTimelineError
 from viewer.store.reader import TableRow
 from viewer.timeline.data import TimelineData
@@ -257,6 +258,31 @@ class EventTable(QTableView):
 
     def model(self) -> EventTableModel:
         return super().model()  # type: ignore[return-value]
+
+    def bind(self, state: ViewState) -> None:
+        """Show the events ``state`` lets through, with its selection; selecting rows selects them there."""
+        self._state = state
+        state.changed.connect(self._on_state_changed)
+        self.selectionModel().selectionChanged.connect(self._on_rows_selected)
+        self._on_state_changed(Change.DATASET | Change.SELECTION)
+
+    def _on_state_changed(self, changes: Change) -> None:
+        state = self._state
+        model = self.model()
+        if changes & Change.DATASET:
+            store = getattr(state.dataset, "store", None)
+            if store is not None:
+                model.set_source(state.data, store.table_rows, store.seqs_ordered_by)
+        if changes & (Change.DATASET | Change.MASK):
+            with QSignalBlocker(self.selectionModel()):
+                model.set_positions(state.visible_positions())
+        if changes & (Change.DATASET | Change.MASK | Change.SELECTION):
+            wanted = state.selected_positions()
+            if not np.array_equal(wanted, self.selected_positions()):  # not the rows just clicked
+                self.select_positions(wanted)
+
+    def _on_rows_selected(self, *_args) -> None:
+        self._state.select_positions(self.selected_positions())
 
     def selected_positions(self) -> np.ndarray:
         """Index positions of the selected rows, read range by range (not one index per row)."""

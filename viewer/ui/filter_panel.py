@@ -37,10 +37,12 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
+from viewer.state.view_state import Change, ViewState
 from viewer.store.dates import parse_date
 from viewer.store.errors import InvalidDateError, InvalidFilterError
 from viewer.store.filters import EventFilter
 from viewer.store.masks import FacetCounts
+from viewer.timeline.data import TimelineData
 from viewer.timeline.lanes import BodyInfo, kind_title
 from viewer.ui.body_outline import BodyOutline
 
@@ -411,6 +413,26 @@ class FilterPanel(QWidget):
         layout.addWidget(self.linked_only)
         layout.addWidget(self.clear_button)
 
+    def bind(self, state: ViewState) -> None:
+        """Apply the filter to ``state``; show its lists, counts and (from Back and Forward) its filter."""
+        self._state = state
+        state.changed.connect(self._on_state_changed)
+        self.filter_changed.connect(lambda: state.set_filter(self.current_filter(), self.is_linked_only()))
+
+    def _on_state_changed(self, changes: Change) -> None:
+        state = self._state
+        if changes & Change.DATASET:
+            choices = getattr(state.dataset, "choices", None) or choices_of(state.data)
+            if changes & Change.NEW_FILE:
+                self.set_choices(choices)
+            else:
+                self.refresh_choices(choices)
+        if changes & Change.FACETS and state.facets is not None:
+            self.update_counts(state.facets)
+        if changes & Change.FILTER and not state.searching and not self._timer.isActive():
+            if (self.current_filter(), self.is_linked_only()) != (state.event_filter, state.linked_only):
+                self.set_state(state.event_filter, state.linked_only)  # Back or Forward went there
+
     def _check_list(self, name: str, label: str) -> QListWidget:
         widget = QListWidget(self)
         widget.setObjectName(name)
@@ -629,3 +651,16 @@ def _checked(widget: QListWidget) -> list[str]:
         if widget.item(row).checkState() == Qt.CheckState.Checked
     ]
 
+
+def choices_of(data: TimelineData) -> FilterChoices:
+    """What the Filters dock offers for ``data``, with the body tree built."""
+    index = data.index
+    body_counts = {body_id: int(members.size) for body_id, members in index.body_members.items()}
+    kind_counts = np.bincount(index.kind[index.kind >= 0], minlength=len(index.kinds)) if len(index) else []
+    return FilterChoices(
+        data.bodies,
+        body_counts,
+        {kind: int(kind_counts[code]) if len(kind_counts) else 0 for code, kind in enumerate(index.kinds)},
+        {tag: int(members.size) for tag, members in index.tag_members.items()},
+        BodyOutline.build(data.bodies, body_counts),
+    )

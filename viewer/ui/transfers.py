@@ -1,0 +1,180 @@
+"""Data in and out of the window: importing files, exporting and copying the selection."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QStatusBar, QWidget
+
+from viewer.export.atomic import atomic_binary_file
+from viewer.export.catalogue import DEFAULT_WIDTH, PICTURE_FORMATS
+from viewer.export.formats import ExportRequest, export_to_file, selected_filter, write_picture
+from viewer.formatting import count_text
+from viewer.state.view_state import ViewState
+from viewer.store.errors import DefenceTimelineError
+from viewer.store.filters import EventFilter
+from viewer.ui.clipboard import COPY_LIMIT, events_as_text
+from viewer.ui.export_dialog import ExportDialog
+from viewer.ui.jobs import Jobs
+from viewer.ui.settings import Settings
+from viewer.ui.tasks import Cancelled
+
+DATABASE_FILTER = "Defence Timeline databases (*.db *.sqlite *.sqlite3);;All files (*)"
+SOURCE_FILTER = "Event files (*.json *.csv);;All files (*)"
+SOURCE_SUFFIXES = (".json", ".csv")
+
+
+class Transfers(QObject):
+    """Import, export and copy, each in the background where it reads or writes a file."""
+
+    exported = Signal(str)  # path of a file just written
+    imported = Signal(str)  # path of the database just written (to open it)
+
+    def __init__(self, window: QWidget, state: ViewState, jobs: Jobs, settings: Settings, bar: QStatusBar,
+                 show_error: Callable[[str, str], None]) -> None:
+        super().__init__(window)
+        self._window, self._state, self._jobs, self._settings = window, state, jobs, settings
+        self._bar, self._show_error = bar, show_error
+        self.export_dialog: ExportDialog | None = None
+
+    # ------------------------------------------------------------------ import
+
+    def ask_import(self, sources: list[Path] | None = None) -> None:
+        """Ask for files (unless given) and the database to import them into."""
+        if not sources:
+            names, _ = QFileDialog.getOpenFileNames(self._window, "Import Events", self.last_folder(), SOURCE_FILTER)
+            sources = [Path(name) for name in names]
+        if not sources:
+            return
+        self.remember_folder(sources[0])
+        target, _ = QFileDialog.getSaveFileName(
+            self._window,
+            "Import Into Database (an existing database is updated)",
+            str(sources[0].with_suffix(".db")),
+            DATABASE_FILTER,
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        if target:
+            self.import_files(sources, Path(target))
+
+    def import_files(self, sources: list[Path], target: Path) -> None:
+        """Import in the background (all or nothing); :attr:`imported` then names the database."""
+        from viewer.store.importer import import_files
+
+        def done(report) -> None:
+            verb = "Created" if report.created else "Updated"
+            self._bar.showMessage(f"{verb} {target.name}: {count_text(report.events, 'event')} imported", 8000)
+            self.imported.emit(str(target))
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, Cancelled):
+                self._bar.showMessage("Import cancelled: nothing was written", 6000)
+            elif isinstance(error, (DefenceTimelineError, OSError)):
+                self._show_error("The import was refused; nothing was written", str(error))
+            else:
+                self._show_error("The import failed; nothing was written", f"Unexpected error: {error}")
+
+        self._jobs.start(lambda report: import_files(sources, target, report), done, failed, "Importing…")
+
+    # ------------------------------------------------------------------ export
+
+    def ask_export(self) -> None:
+        """The export dialog for the selection."""
+        dataset, ids = self._state.dataset, self._state.selected_ids()
+        if not ids or dataset is None:
+            return
+        selection = EventFilter(ids=frozenset(ids))
+
+        def count_with_linked() -> int:
+            return dataset.store.count(selected_filter(dataset.store, selection, True))
+
+        dialog = ExportDialog(self._window, self._settings, len(ids), count_with_linked, file_stem(dataset.name))
+        dialog.accepted.connect(
+            lambda: self.export_selected(
+                dialog.target(), dialog.fmt, with_linked=dialog.with_linked.isChecked(), width=dialog.width.value()
+            )
+        )
+        dialog.open()
+        self.export_dialog = dialog
+
+    def export_selected(self, path: Path, fmt: str, *, with_linked: bool = False, width: int = DEFAULT_WIDTH) -> None:
+        """Write the selected events in the background, replacing ``path`` atomically."""
+        dataset, ids = self._state.dataset, self._state.selected_ids()
+        if not ids or dataset is None:
+            return
+        request = ExportRequest(
+            fmt=fmt,
+            event_filter=EventFilter(ids=frozenset(ids)),
+            with_linked=with_linked,
+            width=width,
+            selection_text=self._selection_text(len(ids)),
+        )
+        if fmt in PICTURE_FORMATS:
+            # Pictures are painted with Qt widgets, which live on the UI thread; they are drawn
+            # from the data the window already holds rather than reading the file again.
+            try:
+                chosen = dataset.store.event_ids(selected_filter(dataset.store, request.event_filter, with_linked))
+                with atomic_binary_file(path, overwrite=True, protected=[dataset.path]) as stream:
+                    write_picture(dataset.data, chosen, request, stream, dataset.name)
+            except (DefenceTimelineError, OSError) as error:
+                self._show_error("The export failed", str(error))
+                return
+            self._done_exporting(path, len(ids))
+            return
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, Cancelled):
+                self._bar.showMessage("Export cancelled: no file was written", 6000)
+            else:
+                self._show_error("The export failed; no file was written", str(error))
+
+        database = dataset.path
+        self._jobs.start(
+            lambda report: export_to_file(database, request, path, overwrite=True, progress=report),
+            lambda count: self._done_exporting(path, count),
+            failed,
+            f"Exporting {count_text(len(ids), 'event')}…",
+        )
+
+    def _done_exporting(self, path: Path, count: int) -> None:
+        self._bar.showMessage(f"Exported {count_text(count, 'event')} to {path.name}", 8000)
+        self.exported.emit(str(path))
+
+    def _selection_text(self, count: int) -> str:
+        chosen = f"{count:,} event{'s' if count != 1 else ''} selected in the window"
+        event_filter = self._state.event_filter
+        return chosen if event_filter.is_empty else f"{chosen}, filtered by {event_filter.describe()}"
+
+    # ------------------------------------------------------------------ copy
+
+    def copy_selection(self) -> None:
+        """Copy the selected events as tab-separated text (see :mod:`viewer.ui.clipboard`)."""
+        dataset, ids = self._state.dataset, self._state.selected_ids()[:COPY_LIMIT]
+        if dataset is None or not ids:
+            return
+        try:
+            text = events_as_text(dataset.store.iter_events(EventFilter(ids=frozenset(ids))))
+        except DefenceTimelineError as error:
+            self._show_error("The selection cannot be copied", str(error))
+            return
+        QGuiApplication.clipboard().setText(text)
+        self._bar.showMessage(f"Copied {count_text(len(ids), 'event')}", 4000)
+
+    # ------------------------------------------------------------------ folders
+
+    def last_folder(self) -> str:
+        """Where the last file was chosen from."""
+        return self._settings.text("files/folder", str(Path.home()))
+
+    def remember_folder(self, path: Path) -> None:
+        """Start the next file dialog where ``path`` is."""
+        self._settings.set("files/folder", str(path.parent))
+
+
+def file_stem(name: str) -> str:
+    """A file name made from a dataset's name."""
+    stem = "".join(ch if ch.isalnum() or ch in "-_ " else " " for ch in name).strip()
+    return "-".join(stem.split())[:60] or "events"
