@@ -213,7 +213,7 @@ class ViewState(QObject):
         self._selection.set(np.fromiter((p for p in found if p is not None), dtype=np.int64))
         self._history.clear()
         changes = Change.DATASET | Change.FILTER | Change.SELECTION | Change.CURRENT | Change.HISTORY
-        changes |= self._refilter() | self._record()
+        changes |= self._work_out_mask() | self._record()
         self._notify(changes)
         pending, self._pending = self._pending, None
         if pending is not None:  # a filter asked for while the file was read: match it in the new file
@@ -273,7 +273,7 @@ class ViewState(QObject):
         changes |= Change.FILTER
         if request.selection is not None and self._selection.set(request.selection):
             changes |= Change.SELECTION | Change.CURRENT
-        changes |= self._refilter()
+        changes |= self._work_out_mask()
         if request.view is not None and request.view != self._view:
             self._view = request.view
             changes |= Change.VIEW
@@ -283,7 +283,7 @@ class ViewState(QObject):
         if not request.record:
             self._settle.stop()  # the view a pane showed for this place is not a new place
 
-    def _refilter(self) -> Change:
+    def _work_out_mask(self) -> Change:
         """The mask and the facets for the current filter and selection."""
         index = self._data.index
         seqs = self._text_seqs if self._filter.fts_query() is not None else None
@@ -356,7 +356,7 @@ class ViewState(QObject):
             return
         changes = Change.SELECTION | Change.CURRENT
         if self._linked_only:
-            changes |= self._refilter()
+            changes |= self._work_out_mask()
         self._notify(changes | self._record())
 
     # ================================================================== the view

@@ -30,7 +30,7 @@ from viewer.ui.export_dialog import ExportDialog
 from viewer.ui.file_loader import FileLoader
 from viewer.ui.filter_panel import FilterPanel
 from viewer.ui.jobs import Jobs
-from viewer.ui.menus import build_menus
+from viewer.ui.menus import build_menus, fill_recent_menu
 from viewer.ui.settings import STATE_VERSION, Settings
 from viewer.ui.status_pane import StatusPane
 from viewer.ui.tasks import wait_for_background_work
@@ -118,7 +118,8 @@ class MainWindow(QMainWindow):
             a[action_id].triggered.connect(lambda _checked=False, m=mode: self.set_lane_mode(m))
         a[ActionId.SHOW_ALL_LINKS].toggled.connect(self._on_show_all_links)
         a[ActionId.SHOW_LEGEND].toggled.connect(self._on_show_legend)
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.recent_menu.aboutToShow.connect(lambda: fill_recent_menu(
+            self.recent_menu, self._settings.recent_files(), self.open_path, self.actions[ActionId.CLEAR_RECENT]))
         self.loader.opened.connect(self._on_opened)
         self.loader.open_failed.connect(self._on_open_failed)
         self.loader.open_cancelled.connect(self._on_open_cancelled)
@@ -135,8 +136,8 @@ class MainWindow(QMainWindow):
         timeline.event_activated.connect(self._show_details)
         timeline.set_description_provider(self.details.describe_event)
         self.table.activated_event.connect(self._go_to_position)
-        self.table.model().background_orders = True
-        self.table.model().order_needed.connect(self._read_table_order)
+        self.table.read_orders_with(self.jobs, self.statusBar(),
+                                    lambda error: self.show_error("The table cannot be sorted", error))
         self.table.model().fetch_failed.connect(
             lambda message: self.statusBar().showMessage(f"Some rows of the table cannot be read: {message}", 8000))
         for area in (timeline.viewport(), self.table.viewport(), self.details.viewport(), self.filters):
@@ -267,19 +268,6 @@ class MainWindow(QMainWindow):
             self.transfers.remember_folder(Path(path))
             self.open_path(path)
 
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        files = self._settings.recent_files()
-        for path in files:
-            action = self.recent_menu.addAction(path.name)
-            action.setToolTip(str(path))
-            action.setStatusTip(str(path))
-            action.triggered.connect(lambda _checked=False, p=path: self.open_path(p))
-        if not files:
-            self.recent_menu.addAction("No recent files").setEnabled(False)
-        self.recent_menu.addSeparator()
-        self.recent_menu.addAction(self.actions[ActionId.CLEAR_RECENT])
-
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if any(url.isLocalFile() for url in event.mimeData().urls()):
             event.acceptProposedAction()
@@ -313,25 +301,6 @@ class MainWindow(QMainWindow):
     def copy_selection(self) -> None:
         """Copy the selected events as tab-separated text."""
         self.transfers.copy_selection()
-
-    def _read_table_order(self, key: str) -> None:
-        """Sorting a large table by text: read the order in the background, then sort."""
-        dataset = self.state.dataset
-        if dataset is None:
-            return
-        database, model = dataset.path, self.table.model()
-        self.statusBar().showMessage(f"Sorting by {key}…")
-
-        def work(_report):
-            with EventStore(database) as store:
-                return store.seqs_ordered_by(key)
-
-        def done(seqs) -> None:
-            if self.state.dataset is not None and self.state.dataset.path == database:
-                model.provide_order(key, seqs)
-            self.statusBar().clearMessage()
-
-        self.jobs.start(work, done, lambda error: self.show_error("The table cannot be sorted", str(error)))
 
     # ================================================================== selection and navigation
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar
 
 from viewer.ui.actions import ActionId, Actions
@@ -53,3 +57,17 @@ def build_menus(window: QMainWindow, actions: Actions, docks: list[tuple[QDockWi
             else:
                 menu.addAction(actions[entry])
     return recent, toolbar
+
+
+def fill_recent_menu(menu: QMenu, files: list[Path], open_path: Callable[[Path], None], clear: QAction) -> None:
+    """File > Open Recent, filled as it opens: one entry per file (its path as the tip), then Clear."""
+    menu.clear()
+    for path in files:
+        action = menu.addAction(path.name)
+        action.setToolTip(str(path))
+        action.setStatusTip(str(path))
+        action.triggered.connect(lambda _checked=False, p=path: open_path(p))
+    if not files:
+        menu.addAction("No recent files").setEnabled(False)
+    menu.addSeparator()
+    menu.addAction(clear)
