@@ -248,15 +248,14 @@ class ViewState(QObject):
         self._notify(also | Change.SEARCHING)
         self._search(
             search_only(request.event_filter),
-            lambda seqs: self._searched(request, key, seqs),
+            lambda seqs: self._searched(request, seqs),
             lambda error: self._search_went_wrong(request, error),
         )
 
-    def _searched(self, request: _Request, key: str, seqs: list[int]) -> None:
+    def _searched(self, request: _Request, seqs: list[int]) -> None:
         if request is not self._pending:
             return  # a newer filter was asked for meanwhile
         self._pending = None
-        self._text_key, self._text_seqs = key, seqs
         self._apply(request, seqs, Change.SEARCHING)
 
     def _search_went_wrong(self, request: _Request, error: BaseException) -> None:

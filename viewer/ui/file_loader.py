@@ -22,7 +22,7 @@ class FileLoader(QObject):
     opened = Signal(object)  # a Dataset, read whole
     open_failed = Signal(str)  # what to tell the user (it names the file)
     open_cancelled = Signal()
-    progress = Signal(str, int, int)  # stage, done, total (None-like "" stage: finished)
+    progress = Signal(str, int, int)  # stage, done, total of the file being opened
     reloaded = Signal(object, object)  # the open file read again: Dataset, seqs matching the filter's search
     reload_failed = Signal(str)
     vanished = Signal()  # the open file was deleted or moved
