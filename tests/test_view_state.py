@@ -150,3 +150,18 @@ def test_back_is_one_notification(state: ViewState) -> None:
     state.heard.clear()
     state.go_back()
     assert len(state.heard) == 1 and Change.HISTORY in state.heard[0] and Change.SELECTION in state.heard[0]
+
+
+def test_a_failed_search_says_so_and_keeps_the_filter_shown(qapp, sample_db: Path) -> None:
+    store = EventStore(sample_db)
+    view_state = ViewState(lambda f, done, failed: failed(RuntimeError("the disk went away")))
+    view_state.set_dataset(load_timeline_data(store), store)
+    view_state.set_filter(EventFilter(kinds=frozenset({"summit"})))
+    shown = view_state.visible_count()
+    messages: list[str] = []
+    view_state.search_failed.connect(messages.append)
+    view_state.set_filter(EventFilter(search="Vilnius"))
+    assert messages == ["the disk went away"]
+    assert view_state.event_filter.kinds == {"summit"} and view_state.visible_count() == shown
+    assert not view_state.searching
+    store.close()
