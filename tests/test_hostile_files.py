@@ -17,6 +17,7 @@ from viewer.store import errors
 from viewer.store.filters import EventFilter
 from viewer.store.importer import import_files
 from viewer.store.reader import EventStore
+from viewer.store.schema import SCHEMA_VERSION
 from viewer.timeline_source import load_timeline_data
 
 SECONDS = 60  # for every read and all nine exports, on a 2-core machine: a hang or a quadratic walk takes minutes
@@ -163,6 +164,6 @@ def test_odd_user_versions_get_a_clear_message(sample_db: Path, tmp_path: Path, 
 def test_a_healthy_file_passes_check(sample_db: Path) -> None:
     result = _check(sample_db)
     assert result.returncode == 0, result.stderr
-    assert "schema: version 1, verified" in result.stdout
+    assert f"schema: version {SCHEMA_VERSION}, verified" in result.stdout
     assert "search: in step with the events" in result.stdout
     assert "unreadable records: 0" in result.stdout

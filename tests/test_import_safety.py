@@ -17,10 +17,10 @@ class Cancelled(Exception):
     pass
 
 
-def _many_events(count: int) -> dict:
+def _many_events(count: int, first: int = 0) -> dict:
     document = minimal_document(links=[])
     document["events"] = [
-        {"id": f"e{i}", "title": f"Event {i}", "start": "2023-06-15"} for i in range(count)
+        {"id": f"e{i}", "title": f"Event {i}", "start": "2023-06-15"} for i in range(first, first + count)
     ]
     return document
 
@@ -70,18 +70,24 @@ def test_importing_into_a_locked_database_says_so(small_db: Path, tmp_path: Path
         assert store.count() == 3
 
 
-def test_an_older_schema_is_migrated_by_import(small_db: Path, tmp_path: Path, monkeypatch) -> None:
-    def add_column(db) -> None:
-        db.execute("ALTER TABLE events ADD COLUMN confidence TEXT")
-
-    for module in (schema, importer, opening):
-        monkeypatch.setattr(module, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(schema.MIGRATIONS, 1, add_column)
-    with pytest.raises(errors.OlderSchemaError, match="older Defence Timeline"):
-        EventStore(small_db)
-    import_files([write_json(tmp_path / "more.json", _many_events(2))], small_db)
-    with EventStore(small_db) as store:
+def test_an_older_file_opens_as_it_is_and_is_migrated_by_import(tmp_path: Path, monkeypatch) -> None:
+    """A version 1 file (no stored time index) is read as it is; an import brings it to this version."""
+    with monkeypatch.context() as older:
+        for module in (schema, importer, opening):
+            older.setattr(module, "SCHEMA_VERSION", 1)
+        path = tmp_path / "older.db"
+        import_files([write_json(tmp_path / "first.json", _many_events(3))], path)
+    before = path.read_bytes()
+    with EventStore(path) as store:
+        assert store.schema_version == 1
+        assert store.count() == 3
+        assert store.stored_index() is None
+        assert "older Defence Timeline" in store.index_note
+        assert len(store.time_index()) == 3
+    assert path.read_bytes() == before  # viewing never migrates
+    import_files([write_json(tmp_path / "more.json", _many_events(2, first=3))], path)
+    with EventStore(path) as store:
+        assert store.schema_version == schema.SCHEMA_VERSION
         assert store.count() == 5
-        columns = {row[1] for row in store.connection.execute("PRAGMA table_info(events)")}
-        assert "confidence" in columns
-        assert store.connection.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert store.stored_index() is not None and store.index_note == ""
+        assert len(store.time_index()) == 5

@@ -270,6 +270,7 @@ def _run_check(options: argparse.Namespace) -> int:
         lines.append(f"  dates:  {summary.first_date} to {summary.last_date}")
     lines.append(f"  schema: version {version}, verified")
     lines.append("  search: " + ("out of step with the events" if report.search_index else "in step with the events"))
+    lines.append(f"  time index: {report.time_index}")
     lines.append(f"  unreadable records: {report.unreadable.total:,}")
     print("\n".join(_printable(line) for line in lines))
     if report.problems:

@@ -77,10 +77,6 @@ class NewerSchemaError(StoreOpenError):
     """Written by a newer version of Defence Timeline than this one."""
 
 
-class OlderSchemaError(StoreOpenError):
-    """Written by an older version; it needs upgrading before it can be viewed."""
-
-
 class DatabaseLockedError(StoreOpenError):
     """Another program holds a lock on the database."""
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from viewer.store.interrupts import QueryGuard
 from viewer.store.opening import translate_sqlite_error
 from viewer.store.reader import EventStore, StoreSummary
+from viewer.store.stored_index import first_difference
 from viewer.store.validity import UnreadableCounts
 
 
@@ -26,6 +27,8 @@ class HealthReport:
     damage: str | None  # SQLite's quick_check, when it is not "ok"
     search_index: str | None  # the full-text index's problem, if any
     unreadable: UnreadableCounts
+    time_index: str = ""  # how opening gets the time index, for the report
+    time_index_problem: str | None = None  # the stored index disagrees with the rows
 
     @property
     def problems(self) -> list[str]:
@@ -37,17 +40,38 @@ class HealthReport:
             found.append(self.search_index)
         if self.unreadable.total:
             found.append(self.unreadable.describe())
+        if self.time_index_problem:
+            found.append(self.time_index_problem)
         return found
 
 
 def check_health(store: EventStore) -> HealthReport:
     """Run every check on an open store (the schema was verified when it was opened)."""
     damage = store.integrity_problem()
+    if damage:
+        return HealthReport(store.summary(), damage, None, store.unreadable(scan=True))
+    time_index, time_index_problem = _time_index_state(store)
     return HealthReport(
         summary=store.summary(),
         damage=damage,
-        search_index=None if damage else search_index_problem(store),
-        unreadable=store.unreadable(),
+        search_index=search_index_problem(store),
+        unreadable=store.unreadable(scan=True),
+        time_index=time_index,
+        time_index_problem=time_index_problem,
+    )
+
+
+def _time_index_state(store: EventStore) -> tuple[str, str | None]:
+    """How opening gets the time index, and a problem when the stored one is not what the rows give."""
+    stored = store.stored_index()
+    if stored is None:
+        return f"built on opening ({store.index_reason})", None
+    difference = first_difference(stored, store.build_stored_index())
+    if difference is None:
+        return "stored at import, matches the events", None
+    return "stored at import, does not match the events", (
+        f"the stored time index does not match the events ({difference}), so the timeline would show "
+        "what the file no longer holds; import any file into it to store the index again"
     )
 
 

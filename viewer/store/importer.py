@@ -31,7 +31,9 @@ from viewer.store.opening import (
     check_sqlite_header,
     translate_sqlite_error,
 )
-from viewer.store.schema import SCHEMA_VERSION, create_schema, enable_search, migrate
+from viewer.store.reader import EventStore
+from viewer.store.schema import SCHEMA_VERSION, STORED_INDEX_SINCE, create_schema, enable_search, migrate
+from viewer.store.stored_index import write_stored_index
 from viewer.store.verify import verify_schema
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -225,10 +227,7 @@ def _open_existing_for_write(path: Path) -> tuple[Database, int]:
     try:
         # Nothing in the schema runs before it is verified: no trigger, view or index of another's.
         connection.execute("PRAGMA trusted_schema = OFF")
-        try:
-            version = check_application(path, connection)
-        except errors.OlderSchemaError:
-            version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+        version = check_application(path, connection)
         verify_schema(path, connection, version)
         connection.execute("PRAGMA trusted_schema = ON")  # our own FTS triggers write the index
         QueryGuard().install(connection)
@@ -275,6 +274,8 @@ def _build_new_database(
             enable_search(db)  # fills the index in one pass, then keeps it in sync by triggers
             db.execute("PRAGMA journal_mode = DELETE")
             db.execute("PRAGMA optimize")
+            with db.atomic():  # last: the index records the schema as it is left
+                _store_time_index(connection, target, progress)
         finally:
             connection.close()
         with temp_path.open("rb+") as written:
@@ -309,6 +310,7 @@ def _update_existing_database(
             if version < SCHEMA_VERSION:
                 migrate(db, version)
             counts = _write(db, parsed, progress, fresh=False)
+            _store_time_index(db.conn, target, progress)
             _report(progress, "Saving", 0, 1)
             db.execute("COMMIT")
         except BaseException:
@@ -320,6 +322,14 @@ def _update_existing_database(
     finally:
         db.close()
     return ImportReport(target, False, *counts)
+
+
+def _store_time_index(connection: sqlite3.Connection, target: Path, progress: ProgressCallback | None) -> None:
+    """Store what opening needs (see :mod:`viewer.store.stored_index`), from the rows just written."""
+    if connection.execute("PRAGMA user_version").fetchone()[0] < STORED_INDEX_SINCE:
+        return
+    _report(progress, "Storing the time index", 0, 1)
+    write_stored_index(connection, EventStore.over(connection, target).build_stored_index())
 
 
 def _write(

@@ -103,7 +103,8 @@ def check_sqlite_header(path: Path) -> None:
 def check_application(path: Path, connection: sqlite3.Connection) -> int:
     """Check the file is a Defence Timeline database of a version this program reads.
 
-    Returns the schema version.
+    Returns the schema version: this program's or an older one (read as it is, and migrated by
+    the next import into it).
     """
     try:
         application_id = connection.execute("PRAGMA application_id").fetchone()[0]
@@ -130,12 +131,6 @@ def check_application(path: Path, connection: sqlite3.Connection) -> int:
             path,
             f"it says schema version {version}, which no Defence Timeline writes "
             "(the file is damaged or was altered by another program)",
-        )
-    if version < SCHEMA_VERSION:
-        raise errors.OlderSchemaError(
-            path,
-            f"written by an older Defence Timeline (schema version {version}): "
-            "import any file into it with this version to upgrade it",
         )
     missing = [name for name in APPLICATION_TABLES if name not in tables]
     if missing:

@@ -20,10 +20,13 @@ from viewer.store.interrupts import QueryGuard
 from viewer.store.linking import linked_seqs
 from viewer.store.model import Body, Document, Event, Link, Participation, Relation, Source, Status
 from viewer.store.opening import open_for_viewing, translate_sqlite_error
+from viewer.store.schema import STORED_INDEX_SINCE
+from viewer.store.stored_index import ORDERED_COLUMNS, StaleIndex, StoredIndex, read_stored_index
 from viewer.store.time_index import TimeIndex
 from viewer.store.validity import (
     UnreadableCounts,
     indexable_event_sql,
+    register_functions,
     unreadable_counts,
     unreadable_event_seqs,
     valid_body_sql,
@@ -129,6 +132,21 @@ class EventStore:
         self._connection = open_for_viewing(self.path, self._guard)
         self._unreadable: UnreadableCounts | None = None
         self._events_skipped_while_reading = 0
+        self._stored: StoredIndex | None = None
+        self._stored_read = False
+        self._scanned = False
+        self.index_reason = ""  # why the time index was rebuilt on opening ("" when the stored one was used)
+
+    @classmethod
+    def over(cls, connection: sqlite3.Connection, path: Path) -> EventStore:
+        """The readers over a connection that is already open (the import's, to build the stored
+        index from the rows it wrote); the stored index itself is not read."""
+        register_functions(connection)  # the validity conditions call them
+        store = cls.__new__(cls)
+        store.path, store._guard, store._connection = Path(path), QueryGuard(), connection
+        store._unreadable, store._events_skipped_while_reading = None, 0
+        store._stored, store._stored_read, store._scanned, store.index_reason = None, True, False, ""
+        return store
 
     def close(self) -> None:
         """Release the file."""
@@ -187,9 +205,46 @@ class EventStore:
         ).fetchone()
         return row[0] if row else None
 
+    @property
+    def index_note(self) -> str:
+        """A sentence for the user when the time index had to be built on opening, else ""."""
+        if not self.index_reason:
+            return ""
+        return (f"The time index was built on opening because {self.index_reason}; "
+                "importing into the file with this version stores it again")
+
+    @_sqlite_errors_translated
+    def stored_index(self) -> StoredIndex | None:
+        """The time index stored at import when it is there and sound, else None (and
+        :attr:`index_note` says why it is rebuilt). Read once per store."""
+        if not self._stored_read:
+            self._stored_read = True
+            if self.schema_version < STORED_INDEX_SINCE:
+                self.index_reason = "the file was written by an older Defence Timeline"
+            else:
+                try:
+                    self._stored = read_stored_index(self._connection, _VALID_EVENT)
+                except StaleIndex as reason:
+                    self.index_reason = str(reason)
+        return self._stored
+
+    def build_stored_index(self) -> StoredIndex:
+        """The stored index made from the rows (import calls this before storing it)."""
+        link_from, link_to, relations = self._link_rows()
+        return StoredIndex(
+            TimeIndex.load(self._connection, indexable_event_sql("e")), link_from, link_to, relations,
+            self._counted_summary(), {column: np.array(self._ordered_seqs(column), dtype=np.int64)
+                                      for column in ORDERED_COLUMNS},
+        )
+
     @_sqlite_errors_translated
     def summary(self) -> StoreSummary:
         """Counts and the date range of the readable records."""
+        stored = self.stored_index()
+        counted = stored.summary if stored is not None else self._counted_summary()
+        return StoreSummary(name=self.name(), **counted)
+
+    def _counted_summary(self) -> dict[str, object]:
         count = self._scalar
         first = self._connection.execute(
             f"SELECT e.start FROM events e WHERE {_VALID_EVENT} ORDER BY e.earliest LIMIT 1"
@@ -197,25 +252,32 @@ class EventStore:
         last = self._connection.execute(
             f'SELECT coalesce(e."end", e.start) FROM events e WHERE {_VALID_EVENT} ORDER BY e.latest DESC LIMIT 1'
         ).fetchone()
-        return StoreSummary(
-            name=self.name(),
-            events=count(f"SELECT count(*) FROM events e WHERE {_VALID_EVENT}"),
-            bodies=count(f"SELECT count(*) FROM bodies WHERE {_VALID_BODY}"),
-            links=count(f"SELECT count(*) FROM links l WHERE {_VALID_LINK}"),
-            first_date=first[0] if first else None,
-            last_date=last[0] if last else None,
-        )
+        return {
+            "events": count(f"SELECT count(*) FROM events e WHERE {_VALID_EVENT}"),
+            "bodies": count(f"SELECT count(*) FROM bodies WHERE {_VALID_BODY}"),
+            "links": count(f"SELECT count(*) FROM links l WHERE {_VALID_LINK}"),
+            "first_date": first[0] if first else None,
+            "last_date": last[0] if last else None,
+        }
 
     @_sqlite_errors_translated
     def stored_event_count(self) -> int:
-        """How many rows the events table holds, readable or not (fast: for progress messages)."""
-        return self._scalar("SELECT count(*) FROM events")
+        """How many rows the events table holds, readable or not (for progress messages)."""
+        stored = self.stored_index()
+        return len(stored.index) if stored is not None else self._scalar("SELECT count(*) FROM events")
 
     @_sqlite_errors_translated
-    def unreadable(self) -> UnreadableCounts:
-        """How many stored records could not be read (counted once per store, then cached)."""
-        if self._unreadable is None:
+    def unreadable(self, *, scan: bool = False) -> UnreadableCounts:
+        """How many stored records could not be read (counted once per store, then cached).
+
+        A file whose stored index is sound holds only what import wrote and checked, so nothing
+        is counted; ``scan`` counts anyway (``check``).
+        """
+        if self._unreadable is None and not scan and self.stored_index() is not None:
+            self._unreadable = UnreadableCounts()
+        if self._unreadable is None or (scan and not self._scanned):
             self._unreadable = unreadable_counts(self._connection)
+            self._scanned = True
         counts = self._unreadable
         if self._events_skipped_while_reading:
             return UnreadableCounts(
@@ -243,8 +305,9 @@ class EventStore:
 
     @_sqlite_errors_translated
     def time_index(self) -> TimeIndex:
-        """Every event's time columns, sorted, for the timeline (one query, no objects)."""
-        return TimeIndex.load(self._connection, indexable_event_sql("e"))
+        """Every event's time columns, sorted, for the timeline: stored at import, or read in one query."""
+        stored = self.stored_index()
+        return stored.index if stored is not None else TimeIndex.load(self._connection, indexable_event_sql("e"))
 
     # ------------------------------------------------------------------------- events
 
@@ -269,9 +332,12 @@ class EventStore:
         readable ones only; "linked" as :func:`viewer.store.linking.linked_to` defines it."""
         where, params = self._where(event_filter)
         chosen = self._connection.execute(f"SELECT e.seq, e.id FROM events e WHERE {where}", params).fetchall()
-        pairs = np.array([(source, target) for source, target, _ in self.link_seqs()], dtype=np.int64).reshape(-1, 2)
+        # The links in memory when the stored index was read already; else from the rows (reading
+        # the whole stored index for them would cost more).
+        stored = self._stored
+        link_from, link_to, _ = (stored.link_from, stored.link_to, None) if stored else self._link_rows()
         seqs = np.fromiter((row[0] for row in chosen), dtype=np.int64, count=len(chosen))
-        extra = linked_seqs(pairs[:, 0], pairs[:, 1], seqs).tolist()
+        extra = linked_seqs(link_from, link_to, seqs).tolist()
         ids = [row[1] for row in chosen]
         for start in range(0, len(extra), BATCH):
             chunk = extra[start : start + BATCH]
@@ -462,8 +528,16 @@ class EventStore:
     @_sqlite_errors_translated
     def seqs_ordered_by(self, column: str) -> list[int]:
         """Every event's ``seq``, ordered by ``location`` or ``title`` (for sorting the table)."""
-        if column not in ("location", "title"):
+        if column not in ORDERED_COLUMNS:
             raise ValueError(f"cannot order by {column!r}")
+        stored = self.stored_index()
+        return stored.orders[column].tolist() if stored is not None else self._ordered_seqs(column)
+
+    def order_in_memory(self, column: str) -> bool:
+        """True when :meth:`seqs_ordered_by` answers at once (from the stored index already read)."""
+        return self._stored is not None and column in ORDERED_COLUMNS
+
+    def _ordered_seqs(self, column: str) -> list[int]:
         return [row[0] for row in self._connection.execute(
             f"SELECT e.seq FROM events e WHERE {_VALID_EVENT} ORDER BY e.{column} COLLATE NOCASE, e.earliest, e.seq"
         )]
@@ -494,13 +568,21 @@ class EventStore:
         return [Link(row[0], row[1], Relation(row[2]), row[3]) for row in rows]
 
     @_sqlite_errors_translated
-    def link_seqs(self) -> list[tuple[int, int, str]]:
-        """Every readable link as (from seq, to seq, relation), for the in-memory timeline."""
+    def link_seqs(self) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """Every readable link's (from seqs, to seqs, relations), for the in-memory timeline."""
+        stored = self.stored_index()
+        if stored is not None:
+            return stored.link_from, stored.link_to, stored.link_relations
+        return self._link_rows()
+
+    def _link_rows(self) -> tuple[np.ndarray, np.ndarray, list[str]]:
         # Ends that the time index left out map to no position there and are dropped by the caller.
-        return self._connection.execute(
+        rows = self._connection.execute(
             "SELECT f.seq, t.seq, l.relation FROM links l JOIN events f ON f.id = l.from_id "
             f"JOIN events t ON t.id = l.to_id WHERE {_VALID_LINK}"
         ).fetchall()
+        ends = np.array([(source, target) for source, target, _ in rows], dtype=np.int64).reshape(-1, 2)
+        return ends[:, 0].copy(), ends[:, 1].copy(), [relation for _, _, relation in rows]
 
     def _rows_for_ids(self, sql_template: str, ids: Iterable[str]) -> list[tuple]:
         wanted = list(dict.fromkeys(ids))

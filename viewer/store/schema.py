@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_TABLES = ("meta", "bodies", "events", "event_bodies", "event_tags", "sources", "links")
 FTS_COLUMNS = ("title", "summary", "description", "location")
 
@@ -131,10 +131,26 @@ def is_empty_database(db: Database) -> bool:
     return not db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
 
 
+# Tables whose change makes the stored time index out of date (see viewer.store.stored_index).
+STORED_INDEX_SINCE = 2  # the first version that stores it
+INDEXED_TABLES = ("events", "bodies", "event_bodies", "event_tags", "sources", "links")
+
+
+def _migrate_1_to_2(db: Database) -> None:
+    """Version 2: the time index stored at import, emptied by triggers when another program
+    changes what it was built from (the next import stores it again)."""
+    db.execute("CREATE TABLE stored_index (part TEXT PRIMARY KEY, data BLOB NOT NULL)")
+    for table in INDEXED_TABLES:
+        for change in ("INSERT", "UPDATE", "DELETE"):
+            db.execute(
+                f"CREATE TRIGGER stored_index_stale_{table}_{change.lower()} AFTER {change} ON {table} "
+                "BEGIN DELETE FROM stored_index; END"
+            )
+
+
 # Migrations from version N to N + 1, applied in order on a writable database inside the
-# import's transaction. Version 1 is the first released schema, so there are none yet; a
-# future change adds ``MIGRATIONS[1] = _migrate_1_to_2`` and bumps SCHEMA_VERSION.
-MIGRATIONS: dict[int, Callable[[Database], None]] = {}
+# import's transaction (a new file is made as version 1, then migrated: both hold the same schema).
+MIGRATIONS: dict[int, Callable[[Database], None]] = {1: _migrate_1_to_2}
 
 
 def migrate(db: Database, from_version: int, to_version: int | None = None) -> None:

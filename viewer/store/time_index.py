@@ -82,7 +82,7 @@ class TimeIndex:
         kind_case = " ".join(f"WHEN ? THEN {code}" for code in range(len(kinds)))
         kind_sql = f"CASE kind {kind_case} ELSE -1 END" if kinds else "-1"
         precision_case = " ".join(f"WHEN '{name}' THEN {code}" for name, code in PRECISION_CODES.items())
-        # Unknown precisions and windows get codes that _sound_rows drops (checked in bulk, not per row).
+        # Unknown precisions and windows get codes that sound_rows drops (checked in bulk, not per row).
         flags_sql = (
             f"(CASE precision {precision_case} ELSE 7 END) * 8 "
             '+ (CASE within WHEN 0 THEN 0 WHEN 1 THEN 2 ELSE 4 END) + ("end" IS NOT NULL)'
@@ -97,7 +97,7 @@ class TimeIndex:
             scanned = _scan(connection, columns, kinds, readable, strict=False)
         count, (seq, earliest, latest, kind, flags), texts_by_scan = scanned
         ids_by_scan, titles_by_scan = texts_by_scan
-        sound = _sound_rows(seq, earliest, latest, flags)
+        sound = sound_rows(seq, earliest, latest, flags)
         for texts in (ids_by_scan, titles_by_scan):
             if "" in texts:  # a scan at C speed; the comparison per row only for a crafted file
                 sound &= np.fromiter((text != "" for text in texts), dtype=bool, count=len(texts))
@@ -336,7 +336,7 @@ def _scan(
     return count, numbers, texts
 
 
-def _sound_rows(seq: np.ndarray, earliest: np.ndarray, latest: np.ndarray, flags: np.ndarray) -> np.ndarray:
+def sound_rows(seq: np.ndarray, earliest: np.ndarray, latest: np.ndarray, flags: np.ndarray) -> np.ndarray:
     """Rows whose time columns the timeline can use: the cheap checks, done in bulk with numpy."""
     precision = flags // 8
     within = (flags // 2) % 4

@@ -31,6 +31,7 @@ class Dataset:
     bodies: dict[str, Body] = field(default_factory=dict)
     choices: FilterChoices | None = None
     unreadable: str = ""  # "3 records could not be read and were skipped: …" (empty when every record was read)
+    index_note: str = ""  # why the time index was built on opening (empty when the file's stored one was read)
 
     @property
     def name(self) -> str:
@@ -70,6 +71,7 @@ class Dataset:
             summary = store.summary()
             view = store.view()
             unreadable = _unreadable_text(store)
+            index_note = getattr(store, "index_note", "")
             step("Listing bodies", 4)
             choices = choices_of(data)
             step("Ready", 5)
@@ -80,7 +82,7 @@ class Dataset:
         if view is not None:
             first, last = parse_date(view[0]), parse_date(view[1])
             first_view = with_margin(float(first.first_instant()), float(last.end_instant()))
-        return cls(path, store, data, summary, first_view, bodies, choices, unreadable)
+        return cls(path, store, data, summary, first_view, bodies, choices, unreadable, index_note)
 
     def close(self) -> None:
         """Release the file."""

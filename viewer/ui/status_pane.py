@@ -33,7 +33,9 @@ class StatusPane(QObject):
         self.file_state.hide()
         self.unreadable_notice = _label(bar, "unreadableNotice", "Records that could not be read", "color: #9a5b00")
         self.unreadable_notice.hide()
-        for widget in (self.count_label, self.unreadable_notice, self.file_state, *busy):
+        self.index_notice = _label(bar, "indexNotice", "Time index built on opening")
+        self.index_notice.hide()
+        for widget in (self.count_label, self.unreadable_notice, self.index_notice, self.file_state, *busy):
             bar.addWidget(widget)
         bar.addPermanentWidget(self.zoom_label)
         bar.addPermanentWidget(self.file_label)
@@ -52,6 +54,7 @@ class StatusPane(QObject):
             self.file_label.setToolTip(str(path) if path else "")
             self.file_state.hide()
             self._show_unreadable(getattr(state.dataset, "unreadable", ""))
+            self._show_index_note(getattr(state.dataset, "index_note", ""))
         if changes & (Change.DATASET | Change.MASK):
             self.count_label.setText(f"Showing {state.visible_count():,} of {state.total_count():,} events")
         if changes & Change.VIEW and state.view is not None:
@@ -70,6 +73,13 @@ class StatusPane(QObject):
             f"{text}. These records were skipped; everything else is shown." if text else ""
         )
         self.unreadable_notice.setVisible(bool(text))
+
+    def _show_index_note(self, note: str) -> None:
+        """Say, briefly, that this file opens slower than it could (the whole sentence on hover)."""
+        self.index_notice.setText("Index built on opening" if note else "")
+        self.index_notice.setToolTip(note)
+        self.index_notice.setAccessibleDescription(note)
+        self.index_notice.setVisible(bool(note))
 
     def show_file_state(self, message: str) -> None:
         """A warning about the open file (deleted, unreadable), kept until the file is read again."""

@@ -1,0 +1,278 @@
+"""The time index stored inside the file at import, so that opening reads it in bulk.
+
+Import writes, in the table ``stored_index``, everything opening would otherwise rebuild from
+a million rows: the time index's columns as arrays, the ids and titles, the bodies' and tags'
+members, the links, the summary and the table's text orders. Triggers of the schema empty the
+table whenever another program changes the events, the bodies, their links or tags, so a
+stored index is either current or absent; the header keeps SQLite's schema counter, so one made
+stale by dropping those triggers, or by a VACUUM, is set aside too. Read back, every part is checked (sizes, types,
+ranges, order) and a sample of rows is compared with the events table: a part that does not
+fit makes the reader rebuild from the rows, and say so. No part can make the reader allocate
+more than the file holds.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+
+import numpy as np
+
+from viewer.store.time_index import PRECISION_CODES, ROW_DTYPE, TimeIndex, sound_rows
+
+FORMAT = 1  # the layout of the parts below
+TABLE = "stored_index"
+ORDERED_COLUMNS = ("title", "location")  # the table's sorts that need the text
+SAMPLE = 256  # rows compared with the events table on opening
+_ARRAYS = {  # part -> dtype (little-endian, whatever the machine)
+    "seq": "<i8", "earliest": "<i8", "latest": "<i8", "kind": "<i4", "flags": "u1",
+    "body_sizes": "<i8", "body_positions": "<i8", "tag_sizes": "<i8", "tag_positions": "<i8",
+    "link_from": "<i8", "link_to": "<i8", "link_relation": "<i4",
+    "order_title": "<i8", "order_location": "<i8",
+}
+_TEXTS = ("header", "ids", "titles")
+
+
+class StaleIndex(Exception):
+    """The stored index is missing, out of date or not well formed (the reason, for the user)."""
+
+
+@dataclass
+class StoredIndex:
+    """What opening needs, read from the file instead of rebuilt."""
+
+    index: TimeIndex
+    link_from: np.ndarray  # seq numbers
+    link_to: np.ndarray
+    link_relations: list[str]  # one relation value per link
+    summary: dict[str, object]  # events, bodies, links, first_date, last_date
+    orders: dict[str, np.ndarray]  # column -> every seq, in that column's order
+
+
+# ----------------------------------------------------------------------------- writing
+
+
+def write_stored_index(connection: sqlite3.Connection, stored: StoredIndex) -> None:
+    """Replace the stored index (inside the import's transaction, after every row is written)."""
+    index = stored.index
+    flags = index.precision.astype(np.int64) * 8 + index.within.astype(np.int64) * 2 + index.spans
+    body_keys, body_sizes, body_positions = _flatten(index.body_members)
+    tag_keys, tag_sizes, tag_positions = _flatten(index.tag_members)
+    relations = sorted(set(stored.link_relations))
+    code = {relation: number for number, relation in enumerate(relations)}
+    header = {
+        "format": FORMAT, "count": len(index), "kinds": list(index.kinds), "bodies": body_keys, "tags": tag_keys,
+        "relations": relations, "links": int(stored.link_from.size), "summary": stored.summary,
+        "schema_cookie": _schema_cookie(connection),
+    }
+    arrays = {
+        "seq": index.seq, "earliest": index.earliest, "latest": index.latest, "kind": index.kind, "flags": flags,
+        "body_sizes": body_sizes, "body_positions": body_positions, "tag_sizes": tag_sizes,
+        "tag_positions": tag_positions, "link_from": stored.link_from, "link_to": stored.link_to,
+        "link_relation": np.fromiter((code[r] for r in stored.link_relations), dtype=np.int64,
+                                     count=len(stored.link_relations)),
+        **{f"order_{column}": stored.orders[column] for column in ORDERED_COLUMNS},
+    }
+    rows: list[tuple[str, bytes]] = [(name, np.ascontiguousarray(value, dtype=_ARRAYS[name]).tobytes())
+                                     for name, value in arrays.items()]
+    for name, value in (("header", header), ("ids", index.ids), ("titles", index.titles)):
+        rows.append((name, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()))
+    connection.execute(f"DELETE FROM {TABLE}")
+    connection.executemany(f"INSERT INTO {TABLE}(part, data) VALUES (?, ?)", rows)
+
+
+def _schema_cookie(connection: sqlite3.Connection) -> int:
+    """SQLite's count of schema changes: dropping a trigger, changing rows and making the trigger
+    again (or a VACUUM) moves it, so the index is then set aside as possibly out of date."""
+    return int(connection.execute("PRAGMA schema_version").fetchone()[0])
+
+
+def _flatten(members: dict[str, np.ndarray]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    keys = list(members)
+    sizes = np.fromiter((members[key].size for key in keys), dtype=np.int64, count=len(keys))
+    flat = np.concatenate([members[key] for key in keys]) if keys else np.empty(0, dtype=np.int64)
+    return keys, sizes, flat
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def read_stored_index(connection: sqlite3.Connection, valid_event: str) -> StoredIndex:
+    """The stored index, every part checked; raises :class:`StaleIndex` saying why it cannot be used.
+
+    ``valid_event`` is the readers' SQL condition over ``events`` aliased ``e``: sampled rows
+    must pass it and match the index.
+    """
+    parts = _parts(connection)
+    header = _header(parts)
+    _expect(header.get("schema_cookie") == _schema_cookie(connection),
+            "the file's schema was changed after it was written (a trigger remade, or the file compacted)")
+    count = header["count"]
+    array = {name: _array(parts, name) for name in _ARRAYS}
+    for name in ("seq", "earliest", "latest", "kind", "flags"):
+        _expect(array[name].size == count, f"the part {name!r} does not hold one value per event")
+    ids, titles = _texts(parts, "ids", count), _texts(parts, "titles", count)
+    seq, earliest, latest, kind, flags = (array[n].astype(np.int64) for n in ("seq", "earliest", "latest", "kind",
+                                                                               "flags"))
+    kinds = tuple(header["kinds"])
+    _expect(bool(sound_rows(seq, earliest, latest, flags).all()), "an event's time columns make no sense")
+    _expect(bool(((kind >= -1) & (kind < len(kinds))).all()), "an event's kind is not listed")
+    _expect(count < 2 or bool((np.diff(earliest) >= 0).all()), "the events are not in time order")
+    _expect(_distinct(seq), "two events share a number")
+    rows = np.empty(count, dtype=ROW_DTYPE)
+    rows["seq"], rows["earliest"], rows["latest"], rows["kind"] = seq, earliest, latest, kind
+    rows["precision"], rows["within"], rows["spans"] = flags // 8, (flags // 2) % 2, flags % 2
+    index = TimeIndex.from_rows(rows, kinds, titles=titles, ids=ids)
+    index.body_members = _members(header["bodies"], array["body_sizes"], array["body_positions"], count, "body")
+    index.tag_members = _members(header["tags"], array["tag_sizes"], array["tag_positions"], count, "tag")
+    links = header["links"]
+    for name in ("link_from", "link_to", "link_relation"):
+        _expect(array[name].size == links, f"the part {name!r} does not hold one value per link")
+    relations = header["relations"]
+    codes = array["link_relation"]
+    _expect(bool(((codes >= 0) & (codes < len(relations))).all()), "a link's relation is not listed")
+    for name in ("link_from", "link_to"):
+        _expect(bool((index.positions_of_seqs(array[name]) >= 0).all()), "a link ends at no event")
+    orders = {}
+    for column in ORDERED_COLUMNS:
+        order = array[f"order_{column}"]
+        _expect(order.size == count and bool((index.positions_of_seqs(order) >= 0).all())
+                and _distinct(order), f"the {column} order does not list every event once")
+        orders[column] = order
+    _compare_sample(connection, index, valid_event)
+    return StoredIndex(index, array["link_from"], array["link_to"], [relations[c] for c in codes.tolist()],
+                       header["summary"], orders)
+
+
+def _parts(connection: sqlite3.Connection) -> dict[str, bytes]:
+    names = set(_ARRAYS) | set(_TEXTS)
+    found: dict[str, bytes] = {}
+    for name, data in connection.execute(f"SELECT part, data FROM {TABLE} WHERE typeof(data) = 'blob'"):
+        if name in names:
+            found[name] = data
+    if not found:
+        raise StaleIndex("the file holds no stored copy (another program changed its records after the last import)")
+    missing = sorted(names - set(found))
+    _expect(not missing, f"the part {missing[0]!r} is missing" if missing else "")
+    return found
+
+
+def _header(parts: dict[str, bytes]) -> dict:
+    try:
+        header = json.loads(parts["header"].decode())
+    except (UnicodeDecodeError, ValueError):
+        raise _unusable("its header is not JSON") from None
+    _expect(isinstance(header, dict) and header.get("format") == FORMAT, "it was written in another layout")
+    count, links = header.get("count"), header.get("links")
+    _expect(type(count) is int and count >= 0 and type(links) is int and links >= 0, "its counts are not numbers")
+    for key in ("kinds", "bodies", "tags", "relations"):
+        values = header.get(key)
+        _expect(isinstance(values, list) and all(type(v) is str and v for v in values)
+                and len(set(values)) == len(values), f"its list of {key} is not a list of names")
+    summary = header.get("summary")
+    _expect(isinstance(summary, dict) and all(type(summary.get(k)) is int for k in ("events", "bodies", "links"))
+            and all(summary.get(k) is None or type(summary.get(k)) is str for k in ("first_date", "last_date")),
+            "its summary is not well formed")
+    return header
+
+
+def _array(parts: dict[str, bytes], name: str) -> np.ndarray:
+    dtype = np.dtype(_ARRAYS[name])
+    data = parts[name]
+    _expect(len(data) % dtype.itemsize == 0, f"the part {name!r} has a size no array of its kind has")
+    return np.frombuffer(data, dtype=dtype).astype(dtype.newbyteorder("="))
+
+
+def _texts(parts: dict[str, bytes], name: str, count: int) -> list[str]:
+    try:
+        values = json.loads(parts[name].decode())
+    except (UnicodeDecodeError, ValueError):
+        raise _unusable(f"the part {name!r} is not JSON") from None
+    _expect(isinstance(values, list) and len(values) == count, f"the part {name!r} does not hold one text per event")
+    _expect(set(map(type, values)) <= {str} and "" not in values, f"the part {name!r} holds something not a text")
+    return values
+
+
+def _members(keys: list[str], sizes: np.ndarray, flat: np.ndarray, count: int, what: str) -> dict[str, np.ndarray]:
+    _expect(sizes.size == len(keys) and bool((sizes >= 0).all()) and int(sizes.sum()) == flat.size,
+            f"the {what} members do not add up")
+    _expect(bool(((flat >= 0) & (flat < count)).all()), f"a {what} member is not an event")
+    ends = np.cumsum(sizes)
+    return {key: flat[end - size : end] for key, size, end in zip(keys, sizes.tolist(), ends.tolist(), strict=True)}
+
+
+def _compare_sample(connection: sqlite3.Connection, index: TimeIndex, valid_event: str) -> None:
+    """Rows spread over the index must be in the events table, readable, and the same."""
+    count = len(index)
+    if not count:
+        rows = connection.execute("SELECT count(*) FROM (SELECT 1 FROM events LIMIT 1)").fetchone()[0]
+        _expect(rows == 0, "it lists no event but the file holds some")
+        return
+    positions = np.unique(np.linspace(0, count - 1, min(SAMPLE, count)).astype(np.int64))
+    seqs = index.seq[positions].tolist()
+    marks = ", ".join("?" for _ in seqs)
+    found = {
+        row[0]: row[1:]
+        for row in connection.execute(
+            f"SELECT e.seq, e.id, e.title, e.earliest, e.latest, e.kind, e.precision FROM events e "
+            f"WHERE e.seq IN ({marks}) AND {valid_event}",
+            seqs,
+        )
+    }
+    precisions = list(PRECISION_CODES)
+    for position, seq in zip(positions.tolist(), seqs, strict=True):
+        kind = int(index.kind[position])
+        expected = (index.ids[position], index.titles[position], int(index.earliest[position]),
+                    int(index.latest[position]), index.kinds[kind] if kind >= 0 else None,
+                    precisions[int(index.precision[position])])
+        _expect(found.get(seq) == expected, "it does not match the events (the file was changed after it was written)")
+    last = connection.execute("SELECT max(seq) FROM events").fetchone()[0]
+    _expect(last == int(index.seq.max()), "it does not match the events (the file was changed after it was written)")
+
+
+def _distinct(values: np.ndarray) -> bool:
+    """True when no value repeats (a sort: numpy's hashing unique is slower at a million)."""
+    ordered = np.sort(values)
+    return ordered.size < 2 or bool((ordered[1:] != ordered[:-1]).all())
+
+
+def _expect(condition: bool, reason: str) -> None:
+    if not condition:
+        raise _unusable(reason)
+
+
+def _unusable(reason: str) -> StaleIndex:
+    return StaleIndex(f"the stored copy could not be used: {reason}")
+
+
+# ----------------------------------------------------------------------------- comparing
+
+
+def first_difference(stored: StoredIndex, rebuilt: StoredIndex) -> str | None:
+    """Where ``stored`` differs from an index rebuilt from the rows, in words; None when equal."""
+    a, b = stored.index, rebuilt.index
+    for name in ("seq", "earliest", "latest", "precision", "within", "spans"):
+        if not np.array_equal(getattr(a, name), getattr(b, name)):
+            return f"the events' {name} values differ"
+    if [a.kinds[k] if k >= 0 else None for k in a.kind.tolist()] != [
+        b.kinds[k] if k >= 0 else None for k in b.kind.tolist()
+    ]:
+        return "the events' kinds differ"
+    if a.ids != b.ids or a.titles != b.titles:
+        return "the events' ids or titles differ"
+    for what, left, right in (("bodies", a.body_members, b.body_members), ("tags", a.tag_members, b.tag_members)):
+        if set(left) != set(right) or any(not np.array_equal(left[key], right[key]) for key in left):
+            return f"the events' {what} differ"
+    if _links(stored) != _links(rebuilt):
+        return "the links differ"
+    if stored.summary != rebuilt.summary:
+        return "the summary differs"
+    for column in ORDERED_COLUMNS:
+        if not np.array_equal(stored.orders[column], rebuilt.orders[column]):
+            return f"the order by {column} differs"
+    return None
+
+
+def _links(stored: StoredIndex) -> list[tuple[int, int, str]]:
+    return sorted(zip(stored.link_from.tolist(), stored.link_to.tolist(), stored.link_relations, strict=True))
