@@ -66,6 +66,24 @@ def test_text_orders_read_in_the_background_pass_the_model_tester(
     assert titles == sorted(titles, key=str.lower)
 
 
+def test_a_stored_text_order_sorts_at_once_and_filters_keep_it(store: EventStore, monkeypatch) -> None:
+    monkeypatch.setattr(event_table, "LARGE", 10)  # treat the sample as large
+    model = EventTableModel()
+    model.set_source(load_timeline_data(store), store.table_rows, store.seqs_ordered_by, store.order_in_memory)
+    model.background_orders = True
+    assert store.order_in_memory("title")  # the sample's file holds its stored index
+    asked: list[str] = []
+    model.order_needed.connect(asked.append)
+    for order in ORDERS:
+        model.sort(event_table.TITLE, order)
+        titles = [model.index(r, event_table.TITLE).data() for r in range(model.rowCount())]
+        assert titles == sorted(titles, key=str.lower, reverse=order == Qt.SortOrder.DescendingOrder)
+    assert asked == []  # nothing read in the background
+    model.set_positions(np.array([15, 3, 9, 1, 4]))  # a filter's result keeps the order
+    titles = [model.index(r, event_table.TITLE).data() for r in range(model.rowCount())]
+    assert len(titles) == 5 and titles == sorted(titles, key=str.lower, reverse=True)
+
+
 def test_the_window_table_passes_the_model_tester(qtbot, qtmodeltester, isolated_settings, sample_db: Path) -> None:
     window = MainWindow()
     qtbot.addWidget(window)

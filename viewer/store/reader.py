@@ -233,7 +233,7 @@ class EventStore:
         link_from, link_to, relations = self._link_rows()
         return StoredIndex(
             TimeIndex.load(self._connection, indexable_event_sql("e")), link_from, link_to, relations,
-            self._counted_summary(), {column: np.array(self._ordered_seqs(column), dtype=np.int64)
+            self._counted_summary(), {column: self._ordered_seqs(column)
                                       for column in ORDERED_COLUMNS},
         )
 
@@ -526,21 +526,23 @@ class EventStore:
         return rows
 
     @_sqlite_errors_translated
-    def seqs_ordered_by(self, column: str) -> list[int]:
-        """Every event's ``seq``, ordered by ``location`` or ``title`` (for sorting the table)."""
+    def seqs_ordered_by(self, column: str) -> np.ndarray:
+        """Every event's ``seq``, ordered by ``location`` or ``title`` (for sorting the table;
+        the stored order itself when the file holds one: do not change it)."""
         if column not in ORDERED_COLUMNS:
             raise ValueError(f"cannot order by {column!r}")
         stored = self.stored_index()
-        return stored.orders[column].tolist() if stored is not None else self._ordered_seqs(column)
+        return stored.orders[column] if stored is not None else self._ordered_seqs(column)
 
     def order_in_memory(self, column: str) -> bool:
         """True when :meth:`seqs_ordered_by` answers at once (from the stored index already read)."""
         return self._stored is not None and column in ORDERED_COLUMNS
 
-    def _ordered_seqs(self, column: str) -> list[int]:
-        return [row[0] for row in self._connection.execute(
+    def _ordered_seqs(self, column: str) -> np.ndarray:
+        rows = self._connection.execute(
             f"SELECT e.seq FROM events e WHERE {_VALID_EVENT} ORDER BY e.{column} COLLATE NOCASE, e.earliest, e.seq"
-        )]
+        )
+        return np.fromiter((row[0] for row in rows), dtype=np.int64)
 
     # ------------------------------------------------------------------------- bodies and links
 

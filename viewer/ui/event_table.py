@@ -8,7 +8,7 @@ only for the rows on screen. Sorting reorders the array.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 from PySide6.QtCore import (
@@ -35,10 +35,11 @@ PAGE = 256
 MAX_PAGES = 64
 COLUMNS = ("Start", "End", "Title", "Kind", "Bodies", "Location")
 START, END, TITLE, KIND, BODIES, LOCATION = range(6)
+TEXT_ORDERS = {TITLE: "title", LOCATION: "location"}  # columns whose order comes from the store
 PlainRole = Qt.ItemDataRole.DisplayRole
 
 
-LARGE = 50_000  # above this many events, text orders are read in the background
+LARGE = 50_000  # above this many events, text orders not stored in the file are read in the background
 MAX_BODIES_SHOWN = 20  # bodies named in an event's cell (the rest are counted)
 
 
@@ -57,18 +58,22 @@ class EventTableModel(QAbstractTableModel):
         self._row_of = np.empty(0, dtype=np.int64)
         self._pages: OrderedDict[int, Mapping[int, TableRow]] = OrderedDict()
         self._sort = (START, Qt.SortOrder.AscendingOrder)
-        self._rank_cache: dict[str, np.ndarray] = {}
+        self._order_cache: dict[int, np.ndarray] = {}  # column -> every position, in its order
+        self._order_ready: Callable[[str], bool] = lambda _key: False
         self.background_orders = False  # True: large text orders come from provide_order
 
     def set_source(
         self,
         data: TimelineData,
         fetch_rows: Callable[[list[int]], Mapping[int, TableRow]],
-        order_by: Callable[[str], list[int]],
+        order_by: Callable[[str], Sequence[int] | np.ndarray],
+        order_ready: Callable[[str], bool] | None = None,
     ) -> None:
-        """A new file: its time index, and how to fetch text columns and sort orders."""
+        """A new file: its time index, and how to fetch text columns and sort orders
+        (``order_ready(key)``: that order is at hand, so sorting by it needs no background read)."""
         self._data, self._fetch, self._order_source = data, fetch_rows, order_by
-        self._rank_cache.clear()
+        self._order_ready = order_ready or (lambda _key: False)
+        self._order_cache.clear()
         self._sort = (START, Qt.SortOrder.AscendingOrder) if self._sort[0] in (TITLE, LOCATION) else self._sort
         self.set_positions(np.arange(len(data.index)))
 
@@ -141,8 +146,9 @@ class EventTableModel(QAbstractTableModel):
         self._sort = (column, order)
         if self._data is None:
             return
-        key = {TITLE: "title", LOCATION: "location"}.get(column)
-        if key and key not in self._rank_cache and self.background_orders and len(self._data.index) > LARGE:
+        key = TEXT_ORDERS.get(column)
+        if (key and column not in self._order_cache and self.background_orders and len(self._data.index) > LARGE
+                and not self._order_ready(key)):
             self.order_needed.emit(key)  # sorted when the order arrives (provide_order)
             return
         self.layoutAboutToBeChanged.emit()
@@ -150,14 +156,14 @@ class EventTableModel(QAbstractTableModel):
         self._reindex()
         self.layoutChanged.emit()
 
-    def provide_order(self, key: str, seqs: list[int]) -> None:
+    def provide_order(self, key: str, seqs: Sequence[int] | np.ndarray) -> None:
         """The ``seq`` numbers of every event in ``key`` order, read in the background."""
         if self._data is None:
             return
-        self._rank_cache[key] = self._ranks_from_seqs(np.array(seqs, dtype=np.int64))
-        column, order = self._sort
-        if {TITLE: "title", LOCATION: "location"}.get(column) == key:
-            self.sort(column, order)
+        column = next(c for c, k in TEXT_ORDERS.items() if k == key)
+        self._order_cache[column] = self._positions_in_order(np.asarray(seqs, dtype=np.int64))
+        if self._sort[0] == column:
+            self.sort(*self._sort)
 
     # ------------------------------------------------------------------ internals
 
@@ -187,48 +193,60 @@ class EventTableModel(QAbstractTableModel):
         self._row_of[self._rows] = np.arange(self._rows.size)
 
     def _sorted(self, positions: np.ndarray) -> np.ndarray:
+        """``positions`` in the current order: the column's whole-file order, with what is not
+        shown left out (one pass, no sort per filter change); ties in time order."""
         column, order = self._sort
-        ranks = self._ranks(column)
-        ordered = positions[np.argsort(ranks[positions], kind="stable")] if ranks is not None else np.sort(positions)
+        in_order = self._column_order(column)
+        if in_order is None:
+            ordered = np.sort(positions)
+        else:
+            shown = np.zeros(in_order.size, dtype=bool)
+            shown[positions] = True
+            ordered = in_order[shown[in_order]]
         return ordered[::-1].copy() if order == Qt.SortOrder.DescendingOrder else ordered
 
-    def _ranks(self, column: int) -> np.ndarray | None:
-        """A sort key per index position for ``column`` (None: time order, the index's own)."""
+    def _column_order(self, column: int) -> np.ndarray | None:
+        """Every index position in ``column``'s order (None: time order, the index's own); made
+        once per file and column."""
         if self._data is None or column == START:
             return None
+        if column not in self._order_cache:
+            self._order_cache[column] = self._order_of(column)
+        return self._order_cache[column]
+
+    def _order_of(self, column: int) -> np.ndarray:
         index = self._data.index
         if column == END:
-            return np.argsort(np.lexsort((np.arange(len(index)), index.latest)), kind="stable")
+            return np.lexsort((np.arange(len(index)), index.latest))
         if column == KIND:
             names = np.array([kind_title(k).lower() for k in index.kinds] + [""], dtype=object)
-            order = np.argsort(names, kind="stable")
-            rank_of_code = np.empty(order.size, dtype=np.int64)
-            rank_of_code[order] = np.arange(order.size)
-            return rank_of_code[np.where(index.kind >= 0, index.kind, len(index.kinds))]
-        key = {TITLE: "title", LOCATION: "location", BODIES: "bodies"}[column]
-        if key not in self._rank_cache:
-            self._rank_cache[key] = self._text_ranks(key)
-        return self._rank_cache[key]
-
-    def _text_ranks(self, key: str) -> np.ndarray:
-        index = self._data.index
-        ranks = np.zeros(len(index), dtype=np.int64)
-        if key == "bodies":
-            # By the name of the first body (alphabetically) each event involves.
+            by_name = np.argsort(names, kind="stable")
+            rank_of_code = np.empty(by_name.size, dtype=np.int64)
+            rank_of_code[by_name] = np.arange(by_name.size)
+            return np.argsort(rank_of_code[np.where(index.kind >= 0, index.kind, len(index.kinds))], kind="stable")
+        if column == BODIES:
+            # By the name of the first body (alphabetically) each event involves; none last.
             names = sorted(index.body_members, key=lambda b: _short_name(self._data.bodies, b).lower())
-            ranks[:] = len(names)  # events without a body last
+            ranks = np.full(len(index), len(names), dtype=np.int64)
             for rank in range(len(names) - 1, -1, -1):  # the alphabetically first body is written last
                 ranks[index.body_members[names[rank]]] = rank
-            return ranks
-        seqs = np.array(self._order_source(key), dtype=np.int64) if self._order_source else index.seq
-        return self._ranks_from_seqs(seqs)
+            return np.argsort(ranks, kind="stable")
+        key = TEXT_ORDERS[column]
+        seqs = np.asarray(self._order_source(key), dtype=np.int64) if self._order_source else index.seq
+        return self._positions_in_order(seqs)
 
-    def _ranks_from_seqs(self, seqs: np.ndarray) -> np.ndarray:
+    def _positions_in_order(self, seqs: np.ndarray) -> np.ndarray:
+        """The positions of ``seqs`` in that order; events the order does not list go last, in time order."""
         index = self._data.index
-        ranks = np.zeros(len(index), dtype=np.int64)
         positions = index.positions_of_seqs(seqs)
-        ranks[positions[positions >= 0]] = np.arange(int(np.count_nonzero(positions >= 0)))
-        return ranks
+        positions = positions[positions >= 0]
+        listed = np.zeros(len(index), dtype=bool)
+        listed[positions] = True
+        if positions.size == len(index) and listed.all():
+            return positions
+        _, first = np.unique(positions, return_index=True)  # a position listed twice counts once
+        positions = positions[np.sort(first)]
+        return np.concatenate([positions, np.flatnonzero(~listed)])
 
 
 class EventTable(QTableView):
@@ -277,7 +295,8 @@ class EventTable(QTableView):
         if changes & Change.DATASET:
             store = getattr(state.dataset, "store", None)
             if store is not None:
-                model.set_source(state.data, store.table_rows, store.seqs_ordered_by)
+                model.set_source(state.data, store.table_rows, store.seqs_ordered_by,
+                                 getattr(store, "order_in_memory", None))
         if changes & (Change.DATASET | Change.MASK):
             with QSignalBlocker(self.selectionModel()):
                 model.set_positions(state.visible_positions())
