@@ -9,14 +9,17 @@ import json
 from pathlib import Path
 
 import pytest
+from csv_oracle import csv_of_events
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from viewer.export.csv_export import write_csv
 from viewer.store import interchange
 from viewer.store.errors import ImportRefusedError
-from viewer.store.interchange import EVENT_FIELDS, parse_csv_text, parse_document, parse_json_text
-from viewer.store.model import Event, Source
+from viewer.store.importer import import_files
+from viewer.store.interchange import EVENT_FIELDS, document_to_dict, parse_csv_text, parse_document, parse_json_text
+from viewer.store.model import Body, Document, Event, Source
+from viewer.store.reader import EventStore
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LIST_COLUMNS = ("bodies", "tags", "sources")
@@ -56,8 +59,14 @@ def events(draw) -> Event:
 
 
 def _csv_of(*items: Event) -> str:
+    return csv_of_events(items)
+
+
+def _exported_csv(path: Path) -> str:
+    """What the export writes for every event of the file (the SQL cells)."""
     stream = io.StringIO(newline="")
-    write_csv(items, stream)
+    with EventStore(path) as store:
+        write_csv(store.csv_line_batches(), stream)
     return stream.getvalue()
 
 
@@ -79,6 +88,23 @@ def _hostile_event(**fields) -> Event:
 def test_our_csv_reads_back_as_the_same_event(event: Event) -> None:
     back = parse_csv_text(_csv_of(event), "events.csv").document.events
     assert back == [_as_csv_carries(event)]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(events(), min_size=1, max_size=4))
+def test_the_export_s_sql_cells_are_the_codec_s(tmp_path_factory, items: list[Event]) -> None:
+    """Any text through the file and the SQL cells comes out as the codec's functions write it."""
+    unique = list({event.id: event for event in items}.values())
+    body_ids = sorted({p.body_id for event in unique for p in event.bodies})
+    document = Document(bodies=[Body(body_id, "B") for body_id in body_ids], events=unique)
+    folder = tmp_path_factory.mktemp("sqlcsv")
+    path = folder / "t.db"
+    (folder / "t.json").write_text(json.dumps(document_to_dict(document)), encoding="utf-8")
+    import_files([folder / "t.json"], path)
+    with EventStore(path) as store:
+        expected = csv_of_events(store.iter_events())
+    assert _exported_csv(path) == expected
+    assert len(list(csv.reader(io.StringIO(expected, newline="")))) == len(unique) + 1
 
 
 @SETTINGS

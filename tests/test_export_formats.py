@@ -239,7 +239,7 @@ def test_a_full_disk_leaves_no_partial_file_and_the_original_intact(
 def test_a_failure_while_writing_leaves_no_partial_file(sample_db: Path, tmp_path: Path, monkeypatch) -> None:
     import viewer.export.csv_export as csv_export
 
-    def broken(events, stream):
+    def broken(rows, stream, *_args):
         stream.write("id,title\n")
         raise RuntimeError("the writer broke")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from contextlib import redirect_stdout
@@ -192,6 +193,28 @@ def test_export_selected(qtbot, window: MainWindow, tmp_path: Path) -> None:
     assert {e["id"] for e in exported["events"]} == {"dmm-2023-06", "vilnius-summit-2023"}
     assert exported["links"] == [{"from": "dmm-2023-06", "to": "vilnius-summit-2023", "relation": "prepares",
                                   "note": "Last defence ministerial before the summit"}]
+
+
+def test_exporting_everything_shown_writes_exactly_what_is_shown(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    with qtbot.waitSignal(window.filter_applied, timeout=10_000):
+        window.filters.set_search("Vilnius")
+    shown = {window.state.data.index.ids[p] for p in window.state.visible_positions().tolist()}
+    assert 1 < len(shown) < 25
+    window.select_all_visible()
+    assert window.state.selection_is_all_shown()
+    target = tmp_path / "shown.csv"
+    with qtbot.waitSignal(window.export_finished, timeout=20_000):
+        window.export_selected(target, "csv")
+    with target.open(encoding="utf-8", newline="") as written:
+        assert {row["id"] for row in csv.DictReader(written)} == shown
+    # One shown event left out: the ids are written, not the filter.
+    dropped = sorted(shown)[0]
+    window.state.select_ids(shown - {dropped})
+    assert not window.state.selection_is_all_shown()
+    with qtbot.waitSignal(window.export_finished, timeout=20_000):
+        window.export_selected(target, "csv")
+    with target.open(encoding="utf-8", newline="") as written:
+        assert {row["id"] for row in csv.DictReader(written)} == shown - {dropped}
 
 
 def test_an_unreadable_file_gives_an_error_and_keeps_the_open_file(

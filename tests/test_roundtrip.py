@@ -87,7 +87,7 @@ def test_csv_export_is_readable_and_neutralises_formulas(tmp_path: Path) -> None
     import_files([write_json(tmp_path / "f.json", document)], path)
     stream = io.StringIO()
     with EventStore(path) as store:
-        write_csv(store.iter_events(), stream)
+        write_csv(store.csv_line_batches(), stream)
     rows = list(csv.DictReader(io.StringIO(stream.getvalue(), newline="")))
     assert list(rows[0]) == list(EVENT_FIELDS)
     titles = {row["id"]: row["title"] for row in rows}
@@ -100,7 +100,7 @@ def test_csv_export_is_readable_and_neutralises_formulas(tmp_path: Path) -> None
 def test_csv_export_imports_back(sample_db: Path, tmp_path: Path) -> None:
     stream = io.StringIO()
     with EventStore(sample_db) as store:
-        write_csv(store.iter_events(), stream)
+        write_csv(store.csv_line_batches(), stream)
         originals = {event.id: event for event in store.events()}
         bodies_only = json.loads(SAMPLE_JSON.read_text(encoding="utf-8"))
     bodies_only.update(events=[], links=[])

@@ -6,45 +6,31 @@ sees whole cells; a cell, or an item of a list cell, that a spreadsheet would ru
 (starting with =, +, -, @, tab or carriage return, even after apostrophes) gets a leading
 apostrophe, following OWASP's CSV-injection guidance, and the import removes exactly that
 apostrophe; list items escape ``;``, ``\\`` and (in bodies) ``:`` with a backslash. Sources carry
-their URL only.
+their URL only. The lines are made by SQLite (:mod:`viewer.store.csv_sql`): they stream from
+the file to the output with no Python object per event.
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import IO
 
-from viewer.store.event_fields import EVENT_FIELDS, scalar_values
-from viewer.store.interchange import (
-    CSV_LIST_SEPARATOR,
-    encode_list_item,
-    encode_participation,
-    guard_formula,
-)
-from viewer.store.model import Event
+from viewer.store.csv_sql import LINE_END, csv_header
+
+Progress = Callable[[str, int, int], None]
 
 
-def event_to_csv_row(event: Event) -> list[str]:
-    """One event as CSV cells in :data:`EVENT_FIELDS` order."""
-    values = {name: "" if value is None else value for name, value in scalar_values(event).items()}
-    values["within"] = "true" if event.within else ""
-    cells = {name: guard_formula(value) for name, value in values.items()}
-    cells["bodies"] = CSV_LIST_SEPARATOR.join(encode_participation(p.body_id, p.role) for p in event.bodies)
-    cells["tags"] = CSV_LIST_SEPARATOR.join(encode_list_item(tag) for tag in event.tags)
-    cells["sources"] = CSV_LIST_SEPARATOR.join(encode_list_item(source.url) for source in event.sources)
-    return [cells[name] for name in EVENT_FIELDS]
-
-
-def write_csv(events: Iterable[Event], stream: IO[str]) -> int:
-    """Write a header and one row per event; returns the number of rows.
-
-    The header's fixed column names need no quotes; every data cell is quoted.
-    """
-    stream.write(",".join(EVENT_FIELDS) + "\r\n")
-    writer = csv.writer(stream, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+def write_csv(batches: Iterable[Sequence[str]], stream: IO[str], total: int = 0,
+              progress: Progress | None = None) -> int:
+    """Write the header and the lines of ``batches`` (made by SQLite: see
+    :meth:`viewer.store.reader.EventStore.csv_line_batches`); returns the number of rows."""
+    stream.write(csv_header())
     count = 0
-    for event in events:
-        writer.writerow(event_to_csv_row(event))
-        count += 1
+    for lines in batches:
+        if lines:
+            stream.write(LINE_END.join(lines))
+            stream.write(LINE_END)
+        count += len(lines)
+        if progress is not None:
+            progress("Writing", count, total)
     return count

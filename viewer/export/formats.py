@@ -57,8 +57,9 @@ def write_export(store: EventStore, request: ExportRequest, stream: IO[bytes], p
     if request.fmt == "csv":
         from viewer.export.csv_export import write_csv
 
+        total = store.count(chosen) if progress else 0
         with _text(stream) as text:
-            return write_csv(_reporting(store.iter_events(chosen), store.count(chosen), progress), text)
+            return write_csv(store.csv_line_batches(chosen), text, total, progress)
     document = store.document(chosen)
     if progress:
         progress("Writing", 0, max(len(document.events), 1))
@@ -115,13 +116,6 @@ def write_picture(
     if len(subset.index) == 0:
         raise ExportError("no event to draw: the selection is empty")
     return write_image(subset, request.fmt, stream, width=request.width, title=title)
-
-
-def _reporting(events, total: int, progress: Progress | None):
-    for number, event in enumerate(events):
-        if progress is not None and number % 1000 == 0:
-            progress("Writing", number, total)
-        yield event
 
 
 class _text:

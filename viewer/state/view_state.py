@@ -168,6 +168,13 @@ class ViewState(QObject):
         ids = self._data.index.ids
         return [ids[p] for p in self._selection.positions().tolist()]
 
+    def selection_is_all_shown(self) -> bool:
+        """True when exactly the events the filter lets through are selected (Select All): the
+        filter then says which they are, with no list of ids."""
+        if self._linked_only or self._selection.count != self.visible_count():
+            return False
+        return self._mask is None or bool(self._mask[self._selection.positions()].all())
+
     def selected_count(self) -> int:
         """How many events are selected."""
         return self._selection.count

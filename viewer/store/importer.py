@@ -348,10 +348,17 @@ def _write(
     links = [link for source in parsed for link in source.document.links]
     if bodies:
         db["bodies"].upsert_all((body_to_dict(body) for body in bodies), pk="id")
+    # Written in time order (ties by id), so the file's own order is the timeline's: reading
+    # events by time, as the exports do, then walks the tables front to back.
+    instants = [(event.earliest, event.latest) for event in events]
+    order = sorted(range(len(events)), key=lambda i: (instants[i], events[i].id))
+    events = [events[i] for i in order]
+    instants = [instants[i] for i in order]
     total = len(events)
     for start in range(0, total, WRITE_BATCH):
         _report(progress, "Writing events", start, total)
-        _write_events(db, events[start : start + WRITE_BATCH], fresh=fresh)
+        end = start + WRITE_BATCH
+        _write_events(db, events[start:end], instants[start:end], fresh=fresh)
     _report(progress, "Writing events", total, total)
     if links:
         db["links"].upsert_all(
@@ -364,8 +371,10 @@ def _write(
     return len(events), len(bodies), len(links)
 
 
-def _write_events(db: Database, events: Sequence[Event], *, fresh: bool) -> None:
-    rows = [_event_row(event) for event in events]
+def _write_events(
+    db: Database, events: Sequence[Event], instants: Sequence[tuple[int, int]], *, fresh: bool
+) -> None:
+    rows = [_event_row(event, *times) for event, times in zip(events, instants, strict=True)]
     if fresh:
         db["events"].insert_all(rows, batch_size=1000)
     else:
@@ -399,8 +408,8 @@ def _write_events(db: Database, events: Sequence[Event], *, fresh: bool) -> None
     )
 
 
-def _event_row(event: Event) -> dict[str, object]:
+def _event_row(event: Event, earliest: int, latest: int) -> dict[str, object]:
     row: dict[str, object] = dict(scalar_values(event))
     row["within"] = int(event.within)
-    row["earliest"], row["latest"] = event.earliest, event.latest
+    row["earliest"], row["latest"] = earliest, latest
     return row

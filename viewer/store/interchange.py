@@ -70,11 +70,12 @@ _RECORD_KINDS = {"bodies": "body", "events": "event", "links": "link"}
 #   the next character: "\;" is a ";", "\\" a backslash, and in bodies "\:" a ":" (an item is
 #   "id:role"). A backslash before anything else is kept as it is.
 
-_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
-_GUARDED_FORMULA = re.compile(r"'+[=+\-@\t\r]")
+FORMULA_STARTS = "=+-@\t\r"  # what a spreadsheet runs as a formula when a cell starts with it
+_FORMULA_START = re.compile(f"'*[{re.escape(FORMULA_STARTS)}]")
+_GUARDED_FORMULA = re.compile(f"'+[{re.escape(FORMULA_STARTS)}]")
 _LIST_ITEM = re.compile(r"(?:[^\\;]|\\.|\\\Z)*", re.S)  # up to an unescaped ";"
 _BODY_ID = re.compile(r"(?:[^\\:]|\\.|\\\Z)*", re.S)  # up to an unescaped ":"
-_ITEM_ESCAPE = re.compile(r"\\([\\:])|\\;(?:'(?='*[=+\-@\t\r]))?")
+_ITEM_ESCAPE = re.compile(r"\\([\\:])|\\;(?:'(?='*[" + re.escape(FORMULA_STARTS) + "]))?")
 
 
 def guard_formula(text: str) -> str:

@@ -12,6 +12,7 @@ from typing import ParamSpec, TypeVar
 
 import numpy as np
 
+from viewer.store.csv_sql import csv_line_sql, register_csv_functions
 from viewer.store.dates import PartialDate, Precision, normalise_timezone, parse_date
 from viewer.store.errors import DefenceTimelineError, OperationCancelledError
 from viewer.store.event_fields import SCALAR_NAMES, select_columns
@@ -40,6 +41,7 @@ from viewer.store.validity import (
 P = ParamSpec("P")
 R = TypeVar("R")
 BATCH = 500
+STREAM_BATCH = 5_000  # rows per fetch when streaming an export
 MAX_META_LENGTH = 100_000  # a dataset's name or description
 RELATED_LIMIT = 500  # related events listed for one event; the rest are counted
 _VALID_EVENT = valid_event_sql("e")
@@ -53,6 +55,7 @@ _LINK_ENDS = (
 
 _BODY_COLUMNS = "id, name, acronym, kind, parent, location, founded, dissolved, replaced_by, url, description"
 _EVENT_COLUMNS = select_columns("e")
+_CSV_LINE = csv_line_sql()
 _ROW_NAMES = ("seq", *SCALAR_NAMES)
 
 
@@ -377,6 +380,17 @@ class EventStore:
                 return
             yield from self._complete_events(rows)
 
+    def csv_line_batches(self, event_filter: EventFilter | None = None) -> Iterator[list[str]]:
+        """The CSV lines (:mod:`viewer.store.csv_sql`, without line ends) of the events passing the
+        filter, in time order, a batch at a time: the export streams them with no object per event."""
+        register_csv_functions(self._connection)
+        where, params = self._where(event_filter)
+        cursor = self._execute(
+            f"SELECT {_CSV_LINE} FROM events e WHERE {where} ORDER BY e.earliest, e.latest, e.id", params
+        )
+        while rows := self._fetch(cursor, STREAM_BATCH):
+            yield [row[0] for row in rows]
+
     @staticmethod
     def _where(event_filter: EventFilter | None) -> tuple[str, list[object]]:
         where, params = (event_filter or EventFilter()).where_sql()
@@ -387,8 +401,8 @@ class EventStore:
         return self._connection.execute(sql, params)
 
     @_sqlite_errors_translated
-    def _fetch(self, cursor: sqlite3.Cursor) -> list[tuple]:
-        return cursor.fetchmany(BATCH)
+    def _fetch(self, cursor: sqlite3.Cursor, size: int = BATCH) -> list[tuple]:
+        return cursor.fetchmany(size)
 
     @_sqlite_errors_translated
     def _complete_events(self, rows: list[tuple]) -> list[Event]:

@@ -104,7 +104,7 @@ def read_stored_index(connection: sqlite3.Connection, valid_event: str) -> Store
     ``valid_event`` is the readers' SQL condition over ``events`` aliased ``e``: sampled rows
     must pass it and match the index.
     """
-    parts = _parts(connection)
+    parts = _Parts(connection)
     header = _header(parts)
     _expect(header.get("schema_cookie") == _schema_cookie(connection),
             "the file's schema was changed after it was written (a trigger remade, or the file compacted)")
@@ -145,22 +145,29 @@ def read_stored_index(connection: sqlite3.Connection, valid_event: str) -> Store
                        header["summary"], orders)
 
 
-def _parts(connection: sqlite3.Connection) -> dict[str, bytes]:
-    names = set(_ARRAYS) | set(_TEXTS)
-    found: dict[str, bytes] = {}
-    for name, data in connection.execute(f"SELECT part, data FROM {TABLE} WHERE typeof(data) = 'blob'"):
-        if name in names:
-            found[name] = data
-    if not found:
-        raise StaleIndex("the file holds no stored copy (another program changed its records after the last import)")
-    missing = sorted(names - set(found))
-    _expect(not missing, f"the part {missing[0]!r} is missing" if missing else "")
-    return found
+class _Parts:
+    """The stored parts, each read when asked for (so no more than one part's bytes are held at once)."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        names = set(_ARRAYS) | set(_TEXTS)
+        found = {row[0] for row in connection.execute(f"SELECT part FROM {TABLE} WHERE typeof(data) = 'blob'")}
+        if not found:
+            raise StaleIndex(
+                "the file holds no stored copy (another program changed its records after the last import)")
+        missing = sorted(names - found)
+        _expect(not missing, f"the part {missing[0]!r} is missing" if missing else "")
+        self._connection = connection
+
+    def __getitem__(self, name: str) -> bytes:
+        row = self._connection.execute(
+            f"SELECT data FROM {TABLE} WHERE part = ? AND typeof(data) = 'blob'", (name,)).fetchone()
+        _expect(row is not None, f"the part {name!r} is missing")
+        return row[0]
 
 
-def _header(parts: dict[str, bytes]) -> dict:
+def _header(parts: _Parts) -> dict:
     try:
-        header = json.loads(parts["header"].decode())
+        header = json.loads(parts["header"])
     except (UnicodeDecodeError, ValueError):
         raise _unusable("its header is not JSON") from None
     _expect(isinstance(header, dict) and header.get("format") == FORMAT, "it was written in another layout")
@@ -177,16 +184,16 @@ def _header(parts: dict[str, bytes]) -> dict:
     return header
 
 
-def _array(parts: dict[str, bytes], name: str) -> np.ndarray:
+def _array(parts: _Parts, name: str) -> np.ndarray:
     dtype = np.dtype(_ARRAYS[name])
     data = parts[name]
     _expect(len(data) % dtype.itemsize == 0, f"the part {name!r} has a size no array of its kind has")
     return np.frombuffer(data, dtype=dtype).astype(dtype.newbyteorder("="))
 
 
-def _texts(parts: dict[str, bytes], name: str, count: int) -> list[str]:
+def _texts(parts: _Parts, name: str, count: int) -> list[str]:
     try:
-        values = json.loads(parts[name].decode())
+        values = json.loads(parts[name])
     except (UnicodeDecodeError, ValueError):
         raise _unusable(f"the part {name!r} is not JSON") from None
     _expect(isinstance(values, list) and len(values) == count, f"the part {name!r} does not hold one text per event")

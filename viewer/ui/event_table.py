@@ -352,9 +352,12 @@ class EventTable(QTableView):
             selection.select(model.index(first, 0), model.index(last, last_column))
         # The ranges span every column already (the Rows flag would expand them row by row),
         # and the view is not told: it would measure the changed region row by row, seconds
-        # for a million rows. It is repainted once instead.
-        with QSignalBlocker(self.selectionModel()):
-            self.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        # for a million rows. It is repainted once instead. Clearing first, then selecting,
+        # spares Qt comparing the old ranges with the new (quadratic: 0.25 s for 5,000 ranges).
+        selection_model = self.selectionModel()
+        with QSignalBlocker(selection_model):
+            selection_model.clearSelection()
+            selection_model.select(selection, QItemSelectionModel.SelectionFlag.Select)
         self.viewport().update()
         if rows.size:
             self.scrollTo(model.index(int(rows[0]), 0))

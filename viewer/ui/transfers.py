@@ -83,15 +83,15 @@ class Transfers(QObject):
 
     def ask_export(self) -> None:
         """The export dialog for the selection."""
-        dataset, ids = self._state.dataset, self._state.selected_ids()
-        if not ids or dataset is None:
+        dataset, count = self._state.dataset, self._state.selected_count()
+        if not count or dataset is None:
             return
-        selection = EventFilter(ids=frozenset(ids))
+        selection = self._chosen_filter()
 
         def count_with_linked() -> int:
             return dataset.store.count(selected_filter(dataset.store, selection, True))
 
-        dialog = ExportDialog(self._window, self._settings, len(ids), count_with_linked, file_stem(dataset.name))
+        dialog = ExportDialog(self._window, self._settings, count, count_with_linked, file_stem(dataset.name))
         dialog.accepted.connect(
             lambda: self.export_selected(
                 dialog.target(), dialog.fmt, with_linked=dialog.with_linked.isChecked(), width=dialog.width.value()
@@ -102,15 +102,15 @@ class Transfers(QObject):
 
     def export_selected(self, path: Path, fmt: str, *, with_linked: bool = False, width: int = DEFAULT_WIDTH) -> None:
         """Write the selected events in the background, replacing ``path`` atomically."""
-        dataset, ids = self._state.dataset, self._state.selected_ids()
-        if not ids or dataset is None:
+        dataset, count = self._state.dataset, self._state.selected_count()
+        if not count or dataset is None:
             return
         request = ExportRequest(
             fmt=fmt,
-            event_filter=EventFilter(ids=frozenset(ids)),
+            event_filter=self._chosen_filter(),
             with_linked=with_linked,
             width=width,
-            selection_text=self._selection_text(len(ids)),
+            selection_text=self._selection_text(count),
         )
         if fmt in PICTURE_FORMATS:
             # Pictures are painted with Qt widgets, which live on the UI thread; they are drawn
@@ -122,7 +122,7 @@ class Transfers(QObject):
             except (DefenceTimelineError, OSError) as error:
                 self._show_error("The export failed", str(error))
                 return
-            self._done_exporting(path, len(ids))
+            self._done_exporting(path, count)
             return
 
         def failed(error: BaseException) -> None:
@@ -136,8 +136,15 @@ class Transfers(QObject):
             lambda report: export_to_file(database, request, path, overwrite=True, progress=report),
             lambda count: self._done_exporting(path, count),
             failed,
-            f"Exporting {count_text(len(ids), 'event')}…",
+            f"Exporting {count_text(count, 'event')}…",
         )
+
+    def _chosen_filter(self) -> EventFilter:
+        """The selected events as a filter: when everything shown is selected, the window's own
+        filter names them (a million ids would hold the UI thread); else their ids."""
+        if self._state.selection_is_all_shown():
+            return self._state.event_filter
+        return EventFilter(ids=frozenset(self._state.selected_ids()))
 
     def _done_exporting(self, path: Path, count: int) -> None:
         self._bar.showMessage(f"Exported {count_text(count, 'event')} to {path.name}", 8000)
