@@ -131,6 +131,21 @@ def test_a_stored_title_that_is_not_the_row_s_sets_it_aside(sample_db: Path, tmp
     assert "Forged title" not in shown
 
 
+@pytest.mark.parametrize(("key", "value"), [("relations", ["prepares", "overthrows"]), ("bodies", ["no-such-body"]),
+                                            ("kinds", [""]), ("count", -1), ("schema_cookie", 0)])
+def test_a_header_that_does_not_fit_sets_it_aside(sample_db: Path, tmp_path: Path, key: str, value) -> None:
+    path = _copy(sample_db, tmp_path)
+    with sqlite3.connect(path) as connection:
+        header = json.loads(connection.execute(f"SELECT data FROM {TABLE} WHERE part = 'header'").fetchone()[0])
+        if key == "bodies":
+            value = header["bodies"][:-1] + value  # the same number of bodies, one unknown
+        header[key] = value
+        connection.execute(f"UPDATE {TABLE} SET data = ? WHERE part = 'header'", (json.dumps(header).encode(),))
+    note, titles, _ = _rebuilt_on_opening(path)
+    assert "could not be used" in note
+    assert len(titles) == 25
+
+
 @pytest.mark.parametrize("how", ["trigger remade", "vacuum"])
 def test_a_schema_change_since_import_sets_it_aside(sample_db: Path, tmp_path: Path, how: str) -> None:
     path = _copy(sample_db, tmp_path)

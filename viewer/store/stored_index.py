@@ -19,7 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from viewer.store.model import Relation
 from viewer.store.time_index import PRECISION_CODES, ROW_DTYPE, TimeIndex, sound_rows
+from viewer.store.validity import valid_body_sql
 
 FORMAT = 1  # the layout of the parts below
 TABLE = "stored_index"
@@ -126,10 +128,15 @@ def read_stored_index(connection: sqlite3.Connection, valid_event: str) -> Store
     index = TimeIndex.from_rows(rows, kinds, titles=titles, ids=ids)
     index.body_members = _members(header["bodies"], array["body_sizes"], array["body_positions"], count, "body")
     index.tag_members = _members(header["tags"], array["tag_sizes"], array["tag_positions"], count, "tag")
+    if index.body_members:
+        known = {row[0] for row in connection.execute(f"SELECT b.id FROM bodies b WHERE {valid_body_sql('b')}")}
+        _expect(known.issuperset(index.body_members), "it lists a body the file does not hold")
     links = header["links"]
     for name in ("link_from", "link_to", "link_relation"):
         _expect(array[name].size == links, f"the part {name!r} does not hold one value per link")
     relations = header["relations"]
+    _expect(set(relations) <= {relation.value for relation in Relation},
+            "a link's relation is not one this program knows")
     codes = array["link_relation"]
     _expect(bool(((codes >= 0) & (codes < len(relations))).all()), "a link's relation is not listed")
     for name in ("link_from", "link_to"):
