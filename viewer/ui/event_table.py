@@ -74,7 +74,7 @@ class EventTableModel(QAbstractTableModel):
         self._data, self._fetch, self._order_source = data, fetch_rows, order_by
         self._order_ready = order_ready or (lambda _key: False)
         self._order_cache.clear()
-        self._sort = (START, Qt.SortOrder.AscendingOrder) if self._sort[0] in (TITLE, LOCATION) else self._sort
+        self._sort = (START, Qt.SortOrder.AscendingOrder) if self._sort[0] in TEXT_ORDERS else self._sort
         self.set_positions(np.arange(len(data.index)))
 
     def set_positions(self, positions: np.ndarray) -> None:
