@@ -129,14 +129,15 @@ def _sqlite_errors_translated(method: Callable[P, R]) -> Callable[P, R]:
 class EventStore:
     """A read-only view of one database file. Never writes to it."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, connection: sqlite3.Connection | None = None) -> None:
+        """Open ``path`` read-only (or read through ``connection``, already open: see :meth:`over`)."""
         self.path = Path(path)
         self._guard = QueryGuard()
-        self._connection = open_for_viewing(self.path, self._guard)
+        self._connection = connection or open_for_viewing(self.path, self._guard)
         self._unreadable: UnreadableCounts | None = None
         self._events_skipped_while_reading = 0
         self._stored: StoredIndex | None = None
-        self._stored_read = False
+        self._stored_read = connection is not None  # over another's connection: no stored index is read
         self._scanned = False
         self.index_reason = ""  # why the time index was rebuilt on opening ("" when the stored one was used)
 
@@ -145,11 +146,7 @@ class EventStore:
         """The readers over a connection that is already open (the import's, to build the stored
         index from the rows it wrote); the stored index itself is not read."""
         register_functions(connection)  # the validity conditions call them
-        store = cls.__new__(cls)
-        store.path, store._guard, store._connection = Path(path), QueryGuard(), connection
-        store._unreadable, store._events_skipped_while_reading = None, 0
-        store._stored, store._stored_read, store._scanned, store.index_reason = None, True, False, ""
-        return store
+        return cls(path, connection)
 
     def close(self) -> None:
         """Release the file."""
