@@ -1,8 +1,12 @@
-"""Importing interchange sources into a database: validate everything, then write all or nothing.
+"""Importing interchange sources into a database: read a record at a time, write all or nothing.
 
-A new database is built in a temporary file beside the target and renamed into place only
-when complete; an existing one is updated in a single transaction. A refused or failed import
-leaves the target exactly as it was.
+Sources are read as streams (:func:`viewer.store.interchange.open_source`) and written in
+batches, so a file of any size imports in bounded memory. Each record is validated as it is
+read; what needs every record (ids given twice, references to bodies and events, parent
+chains) is checked once all are written, against the database itself. A new database is
+built in a temporary file beside the target and renamed into place only when complete; an
+existing one is updated in a single transaction. A refused, cancelled or failed import leaves
+the target exactly as it was.
 """
 
 from __future__ import annotations
@@ -12,18 +16,18 @@ import errno
 import os
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from viewer.store import errors
-from viewer.store.event_fields import scalar_values
+from viewer.store.event_fields import SCALAR_FIELDS, SCALAR_NAMES
 from viewer.store.files import give_new_file_permissions
-from viewer.store.interchange import ParsedSource, body_to_dict, read_source
+from viewer.store.interchange import BODY_FIELDS, Record, RecordSource, open_source
 from viewer.store.interrupts import QueryGuard
-from viewer.store.model import Body, Event
+from viewer.store.model import Body, Event, Link
 from viewer.store.opening import (
     APPLICATION_ID,
     check_application,
@@ -41,6 +45,7 @@ ProgressCallback = Callable[[str, int, int], None]
 
 WRITE_BATCH = 5_000
 WRITER_BUSY_TIMEOUT_S = 5.0
+_PROGRESS_UNIT = 1024  # a source's progress is counted in KiB, so that a QProgressBar's int holds it
 
 
 @dataclass(frozen=True)
@@ -59,132 +64,37 @@ def import_files(
     database: str | Path,
     progress: ProgressCallback | None = None,
 ) -> ImportReport:
-    """Read, validate and write ``sources`` (JSON or CSV files) into ``database``."""
+    """Read, validate and write ``sources`` (JSON or CSV files) into ``database``.
+
+    Every source is opened (and its format told) before anything is written.
+    """
     if not sources:
         raise errors.ImportRefusedError("import", "no source file given")
-    parsed: list[ParsedSource] = []
-    for index, source in enumerate(sources):
-        _report(progress, "Reading", index, len(sources))
-        parsed.append(read_source(source))
-    return import_parsed(parsed, database, progress)
+    opened: list[RecordSource] = []
+    try:
+        for source in sources:
+            opened.append(open_source(source))
+        return import_parsed(opened, database, progress)
+    finally:
+        for source in opened:
+            source.close()
 
 
 def import_parsed(
-    parsed: Sequence[ParsedSource],
+    sources: Sequence[RecordSource],
     database: str | Path,
     progress: ProgressCallback | None = None,
 ) -> ImportReport:
-    """Write already-read sources into ``database`` (see :func:`import_files`)."""
+    """Write sources already opened or read (see :func:`import_files`) into ``database``."""
     database = Path(database)
-    _check_across_sources(parsed)
     if _is_new_database(database):
-        return _build_new_database(parsed, database, progress)
-    return _update_existing_database(parsed, database, progress)
+        return _build_new_database(sources, database, progress)
+    return _update_existing_database(sources, database, progress)
 
 
 def _report(progress: ProgressCallback | None, stage: str, done: int, total: int) -> None:
     if progress is not None:
         progress(stage, done, total)
-
-
-# ----------------------------------------------------------------------------- validation
-
-
-def _check_across_sources(parsed: Sequence[ParsedSource]) -> None:
-    """Refuse an id given twice by different sources of one import."""
-    for kind, items_of in (
-        ("body", lambda s: zip(s.document.bodies, s.body_labels, strict=True)),
-        ("event", lambda s: zip(s.document.events, s.event_labels, strict=True)),
-    ):
-        first_seen: dict[str, str] = {}
-        for source in parsed:
-            for item, label in items_of(source):
-                where = f"{source.label} {label}"
-                if item.id in first_seen:
-                    raise source.refuse(
-                        label, item.id, None, f"duplicate {kind} id: already given by {first_seen[item.id]}"
-                    )
-                first_seen[item.id] = where
-
-
-def _check_references(parsed: Sequence[ParsedSource], db: Database | None) -> None:
-    """Refuse links and participations naming unknown events or bodies, and parent cycles."""
-    new_bodies = {body.id: body for source in parsed for body in source.document.bodies}
-    new_events = {event.id for source in parsed for event in source.document.events}
-    wanted_bodies = {
-        ref
-        for source in parsed
-        for ref in _body_references(source.document.bodies, source.document.events)
-    } - new_bodies.keys()
-    wanted_events = {
-        ref for source in parsed for link in source.document.links for ref in (link.source, link.target)
-    } - new_events
-    known_bodies = set(new_bodies) | _existing(db, "bodies", wanted_bodies)
-    known_events = new_events | _existing(db, "events", wanted_events)
-    for source in parsed:
-        doc = source.document
-        for body, label in zip(doc.bodies, source.body_labels, strict=True):
-            for field_name in ("parent", "replaced_by"):
-                reference = getattr(body, field_name)
-                if reference is not None and reference not in known_bodies:
-                    raise source.refuse(label, body.id, field_name, f"unknown body {reference!r}")
-        for event, label in zip(doc.events, source.event_labels, strict=True):
-            for index, participation in enumerate(event.bodies, start=1):
-                if participation.body_id not in known_bodies:
-                    raise source.refuse(
-                        label, event.id, f"bodies[{index}].id",
-                        f"unknown body {participation.body_id!r}",
-                    )
-        for link, label in zip(doc.links, source.link_labels, strict=True):
-            for field_name, reference in (("from", link.source), ("to", link.target)):
-                if reference not in known_events:
-                    raise source.refuse(label, None, field_name, f"unknown event {reference!r}")
-    _check_parent_cycles(parsed, new_bodies, db)
-
-
-def _body_references(bodies: Iterable[Body], events: Iterable[Event]) -> Iterator[str]:
-    for body in bodies:
-        if body.parent:
-            yield body.parent
-        if body.replaced_by:
-            yield body.replaced_by
-    for event in events:
-        for participation in event.bodies:
-            yield participation.body_id
-
-
-def _existing(db: Database | None, table: str, ids: set[str]) -> set[str]:
-    if db is None or not ids:
-        return set()
-    found: set[str] = set()
-    wanted = sorted(ids)
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
-        found.update(
-            row[0] for row in db.execute(f"SELECT id FROM {table} WHERE id IN ({marks})", chunk)
-        )
-    return found
-
-
-def _check_parent_cycles(
-    parsed: Sequence[ParsedSource], new_bodies: dict[str, Body], db: Database | None
-) -> None:
-    parents: dict[str, str | None] = {}
-    if db is not None:
-        parents.update(db.execute("SELECT id, parent FROM bodies").fetchall())
-    parents.update({body_id: body.parent for body_id, body in new_bodies.items()})
-    for source in parsed:
-        for body, label in zip(source.document.bodies, source.body_labels, strict=True):
-            seen = {body.id}
-            current = parents.get(body.id)
-            while current is not None:
-                if current in seen:
-                    raise source.refuse(
-                        label, body.id, "parent", f"the parent chain loops back through {current!r}"
-                    )
-                seen.add(current)
-                current = parents.get(current)
 
 
 # ----------------------------------------------------------------------------- opening for write
@@ -249,9 +159,8 @@ def _open_existing_for_write(path: Path) -> tuple[Database, int]:
 
 
 def _build_new_database(
-    parsed: Sequence[ParsedSource], target: Path, progress: ProgressCallback | None
+    sources: Sequence[RecordSource], target: Path, progress: ProgressCallback | None
 ) -> ImportReport:
-    _check_references(parsed, None)
     handle, temp_name = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=".importing", dir=target.parent
     )
@@ -269,7 +178,7 @@ def _build_new_database(
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             with db.atomic():
                 create_schema(db, with_search=False)
-                counts = _write(db, parsed, progress, fresh=True)
+                counts = _write(db, sources, progress, fresh=True)
             _report(progress, "Indexing text", 0, 1)
             enable_search(db)  # fills the index in one pass, then keeps it in sync by triggers
             db.execute("PRAGMA journal_mode = DELETE")
@@ -297,7 +206,7 @@ def _build_new_database(
 
 
 def _update_existing_database(
-    parsed: Sequence[ParsedSource], target: Path, progress: ProgressCallback | None
+    sources: Sequence[RecordSource], target: Path, progress: ProgressCallback | None
 ) -> ImportReport:
     db, version = _open_existing_for_write(target)
     try:
@@ -306,10 +215,9 @@ def _update_existing_database(
         except sqlite3.Error as error:
             raise translate_sqlite_error(target, error) from None
         try:
-            _check_references(parsed, db)
             if version < SCHEMA_VERSION:
                 migrate(db, version)
-            counts = _write(db, parsed, progress, fresh=False)
+            counts = _write(db, sources, progress, fresh=False)
             _store_time_index(db.conn, target, progress)
             _report(progress, "Saving", 0, 1)
             db.execute("COMMIT")
@@ -333,83 +241,227 @@ def _store_time_index(connection: sqlite3.Connection, target: Path, progress: Pr
 
 
 def _write(
-    db: Database, parsed: Sequence[ParsedSource], progress: ProgressCallback | None, *, fresh: bool
+    db: Database, sources: Sequence[RecordSource], progress: ProgressCallback | None, *, fresh: bool
 ) -> tuple[int, int, int]:
-    for source in parsed:
-        for key in ("name", "description"):
-            value = getattr(source.document, key)
-            if value is not None:
-                db["meta"].upsert({"key": key, "value": value}, pk="key")
-        if source.document.view is not None:
-            db["meta"].upsert({"key": "view_start", "value": source.document.view[0]}, pk="key")
-            db["meta"].upsert({"key": "view_end", "value": source.document.view[1]}, pk="key")
-    bodies = [body for source in parsed for body in source.document.bodies]
-    events = [event for source in parsed for event in source.document.events]
-    links = [link for source in parsed for link in source.document.links]
-    if bodies:
-        db["bodies"].upsert_all((body_to_dict(body) for body in bodies), pk="id")
-    # Written in time order (ties by id), so the file's own order is the timeline's: reading
-    # events by time, as the exports do, then walks the tables front to back.
-    instants = [(event.earliest, event.latest) for event in events]
-    order = sorted(range(len(events)), key=lambda i: (instants[i], events[i].id))
-    events = [events[i] for i in order]
-    instants = [instants[i] for i in order]
-    total = len(events)
-    for start in range(0, total, WRITE_BATCH):
-        _report(progress, "Writing events", start, total)
-        end = start + WRITE_BATCH
-        _write_events(db, events[start:end], instants[start:end], fresh=fresh)
-    _report(progress, "Writing events", total, total)
-    if links:
-        db["links"].upsert_all(
-            (
-                {"from_id": k.source, "to_id": k.target, "relation": k.relation.value, "note": k.note}
-                for k in links
-            ),
-            pk=("from_id", "to_id", "relation"),
+    """Write every record of ``sources``, then check what needs them all; the counts written."""
+    writer = _BatchWriter(db.conn, [source.label for source in sources], fresh=fresh)
+    for index, source in enumerate(sources):
+        name = Path(source.label).name
+        for record in source.records():
+            if writer.add(index, record):
+                writer.flush()
+                done, total = source.progress()
+                _report(progress, f"Importing {name}: {writer.events:,} events", done // _PROGRESS_UNIT,
+                        total // _PROGRESS_UNIT)
+        writer.flush()
+        _write_meta(db, source)
+    _report(progress, "Checking references", 0, 1)
+    writer.check_references()
+    return writer.events, writer.bodies, writer.links
+
+
+def _write_meta(db: Database, source: RecordSource) -> None:
+    document = source.document
+    values = {"name": document.name, "description": document.description}
+    if document.view is not None:
+        values["view_start"], values["view_end"] = document.view
+    for key, value in values.items():
+        if value is not None:
+            db.execute(_UPSERT_META, (key, value))
+
+
+def _upsert(table: str, columns: Sequence[str], key: Sequence[str]) -> str:
+    """An INSERT of ``columns`` that updates the row already holding ``key``."""
+    names = ", ".join(f'"{name}"' for name in columns)
+    marks = ", ".join("?" for _ in columns)
+    updates = ", ".join(f'"{name}" = excluded."{name}"' for name in columns if name not in key) or None
+    action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+    return f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT({', '.join(key)}) {action}"
+
+
+_EVENT_COLUMNS = (*SCALAR_NAMES, "earliest", "latest")
+_UPSERT_META = _upsert("meta", ("key", "value"), ("key",))
+_UPSERT_EVENT = _upsert("events", _EVENT_COLUMNS, ("id",))
+_UPSERT_BODY = _upsert("bodies", BODY_FIELDS, ("id",))
+_UPSERT_LINK = _upsert("links", ("from_id", "to_id", "relation", "note"), ("from_id", "to_id", "relation"))
+_LIST_TABLES = ("event_bodies", "event_tags", "sources")
+_LINK_KEY_SEPARATOR = "\x1f"  # no id holds it: an id is text a person typed, of printable characters at most
+
+
+def _event_values(event: Event) -> tuple[object, ...]:
+    """The values of :data:`_EVENT_COLUMNS` for ``event`` (``within`` stored as 0 or 1)."""
+    values: list[object] = [field.value(event) for field in SCALAR_FIELDS]
+    values[_WITHIN] = int(values[_WITHIN])
+    values += (event.earliest, event.latest)
+    return tuple(values)
+
+
+_WITHIN = SCALAR_NAMES.index("within")
+
+
+class _BatchWriter:
+    """Writes records in batches and keeps, in a temporary table, every id given and where.
+
+    The table (``temp.import_given``) finds an id given twice (in one source or across
+    sources) and names, in a message, the record that gave an id a reference cannot find.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, labels: list[str], *, fresh: bool) -> None:
+        self._conn = connection
+        self._labels = labels
+        self._fresh = fresh
+        self._given: list[tuple[str, str, int, int, str]] = []
+        self._bodies: list[Body] = []
+        self._events: list[Event] = []
+        self._links: list[Link] = []
+        self.bodies = self.events = self.links = 0
+        connection.execute("DROP TABLE IF EXISTS temp.import_given")
+        connection.execute(
+            "CREATE TEMP TABLE import_given (kind TEXT NOT NULL, key TEXT NOT NULL, ordinal INTEGER NOT NULL, "
+            "source INTEGER NOT NULL, label TEXT NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID"
         )
-    return len(events), len(bodies), len(links)
 
+    def add(self, source: int, record: Record) -> bool:
+        """Keep ``record`` for the next batch; True when the batch is full."""
+        item = record.item
+        if isinstance(item, Link):
+            key = _LINK_KEY_SEPARATOR.join((item.source, item.target, item.relation.value))
+            self._links.append(item)
+        elif isinstance(item, Event):
+            key = item.id
+            self._events.append(item)
+        else:
+            key = item.id
+            self._bodies.append(item)
+        self._given.append((record.kind, key, self.bodies + self.events + self.links + len(self._given), source,
+                            record.label))
+        return len(self._given) >= WRITE_BATCH
 
-def _write_events(
-    db: Database, events: Sequence[Event], instants: Sequence[tuple[int, int]], *, fresh: bool
-) -> None:
-    rows = [_event_row(event, *times) for event, times in zip(events, instants, strict=True)]
-    if fresh:
-        db["events"].insert_all(rows, batch_size=1000)
-    else:
-        db["events"].upsert_all(rows, pk="id", batch_size=1000)
-        ids = [event.id for event in events]
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ", ".join("?" for _ in chunk)
-            for table in ("event_bodies", "event_tags", "sources"):
-                db.execute(f"DELETE FROM {table} WHERE event_id IN ({marks})", chunk)
-    db.conn.executemany(
-        "INSERT INTO event_bodies (event_id, body_id, role, position) VALUES (?, ?, ?, ?)",
-        (
-            (event.id, p.body_id, p.role, position)
-            for event in events
-            for position, p in enumerate(event.bodies)
-        ),
-    )
-    db.conn.executemany(
-        "INSERT INTO event_tags (event_id, tag, position) VALUES (?, ?, ?)",
-        ((event.id, tag, position) for event in events for position, tag in enumerate(event.tags)),
-    )
-    db.conn.executemany(
-        "INSERT INTO sources (event_id, position, url, title, publisher, published) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            (event.id, position, s.url, s.title, s.publisher, s.published)
-            for event in events
-            for position, s in enumerate(event.sources)
-        ),
-    )
+    def flush(self) -> None:
+        """Write the batch: bodies, then events with their lists, then links."""
+        if not self._given:
+            return
+        self._record_given()
+        conn = self._conn
+        if self._bodies:
+            conn.executemany(_UPSERT_BODY, ([getattr(b, name) for name in BODY_FIELDS] for b in self._bodies))
+        if self._events:
+            self._write_events(self._events)
+        if self._links:
+            conn.executemany(
+                _UPSERT_LINK, ((k.source, k.target, k.relation.value, k.note) for k in self._links)
+            )
+        self.bodies += len(self._bodies)
+        self.events += len(self._events)
+        self.links += len(self._links)
+        self._given, self._bodies, self._events, self._links = [], [], [], []
 
+    def _record_given(self) -> None:
+        before = self._conn.total_changes
+        self._conn.executemany("INSERT INTO temp.import_given VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                               self._given)
+        if self._conn.total_changes - before == len(self._given):
+            return
+        for kind, key, ordinal, source, label in self._given:
+            first = self._conn.execute(
+                "SELECT ordinal, source, label FROM temp.import_given WHERE kind = ? AND key = ?", (kind, key)
+            ).fetchone()
+            if first[0] != ordinal:
+                where = first[2] if first[1] == source else f"{self._labels[first[1]]} {first[2]}"
+                what = "id" if kind != "link" else "link"
+                if first[1] != source and kind != "link":
+                    what = f"{kind} id"
+                raise errors.ImportRefusedError(
+                    self._labels[source], f"duplicate {what}: already given by {where}", record=label,
+                    record_id=None if kind == "link" else key,
+                )
 
-def _event_row(event: Event, earliest: int, latest: int) -> dict[str, object]:
-    row: dict[str, object] = dict(scalar_values(event))
-    row["within"] = int(event.within)
-    row["earliest"], row["latest"] = earliest, latest
-    return row
+    def _write_events(self, events: list[Event]) -> None:
+        conn = self._conn
+        conn.executemany(_UPSERT_EVENT, map(_event_values, events))
+        if not self._fresh:
+            ids = [event.id for event in events]
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ", ".join("?" for _ in chunk)
+                for table in _LIST_TABLES:
+                    conn.execute(f"DELETE FROM {table} WHERE event_id IN ({marks})", chunk)
+        conn.executemany(
+            "INSERT INTO event_bodies (event_id, body_id, role, position) VALUES (?, ?, ?, ?)",
+            ((e.id, p.body_id, p.role, position) for e in events for position, p in enumerate(e.bodies)),
+        )
+        conn.executemany(
+            "INSERT INTO event_tags (event_id, tag, position) VALUES (?, ?, ?)",
+            ((e.id, tag, position) for e in events for position, tag in enumerate(e.tags)),
+        )
+        conn.executemany(
+            "INSERT INTO sources (event_id, position, url, title, publisher, published) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                (e.id, position, s.url, s.title, s.publisher, s.published)
+                for e in events
+                for position, s in enumerate(e.sources)
+            ),
+        )
+
+    # ------------------------------------------------------------------------- once all are written
+
+    def check_references(self) -> None:
+        """Refuse a reference to a body or an event the database does not hold, and a parent loop."""
+        conn = self._conn
+        missing = conn.execute(
+            "SELECT g.source, g.label, g.key, r.field, r.target FROM temp.import_given AS g "
+            "JOIN (SELECT id, 'parent' AS field, 1 AS rank, parent AS target FROM bodies WHERE parent IS NOT NULL "
+            "      UNION ALL SELECT id, 'replaced_by', 2, replaced_by FROM bodies WHERE replaced_by IS NOT NULL) AS r "
+            "  ON r.id = g.key "
+            "WHERE g.kind = 'body' AND NOT EXISTS (SELECT 1 FROM bodies WHERE id = r.target) "
+            "ORDER BY g.ordinal, r.rank LIMIT 1"
+        ).fetchone()
+        if missing:
+            self._refuse(missing[0], missing[1], missing[2], missing[3], f"unknown body {missing[4]!r}")
+        if conn.execute(
+            "SELECT 1 FROM event_bodies WHERE body_id NOT IN (SELECT id FROM bodies) LIMIT 1"
+        ).fetchone():
+            missing = conn.execute(
+                "SELECT g.source, g.label, g.key, eb.position, eb.body_id FROM temp.import_given AS g "
+                "JOIN event_bodies AS eb ON eb.event_id = g.key "
+                "WHERE g.kind = 'event' AND NOT EXISTS (SELECT 1 FROM bodies WHERE id = eb.body_id) "
+                "ORDER BY g.ordinal, eb.position LIMIT 1"
+            ).fetchone()
+            if missing:
+                self._refuse(missing[0], missing[1], missing[2], f"bodies[{missing[3] + 1}].id",
+                             f"unknown body {missing[4]!r}")
+        if conn.execute(
+            "SELECT 1 FROM links WHERE from_id NOT IN (SELECT id FROM events) "
+            "OR to_id NOT IN (SELECT id FROM events) LIMIT 1"
+        ).fetchone():
+            self._refuse_link_to_nowhere()
+        self._check_parent_loops()
+
+    def _refuse_link_to_nowhere(self) -> None:
+        rows = self._conn.execute(
+            "SELECT source, label, key FROM temp.import_given WHERE kind = 'link' ORDER BY ordinal"
+        )
+        for source, label, key in rows:
+            ends = key.split(_LINK_KEY_SEPARATOR)[:2]
+            for field_name, reference in zip(("from", "to"), ends, strict=True):
+                if not self._conn.execute("SELECT 1 FROM events WHERE id = ?", (reference,)).fetchone():
+                    self._refuse(source, label, None, field_name, f"unknown event {reference!r}")
+
+    def _check_parent_loops(self) -> None:
+        parents = dict(self._conn.execute("SELECT id, parent FROM bodies").fetchall())
+        given = self._conn.execute(
+            "SELECT source, label, key FROM temp.import_given WHERE kind = 'body' ORDER BY ordinal"
+        )
+        for source, label, body_id in given:
+            seen = {body_id}
+            current = parents.get(body_id)
+            while current is not None:
+                if current in seen:
+                    self._refuse(source, label, body_id, "parent", f"the parent chain loops back through {current!r}")
+                seen.add(current)
+                current = parents.get(current)
+
+    def _refuse(self, source: int, label: str, record_id: str | None, field_name: str | None, problem: str):
+        raise errors.ImportRefusedError(
+            self._labels[source], problem, record=label, record_id=record_id, field=field_name
+        )

@@ -10,19 +10,19 @@ import contextlib
 import csv
 import gc
 import io
-import json
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from viewer.store.dates import InvalidDateError, PartialDate, normalise_timezone, parse_date_range, parse_precision
 from viewer.store.dates import parse_date as _parse_date
 from viewer.store.errors import ImportRefusedError
 from viewer.store.event_fields import EVENT_FIELDS, scalar_values
-from viewer.store.input_files import read_source_bytes
+from viewer.store.input_files import SourceText
+from viewer.store.json_stream import RECORD_LISTS, Member, read_members, record_id_for_message, refuse_raw_surrogates
 from viewer.store.model import (
     DEFAULT_ROLE,
     Body,
@@ -57,7 +57,6 @@ SOURCE_FIELDS = ("url", "title", "publisher", "published")
 CSV_LIST_SEPARATOR = ";"
 CSV_ROLE_SEPARATOR = ":"
 CSV_MAX_FIELD_CHARS = 16 * 1024 * 1024  # the longest CSV field an import reads (16 MiB of text)
-_RECORD_KINDS = {"bodies": "body", "events": "event", "links": "link"}
 
 
 # ----------------------------------------------------------------------------- the CSV cell codec
@@ -139,44 +138,153 @@ class _Refusal(Exception):
         self.problem = problem
 
 
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One validated record of a source: ``kind`` is body, event or link; ``label`` says where."""
+
+    kind: str
+    label: str
+    item: Body | Event | Link
+
+
+class RecordSource(Protocol):
+    """A source read one record at a time (see :func:`open_source` and :class:`ParsedSource`).
+
+    ``document`` holds the source's name, description and view, complete once ``records()``
+    is exhausted (a JSON document may give them after its records).
+    """
+
+    label: str
+    document: Document
+
+    def records(self) -> Iterator[Record]: ...
+
+    def progress(self) -> tuple[int, int]:
+        """How far reading has come, as (done, total) in units of the source's own."""
+        ...
+
+    def close(self) -> None:
+        """Let go of the file (if any), read to its end or not."""
+        ...
+
+
 @dataclass
 class ParsedSource:
-    """One import source, validated on its own, with a label for each record for messages."""
+    """One import source read whole and validated record by record, with a label for each record."""
 
     label: str
     document: Document
     body_labels: list[str] = field(default_factory=list)
     event_labels: list[str] = field(default_factory=list)
     link_labels: list[str] = field(default_factory=list)
+    _given: int = 0
+
+    def records(self) -> Iterator[Record]:
+        """The bodies, then the events, then the links, as an import reads them."""
+        doc = self.document
+        self._given = 0
+        for kind, items, labels in (
+            ("body", doc.bodies, self.body_labels),
+            ("event", doc.events, self.event_labels),
+            ("link", doc.links, self.link_labels),
+        ):
+            for item, label in zip(items, labels, strict=True):
+                self._given += 1
+                yield Record(kind, label, item)
+
+    def progress(self) -> tuple[int, int]:
+        doc = self.document
+        return self._given, len(doc.bodies) + len(doc.events) + len(doc.links)
+
+    def close(self) -> None:
+        """Nothing to let go of: the source is in memory."""
 
     def refuse(self, record: str, record_id: str | None, field_name: str | None, problem: str):
         """An :class:`ImportRefusedError` located in this source."""
-        return ImportRefusedError(
-            self.label, problem, record=record, record_id=record_id, field=field_name
-        )
+        return ImportRefusedError(self.label, problem, record=record, record_id=record_id, field=field_name)
+
+    def add(self, record: Record) -> None:
+        """Keep ``record`` (as read from a stream) in this source's lists."""
+        lists = {"body": (self.document.bodies, self.body_labels), "event": (self.document.events, self.event_labels),
+                 "link": (self.document.links, self.link_labels)}
+        items, labels = lists[record.kind]
+        items.append(record.item)
+        labels.append(record.label)
+
+
+def _collected(label: str, document: Document, records: Iterator[Record]) -> ParsedSource:
+    parsed = ParsedSource(label, document)
+    with _gc_paused():  # millions of small objects: the collector would only slow this down
+        for record in records:
+            parsed.add(record)
+    return parsed
 
 
 # ----------------------------------------------------------------------------- reading files
 
 
-def read_source(path: str | Path) -> ParsedSource:
-    """Read and validate one JSON or CSV file (chosen by content, then by extension)."""
+class _StreamedSource:
+    """A source file read a chunk at a time (see :func:`open_source`)."""
+
+    def __init__(self, text: SourceText, records: Callable[[Document], Iterator[Record]]) -> None:
+        self.label = text.label
+        self.document = Document()
+        self._text = text
+        self._records = records
+
+    def records(self) -> Iterator[Record]:
+        try:
+            yield from self._records(self.document)
+        finally:
+            self._text.close()
+
+    def progress(self) -> tuple[int, int]:
+        return self._text.bytes_read, self._text.size
+
+    def close(self) -> None:
+        self._text.close()
+
+
+def open_source(path: str | Path) -> RecordSource:
+    """Open one JSON or CSV file (chosen by content, then by extension) to be read record by record.
+
+    Nothing is held but the record being read: a source of any size reads in bounded memory.
+    """
     path = Path(path)
-    label = str(path)
-    raw = read_source_bytes(path)
+    text = SourceText(path)
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportRefusedError(
-            label, f"is not UTF-8 text (bad byte at offset {error.start})"
-        ) from None
-    if _looks_like_json(text, path):
-        return parse_json_text(text, label)
-    if path.suffix.lower() in (".csv", ".tsv", ".txt") or "," in text.partition("\n")[0]:
-        return parse_csv_text(text, label)
+        head = text.head()
+        if _looks_like_json(head, path):
+            return _StreamedSource(text, lambda document: _json_records(text.chunks(), text.label, document))
+        if path.suffix.lower() in (".csv", ".tsv", ".txt") or "," in head.partition("\n")[0]:
+            readings = iter((text.chunks(),))  # the first reading, then the file opened again
+            return _StreamedSource(
+                text,
+                lambda document: _csv_records(
+                    lambda: next(readings, None) or _read_again(path), text.label, _csv_delimiter(head)
+                ),
+            )
+    except BaseException:
+        text.close()
+        raise
+    text.close()
     raise ImportRefusedError(
-        label, "unsupported format: expected a Defence Timeline JSON document or a CSV file"
+        text.label, "unsupported format: expected a Defence Timeline JSON document or a CSV file"
     )
+
+
+def _read_again(path: Path) -> Iterator[str]:
+    again = SourceText(path)
+    try:
+        yield from again.chunks()
+    finally:
+        again.close()
+
+
+def read_source(path: str | Path) -> ParsedSource:
+    """Read and validate one JSON or CSV file whole (see :func:`open_source`)."""
+    source = open_source(path)
+    return _collected(source.label, source.document, source.records())
 
 
 def _looks_like_json(text: str, path: Path) -> bool:
@@ -184,144 +292,90 @@ def _looks_like_json(text: str, path: Path) -> bool:
 
 
 def parse_json_text(text: str, label: str) -> ParsedSource:
-    """Validate a JSON interchange document given as text.
-
-    Strict JSON: a key given twice in one object, a lone surrogate in a string (``"\\ud800"``;
-    an escaped pair is one character and fine) and NaN or Infinity are refused.
-    """
-    _refuse_raw_surrogates(text, label)
-    strict = _StrictJson()
-    with _gc_paused():  # millions of small objects: the collector would only slow this down
-        try:
-            data = json.loads(text, object_pairs_hook=strict.object, parse_constant=strict.constant)
-        except json.JSONDecodeError as error:
-            raise ImportRefusedError(
-                label, f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}"
-            ) from None
-        except RecursionError:
-            raise ImportRefusedError(label, "malformed JSON: nested too deeply") from None
-        except ValueError:  # an integer longer than Python converts
-            raise ImportRefusedError(
-                label, f"malformed JSON: a number has more than {sys.get_int_max_str_digits():,} digits"
-            ) from None
-        if strict.broken:
-            _refuse_broken_json(data, label)
-        _refuse_escaped_surrogates(text, label)
-        return parse_document(data, label)
+    """Validate a JSON interchange document given as text (strict JSON: see :mod:`viewer.store.json_stream`)."""
+    refuse_raw_surrogates(text, label)
+    document = Document()
+    return _collected(label, document, _json_records(iter((text,)), label, document))
 
 
-class _Duplicated(dict):
-    """An object that gave a key twice (kept to say where, then refused)."""
-
-    duplicate: str
-
-
-class _NonFinite:
-    """Where the document said NaN, Infinity or -Infinity (kept to say where, then refused)."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
+def parse_document(data: object, label: str) -> ParsedSource:
+    """Validate an already-decoded JSON document."""
+    if not isinstance(data, dict):
+        raise ImportRefusedError(label, "unsupported format: the document must be a JSON object")
+    document = Document()
+    members = (Member(key, None, value) for key, value in data.items())
+    return _collected(label, document, _document_records(members, label, document))
 
 
-class _StrictJson:
-    """The hooks of a strict ``json.loads``: they mark what is wrong rather than raise."""
-
-    def __init__(self) -> None:
-        self.broken = False
-
-    def object(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        result = dict(pairs)
-        if len(result) == len(pairs):
-            return result
-        self.broken = True
-        seen: set[str] = set()
-        marked = _Duplicated(result)
-        marked.duplicate = next(key for key, _value in pairs if key in seen or seen.add(key))
-        return marked
-
-    def constant(self, name: str) -> _NonFinite:
-        self.broken = True
-        return _NonFinite(name)
+def _json_records(chunks: Iterator[str], label: str, document: Document) -> Iterator[Record]:
+    return _document_records(read_members(chunks, label), label, document)
 
 
-def _refuse_broken_json(data: Any, label: str) -> None:
-    """Find the first duplicate key or non-finite number, in document order, and refuse it."""
-    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
-    while stack:
-        node, path = stack.pop()
-        if isinstance(node, _NonFinite):
-            _refuse_at(data, path, label, f"{node.name} is not allowed: JSON has no NaN or Infinity")
-        if isinstance(node, _Duplicated):
-            where = "the top-level object" if not path else "an object"
-            _refuse_at(data, path, label, f"duplicate key {node.duplicate!r} in {where} (keys must be unique)")
-        if isinstance(node, dict):
-            stack.extend((value, (*path, key)) for key, value in reversed(node.items()))
-        elif isinstance(node, list):
-            stack.extend((value, (*path, index)) for index, value in reversed(list(enumerate(node))))
-
-
-def _refuse_at(data: Any, path: tuple[str | int, ...], label: str, problem: str) -> None:
-    """Refuse with the record (``event #3``) and the field (``sources[1].url``) of ``path``."""
-    record = record_id = None
-    rest = path
-    if len(path) >= 2 and path[0] in _RECORD_KINDS and isinstance(path[1], int) and isinstance(data, dict):
-        record = f"{_RECORD_KINDS[str(path[0])]} #{path[1] + 1}"
-        record_id = _record_id_for_message(data[path[0]][path[1]])
-        rest = path[2:]
-    field_name = "".join(f"[{part + 1}]" if isinstance(part, int) else f".{part}" for part in rest).lstrip(".")
-    raise ImportRefusedError(label, problem, record=record, record_id=record_id, field=field_name or None)
-
-
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-_SURROGATE_CHUNK = 1 << 24
-
-
-def _refuse_raw_surrogates(text: str, label: str) -> None:
-    """Refuse a text holding surrogate code points themselves (only text not read from UTF-8 can)."""
-    if text.isascii():
-        return
-    for offset in range(0, len(text), _SURROGATE_CHUNK):
-        try:
-            text[offset:offset + _SURROGATE_CHUNK].encode("utf-8")
-        except UnicodeEncodeError as error:
-            _refuse_surrogate(text, offset + error.start, label)
-
-
-def _refuse_escaped_surrogates(text: str, label: str) -> None:
-    """Refuse a ``\\uD800``–``\\uDFFF`` escape that is not half of a high–low pair.
-
-    Runs on text that parsed as JSON, so every escape is inside a string; a backslash that is
-    itself escaped (``\\\\ud800`` is the six characters ``\\ud800``) is not an escape.
-    """
-    pending_high = -1  # where an escaped high surrogate waiting for its low half starts
-    for match in _SURROGATE_ESCAPE.finditer(text):
-        start = before = match.start()
-        while before and text[before - 1] == "\\":
-            before -= 1
-        if (start - before) % 2:  # the backslash is itself escaped: plain text
-            continue
-        is_high = match.group()[3] in "89abAB"
-        if pending_high != -1:
-            if not is_high and start == pending_high + 6:
-                pending_high = -1
+def _document_records(members: Iterator[Member], label: str, document: Document) -> Iterator[Record]:
+    """The records of an interchange document's top-level members; ``document`` gets the rest."""
+    seen_format = seen_version = False
+    for member in members:
+        key, value = member.key, member.value
+        if member.index is not None:
+            yield _record(label, key, member.index, value)
+        elif key == "format":
+            if value != FORMAT_NAME:
+                raise ImportRefusedError(
+                    label, f"unsupported format: expected \"format\": \"{FORMAT_NAME}\"", field="format"
+                )
+            seen_format = True
+        elif key == "version":
+            _check_version(label, value)
+            seen_version = True
+        elif key in RECORD_LISTS:
+            if value is None:
                 continue
-            _refuse_surrogate(text, pending_high, label)
-        if not is_high:
-            _refuse_surrogate(text, start, label)
-        pending_high = start
-    if pending_high != -1:
-        _refuse_surrogate(text, pending_high, label)
+            if not isinstance(value, list):
+                raise ImportRefusedError(label, f"{key!r} must be a list", field=key)
+            for index, item in enumerate(value, start=1):
+                yield _record(label, key, index, item)
+        elif key in DOCUMENT_FIELDS:
+            try:
+                if key == "view":
+                    document.view = _view(value)
+                else:
+                    setattr(document, key, _text({key: value}, key))
+            except _Refusal as refusal:
+                raise ImportRefusedError(label, refusal.problem, field=refusal.field_name) from None
+        elif not seen_format:
+            raise ImportRefusedError(label, f"unsupported format: expected \"format\": \"{FORMAT_NAME}\"")
+        else:
+            raise ImportRefusedError(label, f"unknown top-level field {key!r}")
+    if not seen_format:
+        raise ImportRefusedError(label, f"unsupported format: expected \"format\": \"{FORMAT_NAME}\"", field="format")
+    if not seen_version:
+        _check_version(label, None)
 
 
-def _refuse_surrogate(text: str, position: int, label: str) -> None:
-    shown = text[position:position + 6] if text[position] == "\\" else f"U+{ord(text[position]):04X}"
-    line = text.count("\n", 0, position) + 1
-    column = position - text.rfind("\n", 0, position)
-    raise ImportRefusedError(
-        label,
-        f"malformed JSON at line {line}, column {column}: lone surrogate {shown} in a string "
-        "(only a high and a low surrogate together make a character)",
-    )
+def _check_version(label: str, version: object) -> None:
+    if version != FORMAT_VERSION or isinstance(version, bool):
+        raise ImportRefusedError(
+            label, f"unsupported version {version!r}: this program reads version {FORMAT_VERSION}", field="version"
+        )
+
+
+def _record(label: str, key: str, index: int, value: object) -> Record:
+    kind = RECORD_LISTS[key]
+    return Record(kind, f"{kind} #{index}", _read_record(label, _RECORD_READERS[kind], value, f"{kind} #{index}"))
+
+
+def _read_record(
+    source: str, reader: Callable[[Mapping[str, Any]], Any], record: object, label: str
+) -> Any:
+    record_id = record_id_for_message(record)
+    if not isinstance(record, dict):
+        raise ImportRefusedError(source, "each record must be a JSON object", record=label)
+    try:
+        return reader(record)
+    except _Refusal as refusal:
+        raise ImportRefusedError(
+            source, refusal.problem, record=label, record_id=record_id, field=refusal.field_name
+        ) from None
 
 
 @contextlib.contextmanager
@@ -336,84 +390,25 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def parse_document(data: object, label: str) -> ParsedSource:
-    """Validate an already-decoded JSON document."""
-    if not isinstance(data, dict):
-        raise ImportRefusedError(label, "unsupported format: the document must be a JSON object")
-    if data.get("format") != FORMAT_NAME:
-        raise ImportRefusedError(
-            label, f"unsupported format: expected \"format\": \"{FORMAT_NAME}\"", field="format"
-        )
-    version = data.get("version")
-    if version != FORMAT_VERSION or isinstance(version, bool):
-        raise ImportRefusedError(
-            label,
-            f"unsupported version {version!r}: this program reads version {FORMAT_VERSION}",
-            field="version",
-        )
-    unknown = sorted(set(data) - set(DOCUMENT_FIELDS))
-    if unknown:
-        raise ImportRefusedError(label, f"unknown top-level field {unknown[0]!r}")
-    parsed = ParsedSource(label, Document())
-    try:
-        parsed.document.name = _text(data, "name")
-        parsed.document.description = _text(data, "description")
-        parsed.document.view = _view(data.get("view"))
-    except _Refusal as refusal:
-        raise ImportRefusedError(label, refusal.problem, field=refusal.field_name) from None
-    for key, reader, target, labels in (
-        ("bodies", _body_from_record, parsed.document.bodies, parsed.body_labels),
-        ("events", _event_from_record, parsed.document.events, parsed.event_labels),
-        ("links", _link_from_record, parsed.document.links, parsed.link_labels),
-    ):
-        records = data.get(key)
-        if records is None:
-            continue
-        if not isinstance(records, list):
-            raise ImportRefusedError(label, f"{key!r} must be a list", field=key)
-        singular = _RECORD_KINDS[key]
-        for index, record in enumerate(records, start=1):
-            record_label = f"{singular} #{index}"
-            target.append(_read_record(parsed, reader, record, record_label))
-            labels.append(record_label)
-    check_document(parsed)
-    return parsed
-
-
-def _read_record(
-    parsed: ParsedSource, reader: Callable[[Mapping[str, Any]], Any], record: object, label: str
-) -> Any:
-    record_id = _record_id_for_message(record)
-    if not isinstance(record, dict):
-        raise parsed.refuse(label, None, None, "each record must be a JSON object")
-    try:
-        return reader(record)
-    except _Refusal as refusal:
-        raise parsed.refuse(label, record_id, refusal.field_name, refusal.problem) from None
-
-
-def _record_id_for_message(record: object) -> str | None:
-    if isinstance(record, dict):
-        value = record.get("id")
-        if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
-            return str(value)
-    return None
-
-
 def parse_csv_text(text: str, label: str) -> ParsedSource:
-    """Validate a CSV file of events: a header row, one event per row.
+    """Validate a CSV file of events given as text (see :func:`_csv_records`)."""
+    return _collected(label, Document(), _csv_records(lambda: iter((text,)), label, _csv_delimiter(text)))
+
+
+def _csv_records(chunks: Callable[[], Iterator[str]], label: str, delimiter: str) -> Iterator[Record]:
+    """The events of a CSV file: a header row, one event per row.
 
     ``bodies`` holds ``;``-separated body ids (each optionally ``id:role``), ``tags`` and
     ``sources`` hold ``;``-separated tags and URLs, in the codec of :func:`encode_list_item`;
     every cell loses the formula guard of :func:`guard_formula`. Fields hold at most
-    :data:`CSV_MAX_FIELD_CHARS` characters.
+    :data:`CSV_MAX_FIELD_CHARS` characters. ``chunks`` gives the text from its start (again
+    when a field is too long, to say which column holds it).
     """
-    lines = _CountedLines(text)
-    reader = csv.reader(lines, delimiter=_csv_delimiter(text), quotechar='"', doublequote=True, strict=True)
-    parsed = ParsedSource(label, Document())
+    reader = csv.reader(_lines(chunks()), delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
     columns: list[str] = []
-    row_start, row_offset = 1, 0
-    with _gc_paused(), _csv_field_limit(CSV_MAX_FIELD_CHARS):
+    rows_read = 0
+    row_start = 1
+    with _csv_field_limit(CSV_MAX_FIELD_CHARS):
         try:
             header = next(reader, None)
             if header is None:
@@ -421,51 +416,54 @@ def parse_csv_text(text: str, label: str) -> ParsedSource:
             columns = [name.strip().lower() for name in header]
             _check_csv_header(label, columns)
             while True:
-                row_start, row_offset = reader.line_num + 1, lines.consumed
+                row_start = reader.line_num + 1
                 row = next(reader, None)
                 if row is None:
                     break
+                rows_read += 1
                 line = f"line {row_start}"
                 if not any(cell.strip() for cell in row):
                     continue
                 if len(row) > len(columns):
-                    raise parsed.refuse(line, None, None, "the row has more cells than the header")
+                    raise ImportRefusedError(label, "the row has more cells than the header", record=line)
                 record = {
                     name: cell if name in _CSV_LIST_COLUMNS else unguard_formula(cell)
                     for name, cell in zip(columns, row, strict=False)
                     if cell.strip() != ""
                 }
-                parsed.document.events.append(
-                    _read_record(parsed, _event_from_csv_record, record, line)
-                )
-                parsed.event_labels.append(line)
+                yield Record("event", line, _read_record(label, _event_from_csv_record, record, line))
         except csv.Error as error:
             if "field larger than field limit" in str(error):
-                _refuse_long_field(text, row_offset, row_start, columns, label)
+                _refuse_long_field(chunks(), rows_read + 1, row_start, columns, label, delimiter)
             raise ImportRefusedError(label, f"malformed CSV at line {reader.line_num}: {error}") from None
-    check_document(parsed)
-    return parsed
 
 
 _CSV_LIST_COLUMNS = ("bodies", "tags", "sources")
 
 
-class _CountedLines:
-    """The lines of a text as the csv module wants them (``newline=""``), counting what was read."""
+def _lines(chunks: Iterator[str]) -> Iterator[str]:
+    """The lines of a text given in chunks, as the csv module wants them (``newline=""``).
 
-    def __init__(self, text: str) -> None:
-        self._lines = io.StringIO(text, newline="")
-        self.consumed = 0  # characters handed out so far
-
-    def __iter__(self) -> _CountedLines:
-        return self
-
-    def __next__(self) -> str:
-        line = self._lines.readline()
-        if not line:
-            raise StopIteration
-        self.consumed += len(line)
-        return line
+    Only ``\\n``, ``\\r\\n`` and ``\\r`` end a line (as in a file opened with ``newline=""``), and
+    a ``\\r`` at the end of a chunk waits for the next one, which may begin with its ``\\n``.
+    """
+    carry = ""
+    for chunk in chunks:
+        text = carry + chunk
+        if not text:
+            continue
+        lines = io.StringIO(text, newline="")
+        while True:
+            line = lines.readline()
+            if not line:
+                carry = ""
+                break
+            if not line.endswith(("\n", "\r")) or (line.endswith("\r") and lines.tell() == len(text)):
+                carry = line  # the rest of this line is in the next chunk
+                break
+            yield line
+    if carry:
+        yield carry
 
 
 def _csv_delimiter(text: str) -> str:
@@ -491,12 +489,16 @@ def _csv_field_limit(limit: int) -> Iterator[None]:
         csv.field_size_limit(previous)
 
 
-def _refuse_long_field(text: str, offset: int, line: int, columns: list[str], label: str) -> None:
-    """Name the column of the field longer than :data:`CSV_MAX_FIELD_CHARS` in the row at ``offset``."""
+def _refuse_long_field(
+    chunks: Iterator[str], row_number: int, line: int, columns: list[str], label: str, delimiter: str
+) -> None:
+    """Name the column of the field longer than :data:`CSV_MAX_FIELD_CHARS` in data row ``row_number``."""
     column = "?"
     with _csv_field_limit(sys.maxsize):
-        lines = _CountedLines(text[offset:])
-        row = next(csv.reader(lines, delimiter=_csv_delimiter(text), quotechar='"', strict=False), [])
+        reader = csv.reader(_lines(chunks), delimiter=delimiter, quotechar='"', strict=False)
+        row: list[str] = []
+        for _ in range(row_number + 1):  # the header, then the rows up to the long one
+            row = next(reader, [])
     for index, cell in enumerate(row):
         if len(cell) > CSV_MAX_FIELD_CHARS:
             column = columns[index] if index < len(columns) else f"number {index + 1}"
@@ -719,6 +721,11 @@ def _sources(record: Mapping[str, Any]) -> tuple[Source, ...]:
     return tuple(result)
 
 
+_RECORD_READERS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
+    "body": _body_from_record, "event": _event_from_record, "link": _link_from_record,
+}
+
+
 # ----------------------------------------------------------------------------- field helpers
 
 
@@ -804,29 +811,6 @@ def _list(record: Mapping[str, Any], name: str) -> list[Any]:
     if not isinstance(value, list):
         raise _Refusal(name, "must be a list")
     return value
-
-
-# ----------------------------------------------------------------------------- whole-document rules
-
-
-def check_document(parsed: ParsedSource) -> None:
-    """Refuse duplicate ids and duplicate links inside one source."""
-    doc = parsed.document
-    for items, labels, key in (
-        (doc.bodies, parsed.body_labels, lambda b: b.id),
-        (doc.events, parsed.event_labels, lambda e: e.id),
-        (doc.links, parsed.link_labels, lambda k: (k.source, k.target, k.relation)),
-    ):
-        first_seen: dict[object, str] = {}
-        for item, label in zip(items, labels, strict=True):
-            item_key = key(item)
-            if item_key in first_seen:
-                record_id = item_key if isinstance(item_key, str) else None
-                what = "id" if record_id else "link"
-                raise parsed.refuse(
-                    label, record_id, None, f"duplicate {what}: already given by {first_seen[item_key]}"
-                )
-            first_seen[item_key] = label
 
 
 # ----------------------------------------------------------------------------- writing
