@@ -36,7 +36,7 @@ from viewer.store.opening import (
     translate_sqlite_error,
 )
 from viewer.store.reader import EventStore
-from viewer.store.schema import SCHEMA_VERSION, STORED_INDEX_SINCE, create_schema, enable_search, migrate
+from viewer.store.schema import SCHEMA_VERSION, STORED_INDEX_SINCE, create_tables, finish_schema, migrate
 from viewer.store.stored_index import write_stored_index
 from viewer.store.verify import verify_schema
 
@@ -44,6 +44,7 @@ ProgressCallback = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)``; raising from it cancels the import."""
 
 WRITE_BATCH = 5_000
+IMPORT_CACHE_KIB = 64 * 1024  # SQLite's page cache while importing: indexes of a million rows fit
 WRITER_BUSY_TIMEOUT_S = 5.0
 _PROGRESS_UNIT = 1024  # a source's progress is counted in KiB, so that a QProgressBar's int holds it
 
@@ -176,15 +177,16 @@ def _build_new_database(
             db.execute("PRAGMA journal_mode = OFF")
             db.execute("PRAGMA synchronous = OFF")
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            db.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
             with db.atomic():
-                create_schema(db, with_search=False)
+                create_tables(db)
                 counts = _write(db, sources, progress, fresh=True)
-            _report(progress, "Indexing text", 0, 1)
-            enable_search(db)  # fills the index in one pass, then keeps it in sync by triggers
+            _report(progress, "Indexing", 0, 1)
+            finish_schema(db)  # indexes and the full-text index made once over the rows
             db.execute("PRAGMA journal_mode = DELETE")
             db.execute("PRAGMA optimize")
             with db.atomic():  # last: the index records the schema as it is left
-                _store_time_index(connection, target, progress)
+                _store_time_index(connection, target, progress, fresh=True)
         finally:
             connection.close()
         with temp_path.open("rb+") as written:
@@ -211,6 +213,7 @@ def _update_existing_database(
     db, version = _open_existing_for_write(target)
     try:
         try:
+            db.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
             db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as error:
             raise translate_sqlite_error(target, error) from None
@@ -218,7 +221,7 @@ def _update_existing_database(
             if version < SCHEMA_VERSION:
                 migrate(db, version)
             counts = _write(db, sources, progress, fresh=False)
-            _store_time_index(db.conn, target, progress)
+            _store_time_index(db.conn, target, progress, fresh=False)
             _report(progress, "Saving", 0, 1)
             db.execute("COMMIT")
         except BaseException:
@@ -232,12 +235,15 @@ def _update_existing_database(
     return ImportReport(target, False, *counts)
 
 
-def _store_time_index(connection: sqlite3.Connection, target: Path, progress: ProgressCallback | None) -> None:
-    """Store what opening needs (see :mod:`viewer.store.stored_index`), from the rows just written."""
+def _store_time_index(
+    connection: sqlite3.Connection, target: Path, progress: ProgressCallback | None, *, fresh: bool
+) -> None:
+    """Store what opening needs (see :mod:`viewer.store.stored_index`), from the rows just written
+    (in a new file every row was checked by this import; an older file's rows are checked again)."""
     if connection.execute("PRAGMA user_version").fetchone()[0] < STORED_INDEX_SINCE:
         return
     _report(progress, "Storing the time index", 0, 1)
-    write_stored_index(connection, EventStore.over(connection, target).build_stored_index())
+    write_stored_index(connection, EventStore.over(connection, target).build_stored_index(rows_checked=fresh))
 
 
 def _write(
@@ -282,6 +288,8 @@ def _upsert(table: str, columns: Sequence[str], key: Sequence[str]) -> str:
 _EVENT_COLUMNS = (*SCALAR_NAMES, "earliest", "latest")
 _UPSERT_META = _upsert("meta", ("key", "value"), ("key",))
 _UPSERT_EVENT = _upsert("events", _EVENT_COLUMNS, ("id",))
+# A new file has no index on events.id until every row is in (ids given twice are found before).
+_INSERT_EVENT = _UPSERT_EVENT.partition(" ON CONFLICT")[0]
 _UPSERT_BODY = _upsert("bodies", BODY_FIELDS, ("id",))
 _UPSERT_LINK = _upsert("links", ("from_id", "to_id", "relation", "note"), ("from_id", "to_id", "relation"))
 _LIST_TABLES = ("event_bodies", "event_tags", "sources")
@@ -378,7 +386,7 @@ class _BatchWriter:
 
     def _write_events(self, events: list[Event]) -> None:
         conn = self._conn
-        conn.executemany(_UPSERT_EVENT, map(_event_values, events))
+        conn.executemany(_INSERT_EVENT if self._fresh else _UPSERT_EVENT, map(_event_values, events))
         if not self._fresh:
             ids = [event.id for event in events]
             for start in range(0, len(ids), 500):

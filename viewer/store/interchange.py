@@ -12,7 +12,7 @@ import gc
 import io
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -561,9 +561,13 @@ def _csv_bool(cell: str) -> bool:
 
 # ----------------------------------------------------------------------------- record readers
 
+_BODY_KEYS, _EVENT_KEYS = frozenset(BODY_FIELDS), frozenset(EVENT_FIELDS)
+_LINK_KEYS, _SOURCE_KEYS = frozenset(LINK_FIELDS), frozenset(SOURCE_FIELDS)
+_PARTICIPATION_KEYS = frozenset(("id", "role"))
+
 
 def _body_from_record(record: Mapping[str, Any]) -> Body:
-    _reject_unknown(record, BODY_FIELDS)
+    _reject_unknown(record, _BODY_KEYS)
     body_id = _identifier(record, "id")
     founded = _optional_date(record, "founded")
     dissolved = _optional_date(record, "dissolved")
@@ -590,7 +594,7 @@ def _body_from_record(record: Mapping[str, Any]) -> Body:
 
 
 def _event_from_record(record: Mapping[str, Any]) -> Event:
-    _reject_unknown(record, EVENT_FIELDS)
+    _reject_unknown(record, _EVENT_KEYS)
     event_id = _identifier(record, "id")
     title = _required_text(record, "title")
     precision = None
@@ -653,7 +657,7 @@ def _view(value: object) -> tuple[str, str] | None:
 
 
 def _link_from_record(record: Mapping[str, Any]) -> Link:
-    _reject_unknown(record, LINK_FIELDS)
+    _reject_unknown(record, _LINK_KEYS)
     source = _identifier(record, "from")
     target = _identifier(record, "to")
     relation_text = record.get("relation")
@@ -680,7 +684,7 @@ def _participations(record: Mapping[str, Any]) -> tuple[Participation, ...]:
             item = {"id": item}
         if not isinstance(item, dict):
             raise _Refusal(where, "each body must be an object {\"id\": ..., \"role\": ...}")
-        _reject_unknown(item, ("id", "role"), prefix=where + ".")
+        _reject_unknown(item, _PARTICIPATION_KEYS, prefix=where + ".")
         body_id = _identifier(item, "id", label=where + ".id")
         role = _text(item, "role", label=where + ".role") or DEFAULT_ROLE
         participation = Participation(body_id, role.strip())  # a blank role is no role
@@ -708,7 +712,7 @@ def _sources(record: Mapping[str, Any]) -> tuple[Source, ...]:
             item = {"url": item}
         if not isinstance(item, dict):
             raise _Refusal(where, "each source must be an object {\"url\": ...}")
-        _reject_unknown(item, SOURCE_FIELDS, prefix=where + ".")
+        _reject_unknown(item, _SOURCE_KEYS, prefix=where + ".")
         published = _optional_date(item, "published", label=where + ".published")
         result.append(
             Source(
@@ -729,10 +733,11 @@ _RECORD_READERS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
 # ----------------------------------------------------------------------------- field helpers
 
 
-def _reject_unknown(record: Mapping[str, Any], allowed: Iterable[str], prefix: str = "") -> None:
-    unknown = [key for key in record if key not in allowed]
-    if unknown:
-        raise _Refusal(prefix + str(unknown[0]), "unknown field")
+def _reject_unknown(record: Mapping[str, Any], allowed: frozenset[str], prefix: str = "") -> None:
+    if record.keys() <= allowed:
+        return
+    unknown = next(key for key in record if key not in allowed)
+    raise _Refusal(prefix + str(unknown), "unknown field")
 
 
 def _text(record: Mapping[str, Any], name: str, *, label: str | None = None) -> str | None:

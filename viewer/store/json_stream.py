@@ -87,10 +87,11 @@ class _Text:
         self._dropped_line_start = 0  # where the line holding text[0] begins, as a character count
         self.eof = False
 
-    def more(self, at_least: int = CHUNK_CHARS) -> bool:
+    def more(self, at_least: int | None = None) -> bool:
         """Read on (``at_least`` characters if there are), letting go of what is before ``pos``."""
         if self.eof:
             return False
+        at_least = CHUNK_CHARS if at_least is None else at_least
         gone = self.text[: self.pos]
         newlines = gone.count("\n")
         if newlines:
@@ -157,7 +158,7 @@ class _Text:
                 raise ImportRefusedError(
                     self.label, f"malformed JSON: a number has more than {sys.get_int_max_str_digits():,} digits"
                 ) from None
-            if end == len(self.text) and self.more(CHUNK_CHARS):
+            if end == len(self.text) and self.more():
                 continue  # a number may go on in the next chunk
             self._refuse_escaped_surrogates(self.pos, end)
             self.pos = end
@@ -165,7 +166,7 @@ class _Text:
 
     def expect(self, wanted: str, problem: str) -> str:
         found = self.peek()
-        if found not in wanted:
+        if not found or found not in wanted:
             raise self.malformed(self.pos, problem)
         self.pos += 1
         return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -228,13 +229,18 @@ class EventStore:
                     self.index_reason = str(reason)
         return self._stored
 
-    def build_stored_index(self) -> StoredIndex:
-        """The stored index made from the rows (import calls this before storing it)."""
+    def build_stored_index(self, *, rows_checked: bool = False) -> StoredIndex:
+        """The stored index made from the rows (import calls this before storing it).
+
+        ``rows_checked``: every event row was validated by the import that wrote it (a new file),
+        so the conditions that find unreadable rows are not run again (the result is the same).
+        """
         link_from, link_to, relations = self._link_rows()
+        readable = "1" if rows_checked else _VALID_EVENT
         return StoredIndex(
             TimeIndex.load(self._connection, indexable_event_sql("e")), link_from, link_to, relations,
-            self._counted_summary(), {column: self._ordered_seqs(column)
-                                      for column in ORDERED_COLUMNS},
+            self._counted_summary(readable), {column: self._ordered_seqs(column, readable)
+                                              for column in ORDERED_COLUMNS},
         )
 
     @_sqlite_errors_translated
@@ -244,16 +250,16 @@ class EventStore:
         counted = stored.summary if stored is not None else self._counted_summary()
         return StoreSummary(name=self.name(), **counted)
 
-    def _counted_summary(self) -> dict[str, object]:
+    def _counted_summary(self, readable: str = _VALID_EVENT) -> dict[str, object]:
         count = self._scalar
         first = self._connection.execute(
-            f"SELECT e.start FROM events e WHERE {_VALID_EVENT} ORDER BY e.earliest LIMIT 1"
+            f"SELECT e.start FROM events e WHERE {readable} ORDER BY e.earliest LIMIT 1"
         ).fetchone()
         last = self._connection.execute(
-            f'SELECT coalesce(e."end", e.start) FROM events e WHERE {_VALID_EVENT} ORDER BY e.latest DESC LIMIT 1'
+            f'SELECT coalesce(e."end", e.start) FROM events e WHERE {readable} ORDER BY e.latest DESC LIMIT 1'
         ).fetchone()
         return {
-            "events": count(f"SELECT count(*) FROM events e WHERE {_VALID_EVENT}"),
+            "events": count(f"SELECT count(*) FROM events e WHERE {readable}"),
             "bodies": count(f"SELECT count(*) FROM bodies WHERE {_VALID_BODY}"),
             "links": count(f"SELECT count(*) FROM links l WHERE {_VALID_LINK}"),
             "first_date": first[0] if first else None,
@@ -549,11 +555,11 @@ class EventStore:
         """True when :meth:`seqs_ordered_by` answers at once (from the stored index already read)."""
         return self._stored is not None and column in ORDERED_COLUMNS
 
-    def _ordered_seqs(self, column: str) -> np.ndarray:
+    def _ordered_seqs(self, column: str, readable: str = _VALID_EVENT) -> np.ndarray:
         rows = self._connection.execute(
-            f"SELECT e.seq FROM events e WHERE {_VALID_EVENT} ORDER BY e.{column} COLLATE NOCASE, e.earliest, e.seq"
+            f"SELECT e.seq FROM events e WHERE {readable} ORDER BY e.{column} COLLATE NOCASE, e.earliest, e.seq"
         )
-        return np.fromiter((row[0] for row in rows), dtype=np.int64)
+        return np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64)
 
     # ------------------------------------------------------------------------- bodies and links
 

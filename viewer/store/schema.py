@@ -21,14 +21,27 @@ def create_schema(db: Database, *, with_search: bool = True, version: int | None
 
     The layout of version 1 is created, then the migrations run: a new file and a migrated
     one hold exactly the same schema text, which :mod:`viewer.store.verify` relies on. With
-    ``with_search=False`` the full-text index is left for :func:`enable_search`, which is
-    faster after a bulk load than keeping the index in sync row by row.
+    ``with_search=False`` the full-text index is left out (see :func:`enable_search`).
     """
-    _create_version_1(db, with_search=with_search)
+    create_tables(db)
+    finish_schema(db, with_search=with_search, version=version)
+
+
+def finish_schema(db: Database, *, with_search: bool = True, version: int | None = None) -> None:
+    """Add to the tables of :func:`create_tables` what the rest of the schema holds (see :func:`create_schema`)."""
+    _create_indexes(db)
+    if with_search:
+        enable_search(db)
+    db.execute("PRAGMA user_version = 1")
     migrate(db, 1, SCHEMA_VERSION if version is None else version)
 
 
-def _create_version_1(db: Database, *, with_search: bool) -> None:
+def create_tables(db: Database) -> None:
+    """The tables of version 1 alone, for a bulk load: then :func:`finish_schema`.
+
+    Indexes, the full-text index and the triggers are faster made once over the loaded rows
+    than kept up to date row by row.
+    """
     db["meta"].create({"key": str, "value": str}, pk="key")
     db["bodies"].create(
         {
@@ -99,10 +112,6 @@ def _create_version_1(db: Database, *, with_search: bool) -> None:
         pk=("from_id", "to_id", "relation"),
         foreign_keys=[("from_id", "events", "id"), ("to_id", "events", "id")],
     )
-    _create_indexes(db)
-    if with_search:
-        enable_search(db)
-    db.execute("PRAGMA user_version = 1")
 
 
 def _create_indexes(db: Database) -> None:

@@ -76,12 +76,12 @@ def write_stored_index(connection: sqlite3.Connection, stored: StoredIndex) -> N
                                      count=len(stored.link_relations)),
         **{f"order_{column}": stored.orders[column] for column in ORDERED_COLUMNS},
     }
-    rows: list[tuple[str, bytes]] = [(name, np.ascontiguousarray(value, dtype=_ARRAYS[name]).tobytes())
-                                     for name, value in arrays.items()]
-    for name, value in (("header", header), ("ids", index.ids), ("titles", index.titles)):
-        rows.append((name, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()))
     connection.execute(f"DELETE FROM {TABLE}")
-    connection.executemany(f"INSERT INTO {TABLE}(part, data) VALUES (?, ?)", rows)
+    insert = f"INSERT INTO {TABLE}(part, data) VALUES (?, ?)"
+    for name, value in arrays.items():  # one part at a time: a million titles are a large text
+        connection.execute(insert, (name, np.ascontiguousarray(value, dtype=_ARRAYS[name]).tobytes()))
+    for name, value in (("header", header), ("ids", index.ids), ("titles", index.titles)):
+        connection.execute(insert, (name, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()))
 
 
 def _schema_cookie(connection: sqlite3.Connection) -> int:
