@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE_JSON, file_state, minimal_document, write_json
 
-from viewer.cli import main
+from viewer.cli import TerminalProgress, main
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -156,3 +157,29 @@ def test_new_files_get_ordinary_permissions(capsys, sample_db: Path, tmp_path: P
         os.umask(umask)
     assert (tmp_path / "n.db").stat().st_mode & 0o777 == 0o644
     assert (tmp_path / "n.csv").stat().st_mode & 0o777 == 0o644
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_import_on_a_terminal_shows_progress_then_clears_it(monkeypatch, capsys, tmp_path: Path) -> None:
+    document = minimal_document(links=[])
+    document["events"] = [{"id": f"e{i}", "title": "T", "start": "2023"} for i in range(12_000)]
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(TerminalProgress, "__init__", _every_report(TerminalProgress.__init__))
+    assert main(["import", str(write_json(tmp_path / "many.json", document)), "--db", str(tmp_path / "t.db")]) == 0
+    shown = terminal.getvalue()
+    assert "\rImporting many.json: 4,998 events… 100%" in shown
+    assert "\rImporting many.json: 9,998 events… 100%" in shown
+    assert shown.endswith("\r")  # the line is left empty for what comes next
+    assert "12,000 events, 2 bodies, 0 links imported" in capsys.readouterr().out
+
+
+def _every_report(init):
+    def without_throttle(self, stream, interval_s: float = 0.2) -> None:
+        init(self, stream, 0.0)
+
+    return without_throttle

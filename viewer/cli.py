@@ -9,6 +9,7 @@ import argparse
 import errno
 import signal
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -159,10 +160,42 @@ def _subcommand_parser() -> argparse.ArgumentParser:
 # ----------------------------------------------------------------------------- commands
 
 
+class TerminalProgress:
+    """Progress on one terminal line ("Importing events.json: 120,000 events… 31%"), redrawn at most
+    five times a second; :meth:`clear` leaves the line empty for what is printed next."""
+
+    def __init__(self, stream, interval_s: float = 0.2) -> None:
+        self._stream = stream
+        self._interval_s = interval_s
+        self._shown_at = 0.0
+        self._width = 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self._shown_at < self._interval_s:
+            return
+        self._shown_at = now
+        text = f"{stage}… {100 * done // total}%" if total > 0 else f"{stage}…"
+        self._stream.write("\r" + text.ljust(self._width))
+        self._stream.flush()
+        self._width = len(text)
+
+    def clear(self) -> None:
+        if self._width:
+            self._stream.write("\r" + " " * self._width + "\r")
+            self._stream.flush()
+            self._width = 0
+
+
 def _run_import(options: argparse.Namespace) -> int:
     from viewer.store.importer import import_files
 
-    report = import_files(options.sources, options.db)
+    progress = TerminalProgress(sys.stderr) if not options.quiet and sys.stderr.isatty() else None
+    try:
+        report = import_files(options.sources, options.db, progress)
+    finally:
+        if progress is not None:
+            progress.clear()
     if not options.quiet:
         verb = "created" if report.created else "updated"
         print(
