@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -21,8 +22,12 @@ FIRST_DAY = date(2005, 1, 1)
 DAYS = 20 * 365
 
 
-def generate_document(n_events: int, seed: int = 7) -> dict[str, Any]:
-    """An interchange document (as a dict) with ``n_events`` events."""
+def generate_document(n_events: int, seed: int = 7, *, lazy: bool = False) -> dict[str, Any]:
+    """An interchange document (as a dict) with ``n_events`` events.
+
+    ``lazy``: ``events`` is an iterator that makes each event when asked (for documents larger
+    than memory: the bench writes them out as they come); the same seed gives the same events.
+    """
     rng = random.Random(seed)
     bodies = [
         {"id": f"body-{i:02d}", "name": f"Synthetic Body {i}", "acronym": f"SB{i}",
@@ -31,7 +36,16 @@ def generate_document(n_events: int, seed: int = 7) -> dict[str, Any]:
     ]
     # Bursts: news clusters around a few hundred busy periods.
     centres = sorted(rng.randrange(DAYS) for _ in range(400))
-    events = []
+    events = _events(n_events, rng, centres)
+    links = [
+        {"from": f"ev-{i:07d}", "to": f"ev-{i + 1:07d}", "relation": "precedes"}
+        for i in range(0, max(0, n_events - 1), 50)
+    ]
+    return {"format": "defence-timeline", "version": 1, "name": f"Synthetic {n_events:,}",
+            "bodies": bodies, "events": events if lazy else list(events), "links": links}
+
+
+def _events(n_events: int, rng: random.Random, centres: list[int]) -> Iterator[dict[str, Any]]:
     for i in range(n_events):
         centre = rng.choice(centres)
         day = min(DAYS - 1, max(0, int(rng.gauss(centre, 6))))
@@ -55,10 +69,4 @@ def generate_document(n_events: int, seed: int = 7) -> dict[str, Any]:
             event["precision"] = "minute"
             event["start"] = f"{start.isoformat()}T{rng.randrange(24):02d}:{rng.randrange(60):02d}"
             event["timezone"] = "Europe/Brussels"
-        events.append(event)
-    links = [
-        {"from": f"ev-{i:07d}", "to": f"ev-{i + 1:07d}", "relation": "precedes"}
-        for i in range(0, max(0, n_events - 1), 50)
-    ]
-    return {"format": "defence-timeline", "version": 1, "name": f"Synthetic {n_events:,}",
-            "bodies": bodies, "events": events, "links": links}
+        yield event
