@@ -196,29 +196,32 @@ class TimelinePainter:
             )
 
     def _paint_marks(self, painter: QPainter, frame: Frame, palette: QPalette) -> None:
+        """Every lane's marks at once: one batch of draw calls per kind and style, not per lane
+        (lanes do not overlap, so the order within each lane is all that matters)."""
+        if not frame.details:
+            return
+        items = _Marks.of(frame.details)
         index = self._state.data.index
         dark = is_dark(palette)
-        highlighted = self._state.highlighted
         outline = palette.color(QPalette.ColorRole.Highlight)
         painter.setFont(self._state.label_font)
-        for items in frame.details:
-            kinds = index.kind[items.positions]
-            precision = index.precision[items.positions]
-            within = index.within[items.positions]
-            coarse = np.isin(precision, _COARSE)
-            narrow = (items.x1 - items.x0) <= 9.5
-            for layer in (items.stacked, ~items.stacked):  # what lies under another mark first
-                for code in np.unique(kinds[layer]).tolist():
-                    color = kind_color(index.kinds[code] if code >= 0 else None, dark)
-                    of_kind = layer & (kinds == code)
-                    faded = QColor(color)
-                    faded.setAlpha(FADED_ALPHA)
-                    hatched = QBrush(color, Qt.BrushStyle.BDiagPattern)
-                    self._fill_marks(painter, items, of_kind & ~within & ~coarse, narrow, QBrush(color), color)
-                    self._fill_marks(painter, items, of_kind & coarse & ~within, narrow, QBrush(faded), color, True)
-                    self._fill_marks(painter, items, of_kind & within, narrow, hatched, color)
-            self._outline_marks(painter, items, highlighted, outline, selected=False)
-            self._outline_marks(painter, items, self._state.selected, outline, selected=True)
+        kinds = index.kind[items.positions]
+        precision = index.precision[items.positions]
+        within = index.within[items.positions]
+        coarse = np.isin(precision, _COARSE)
+        narrow = (items.x1 - items.x0) <= 9.5
+        for layer in (items.stacked, ~items.stacked):  # what lies under another mark first
+            for code in np.unique(kinds[layer]).tolist():
+                color = kind_color(index.kinds[code] if code >= 0 else None, dark)
+                of_kind = layer & (kinds == code)
+                faded = QColor(color)
+                faded.setAlpha(FADED_ALPHA)
+                hatched = QBrush(color, Qt.BrushStyle.BDiagPattern)
+                self._fill_marks(painter, items, of_kind & ~within & ~coarse, narrow, QBrush(color), color)
+                self._fill_marks(painter, items, of_kind & coarse & ~within, narrow, QBrush(faded), color, True)
+                self._fill_marks(painter, items, of_kind & within, narrow, hatched, color)
+        self._outline_marks(painter, items, self._state.highlighted, outline, selected=False)
+        self._outline_marks(painter, items, self._state.selected, outline, selected=True)
 
     def _paint_labels(self, painter: QPainter, frame: Frame, palette: QPalette) -> None:
         """Event labels, above the link lines so that lines never hide their text.
@@ -307,7 +310,7 @@ class TimelinePainter:
     @staticmethod
     def _fill_marks(
         painter: QPainter,
-        items: DetailItems,
+        items: _Marks,
         chosen: np.ndarray,
         narrow: np.ndarray,
         brush: QBrush,
@@ -338,7 +341,7 @@ class TimelinePainter:
 
     @staticmethod
     def _outline_marks(
-        painter: QPainter, items: DetailItems, chosen: np.ndarray, color: QColor, selected: bool
+        painter: QPainter, items: _Marks, chosen: np.ndarray, color: QColor, selected: bool
     ) -> None:
         if chosen.size == 0:
             return
@@ -580,6 +583,25 @@ def single_line(text: str) -> str:
     """Text for one line: line breaks and other control characters become spaces (and what
     Qt cannot draw, a replacement character)."""
     return text.translate(_CONTROLS_TO_SPACES) if text else ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Marks:
+    """The marks of every detailed lane as one set of arrays (what drawing a mark reads)."""
+
+    positions: np.ndarray
+    x0: np.ndarray
+    x1: np.ndarray
+    y: np.ndarray
+    stacked: np.ndarray
+
+    @classmethod
+    def of(cls, lanes: list[DetailItems]) -> _Marks:
+        if len(lanes) == 1:
+            one = lanes[0]
+            return cls(one.positions, one.x0, one.x1, one.y, one.stacked)
+        return cls(*(np.concatenate([getattr(lane, name) for lane in lanes])
+                     for name in ("positions", "x0", "x1", "y", "stacked")))
 
 
 class Boxes:
