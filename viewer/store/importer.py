@@ -178,6 +178,7 @@ def _build_new_database(
             db.execute("PRAGMA synchronous = OFF")
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             db.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+            db.execute(f"PRAGMA temp.cache_size = {-IMPORT_CACHE_KIB // 2}")  # the events waiting for their order
             with db.atomic():
                 create_tables(db)
                 counts = _write(db, sources, progress, fresh=True)
@@ -262,6 +263,7 @@ def _write(
         writer.flush()
         _write_meta(db, source)
     _report(progress, "Checking references", 0, 1)
+    writer.place_events()
     writer.check_references()
     return writer.events, writer.bodies, writer.links
 
@@ -288,8 +290,13 @@ def _upsert(table: str, columns: Sequence[str], key: Sequence[str]) -> str:
 _EVENT_COLUMNS = (*SCALAR_NAMES, "earliest", "latest")
 _UPSERT_META = _upsert("meta", ("key", "value"), ("key",))
 _UPSERT_EVENT = _upsert("events", _EVENT_COLUMNS, ("id",))
-# A new file has no index on events.id until every row is in (ids given twice are found before).
-_INSERT_EVENT = _UPSERT_EVENT.partition(" ON CONFLICT")[0]
+# A new file's events wait in a temporary table, then go into events in time order (ties by id):
+# reading events by time, as the exports do, then walks the table front to back.
+_EVENT_NAMES = ", ".join(f'"{name}"' for name in _EVENT_COLUMNS)
+_STAGED_EVENT = f"INSERT INTO temp.import_events VALUES ({', '.join('?' for _ in _EVENT_COLUMNS)})"
+_EVENTS_IN_TIME_ORDER = (
+    f"INSERT INTO events ({_EVENT_NAMES}) SELECT {_EVENT_NAMES} FROM temp.import_events ORDER BY earliest, latest, id"
+)
 _UPSERT_BODY = _upsert("bodies", BODY_FIELDS, ("id",))
 _UPSERT_LINK = _upsert("links", ("from_id", "to_id", "relation", "note"), ("from_id", "to_id", "relation"))
 _LIST_TABLES = ("event_bodies", "event_tags", "sources")
@@ -324,6 +331,9 @@ class _BatchWriter:
         self._links: list[Link] = []
         self.bodies = self.events = self.links = 0
         connection.execute("DROP TABLE IF EXISTS temp.import_given")
+        connection.execute("DROP TABLE IF EXISTS temp.import_events")
+        if fresh:
+            connection.execute(f"CREATE TEMP TABLE import_events ({_EVENT_NAMES})")
         connection.execute(
             "CREATE TEMP TABLE import_given (kind TEXT NOT NULL, key TEXT NOT NULL, ordinal INTEGER NOT NULL, "
             "source INTEGER NOT NULL, label TEXT NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID"
@@ -386,7 +396,7 @@ class _BatchWriter:
 
     def _write_events(self, events: list[Event]) -> None:
         conn = self._conn
-        conn.executemany(_INSERT_EVENT if self._fresh else _UPSERT_EVENT, map(_event_values, events))
+        conn.executemany(_STAGED_EVENT if self._fresh else _UPSERT_EVENT, map(_event_values, events))
         if not self._fresh:
             ids = [event.id for event in events]
             for start in range(0, len(ids), 500):
@@ -412,6 +422,13 @@ class _BatchWriter:
         )
 
     # ------------------------------------------------------------------------- once all are written
+
+    def place_events(self) -> None:
+        """A new file's events, from the temporary table into ``events`` in time order."""
+        if self._fresh:
+            self._conn.execute(_EVENTS_IN_TIME_ORDER)
+            self._conn.execute("DROP TABLE temp.import_events")
+            self._conn.execute("PRAGMA shrink_memory")
 
     def check_references(self) -> None:
         """Refuse a reference to a body or an event the database does not hold, and a parent loop."""
