@@ -10,7 +10,7 @@ from conftest import minimal_document, write_json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from viewer.store import importer, input_files, json_stream
+from viewer.store import importer, input_files, interchange, json_stream
 from viewer.store.errors import ImportRefusedError
 from viewer.store.importer import import_files
 from viewer.store.interchange import open_source, parse_json_text, read_source
@@ -160,5 +160,16 @@ def test_a_record_longer_than_the_bound_is_refused_without_reading_on(tmp_path: 
     path.write_text(text, encoding="utf-8")
     source = open_source(path)
     with pytest.raises(ImportRefusedError, match="longer than 1,000 characters"):
+        list(source.records())
+    assert source.progress()[0] < 2000
+
+
+def test_a_line_longer_than_the_bound_is_refused_without_holding_it(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(interchange, "CSV_MAX_LINE_CHARS", 1000)
+    monkeypatch.setattr(input_files, "CHUNK_BYTES", 100)
+    path = tmp_path / "oneline.csv"
+    path.write_text("id,title,start\r\na,T,2023\r\nb," + "x" * 5000 + ",2023\r\n", encoding="utf-8")
+    source = open_source(path)
+    with pytest.raises(ImportRefusedError, match=r"line 3: a line is longer than 1,000 characters"):
         list(source.records())
     assert source.progress()[0] < 2000

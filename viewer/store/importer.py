@@ -244,6 +244,9 @@ def _store_time_index(
     if connection.execute("PRAGMA user_version").fetchone()[0] < STORED_INDEX_SINCE:
         return
     _report(progress, "Storing the time index", 0, 1)
+    # The pages cached for writing are no help here: let go of them for the index's arrays.
+    connection.execute("PRAGMA cache_size = -2000")
+    connection.execute("PRAGMA shrink_memory")
     write_stored_index(connection, EventStore.over(connection, target).build_stored_index(rows_checked=fresh))
 
 

@@ -57,6 +57,7 @@ SOURCE_FIELDS = ("url", "title", "publisher", "published")
 CSV_LIST_SEPARATOR = ";"
 CSV_ROLE_SEPARATOR = ":"
 CSV_MAX_FIELD_CHARS = 16 * 1024 * 1024  # the longest CSV field an import reads (16 MiB of text)
+CSV_MAX_LINE_CHARS = 256 * 1024 * 1024  # the longest line: every column's field at its longest
 
 
 # ----------------------------------------------------------------------------- the CSV cell codec
@@ -436,9 +437,18 @@ def _csv_records(chunks: Callable[[], Iterator[str]], label: str, delimiter: str
             if "field larger than field limit" in str(error):
                 _refuse_long_field(chunks(), rows_read + 1, row_start, columns, label, delimiter)
             raise ImportRefusedError(label, f"malformed CSV at line {reader.line_num}: {error}") from None
+        except _LineTooLong:
+            raise ImportRefusedError(
+                label, f"a line is longer than {CSV_MAX_LINE_CHARS:,} characters, the most an import reads",
+                record=f"line {reader.line_num + 1}",
+            ) from None
 
 
 _CSV_LIST_COLUMNS = ("bodies", "tags", "sources")
+
+
+class _LineTooLong(Exception):
+    """A line longer than :data:`CSV_MAX_LINE_CHARS` (it is not held to be read)."""
 
 
 def _lines(chunks: Iterator[str]) -> Iterator[str]:
@@ -446,9 +456,12 @@ def _lines(chunks: Iterator[str]) -> Iterator[str]:
 
     Only ``\\n``, ``\\r\\n`` and ``\\r`` end a line (as in a file opened with ``newline=""``), and
     a ``\\r`` at the end of a chunk waits for the next one, which may begin with its ``\\n``.
+    Raises :class:`_LineTooLong` rather than hold a line longer than :data:`CSV_MAX_LINE_CHARS`.
     """
     carry = ""
     for chunk in chunks:
+        if len(carry) > CSV_MAX_LINE_CHARS:
+            raise _LineTooLong
         text = carry + chunk
         if not text:
             continue
