@@ -178,7 +178,7 @@ class ParsedSource:
     body_labels: list[str] = field(default_factory=list)
     event_labels: list[str] = field(default_factory=list)
     link_labels: list[str] = field(default_factory=list)
-    _given: int = 0
+    _given: int = field(default=0, init=False, repr=False)  # how many records() has given so far
 
     def records(self) -> Iterator[Record]:
         """The bodies, then the events, then the links, as an import reads them."""
@@ -199,10 +199,6 @@ class ParsedSource:
 
     def close(self) -> None:
         """Nothing to let go of: the source is in memory."""
-
-    def refuse(self, record: str, record_id: str | None, field_name: str | None, problem: str):
-        """An :class:`ImportRefusedError` located in this source."""
-        return ImportRefusedError(self.label, problem, record=record, record_id=record_id, field=field_name)
 
     def add(self, record: Record) -> None:
         """Keep ``record`` (as read from a stream) in this source's lists."""

@@ -92,11 +92,10 @@ class _Text:
         if self.eof:
             return False
         at_least = CHUNK_CHARS if at_least is None else at_least
-        gone = self.text[: self.pos]
-        newlines = gone.count("\n")
+        newlines = self.text.count("\n", 0, self.pos)
         if newlines:
             self._dropped_lines += newlines
-            self._dropped_line_start = self._dropped + gone.rfind("\n") + 1
+            self._dropped_line_start = self._dropped + self.text.rfind("\n", 0, self.pos) + 1
         self._dropped += self.pos
         parts = [self.text[self.pos :]]
         wanted = len(parts[0]) + at_least
