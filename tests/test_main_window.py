@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import open_window
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QUrl
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QProgressBar
 
 from viewer.cli import main as cli
 from viewer.ui.actions import ActionId
@@ -417,3 +417,26 @@ def test_while_a_file_loads_the_timeline_says_so(qtbot, isolated_settings, sampl
     assert seen[0] == f"Opening {sample_db.name}…"
     assert "Loading 25 events…" in seen
     assert window.timeline.loading_text() is None
+
+
+def test_a_long_import_shows_its_progress_within_the_bar(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    """The stage is shortened to the bar's width (whole in the tooltip); a % in a file name stays as written."""
+    def source(name: str, first: int) -> Path:
+        events = [{"id": f"e{i}", "title": "T", "start": "2023"} for i in range(first, first + 6_000)]
+        path = tmp_path / name
+        path.write_text(json.dumps({"format": "defence-timeline", "version": 1, "events": events}), encoding="utf-8")
+        return path
+
+    short = source("r%v.json", 0)
+    long = source("a-very-long-file-name-for-the-weekly-situation-report-of-the-ministry-of-defence.json", 6_000)
+    bar = window.findChild(QProgressBar, "progressBar")
+    seen: list[tuple[str, str]] = []
+    bar.valueChanged.connect(lambda _value: seen.append((bar.text(), bar.toolTip())))
+    window.import_files([short, long], tmp_path / "weekly.db")
+    qtbot.waitUntil(lambda: (tmp_path / "weekly.db").exists(), timeout=20_000)
+    by_tip = dict((tip, text) for text, tip in seen)
+    assert by_tip["Importing r%v.json: 5,000 events"] == "Importing r%\u2060v.json: 5,000 events… 100%"
+    long_stage = f"Importing {long.name}: 11,000 events"  # counted over the whole import
+    shown = by_tip[long_stage]
+    assert shown.endswith("events… 100%") and "…" in shown[:-12] and len(shown) < len(long_stage)
+    assert bar.fontMetrics().horizontalAdvance(shown) <= bar.maximumWidth()

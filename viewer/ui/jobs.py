@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QProgressBar, QToolButton, QWidget
 
 from viewer.ui.tasks import CancelToken, Task, run_in_background
 
 Work = Callable[[Callable[[str, int, int], None]], Any]
+_TEXT_MARGIN_PX = 12  # what the style keeps free either side of a progress bar's text
 
 
 class Jobs(QObject):
@@ -22,7 +23,8 @@ class Jobs(QObject):
         self.progress = QProgressBar(parent)
         self.progress.setObjectName("progressBar")
         self.progress.setAccessibleName("Progress")
-        self.progress.setMaximumWidth(240)
+        self.progress.setMinimumWidth(240)
+        self.progress.setMaximumWidth(380)
         self.progress.setTextVisible(True)
         self.progress.hide()
         self.cancel_button = QToolButton(parent)
@@ -85,9 +87,17 @@ class Jobs(QObject):
         self._update()
 
     def _on_progress(self, stage: str, done: int, total: int) -> None:
+        """Show ``stage`` (shortened in the middle to the bar's width, whole in its tooltip) and how far."""
+        metrics = self.progress.fontMetrics()
+        percent = " 100%" if total else ""
+        room = self.progress.maximumWidth() - 2 * _TEXT_MARGIN_PX - metrics.horizontalAdvance(percent)
+        # Qt replaces %p, %v and %m anywhere in the format and has no escape: an invisible word
+        # joiner after each % of the stage (a file name may hold one) keeps it as written.
+        shown = metrics.elidedText(f"{stage}…", Qt.TextElideMode.ElideMiddle, room).replace("%", "%\u2060")
+        self.progress.setFormat(f"{shown} %p%" if total else shown)
+        self.progress.setToolTip(stage)
         self.progress.setRange(0, max(total, 0))
         self.progress.setValue(done)
-        self.progress.setFormat(f"{stage}… %p%" if total else f"{stage}…")
 
     def _finish(self, task: Task) -> None:
         self._tasks.pop(task, None)
