@@ -207,17 +207,18 @@ def refuse_raw_surrogates(text: str, label: str) -> None:
     """Refuse a text holding surrogate code points themselves (only text not read from UTF-8 can)."""
     if text.isascii():
         return
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as error:
-        position = error.start
-        line = text.count("\n", 0, position) + 1
-        column = position - text.rfind("\n", 0, position)
-        raise ImportRefusedError(
-            label,
-            f"malformed JSON at line {line}, column {column}: lone surrogate U+{ord(text[position]):04X} "
-            "in a string (only a high and a low surrogate together make a character)",
-        ) from None
+    for offset in range(0, len(text), CHUNK_CHARS):  # a chunk at a time: no copy of the whole text
+        try:
+            text[offset : offset + CHUNK_CHARS].encode("utf-8")
+        except UnicodeEncodeError as error:
+            position = offset + error.start
+            line = text.count("\n", 0, position) + 1
+            column = position - text.rfind("\n", 0, position)
+            raise ImportRefusedError(
+                label,
+                f"malformed JSON at line {line}, column {column}: lone surrogate U+{ord(text[position]):04X} "
+                "in a string (only a high and a low surrogate together make a character)",
+            ) from None
 
 
 def read_members(chunks: Iterator[str], label: str) -> Iterator[Member]:
