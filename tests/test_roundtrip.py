@@ -7,13 +7,15 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from conftest import SAMPLE_JSON, minimal_document, write_json
 
 from viewer.export.csv_export import write_csv
+from viewer.export.formats import ExportRequest, write_export
 from viewer.export.json_export import write_json as export_json
 from viewer.store.filters import EventFilter
 from viewer.store.importer import import_files
-from viewer.store.interchange import EVENT_FIELDS
+from viewer.store.interchange import EVENT_FIELDS, document_to_dict
 from viewer.store.reader import EventStore
 
 
@@ -133,3 +135,19 @@ def test_one_field_table_names_the_columns_the_keys_and_the_csv_header(tmp_path)
     connection.close()
     assert columns == ["seq", *SCALAR_NAMES, "earliest", "latest"]
     assert FIELDS == (*SCALAR_NAMES, *LIST_FIELDS) and EVENT_FIELDS == FIELDS
+
+
+@pytest.mark.parametrize(
+    "event_filter",
+    [EventFilter(), EventFilter.build(search="summit"), EventFilter.build(bodies=["north-atlantic-council"]),
+     EventFilter.build(search="nothing-matches-this"), EventFilter.build(since="2023-06-01", until="2023-07-31")],
+    ids=["everything", "search", "body", "nothing", "dates"],
+)
+def test_the_json_export_streams_the_text_of_the_whole_document(sample_db: Path, event_filter: EventFilter) -> None:
+    """What the exporter writes an event at a time is, character for character, the whole document dumped."""
+    with EventStore(sample_db) as store:
+        expected = json.dumps(document_to_dict(store.document(event_filter)), ensure_ascii=False, indent=2) + "\n"
+        out = io.BytesIO()
+        count = write_export(store, ExportRequest(fmt="json", event_filter=event_filter), out)
+    assert out.getvalue().decode("utf-8") == expected
+    assert count == len(json.loads(expected)["events"])

@@ -60,6 +60,15 @@ def write_export(store: EventStore, request: ExportRequest, stream: IO[bytes], p
         total = store.count(chosen) if progress else 0
         with _text(stream) as text:
             return write_csv(store.csv_line_batches(chosen), text, total, progress)
+    if request.fmt == "json":
+        from viewer.export.json_export import write_json_parts
+
+        total = store.count(chosen) if progress else 0
+        with _text(stream) as text:
+            return write_json_parts(
+                store.document_head(chosen), store.iter_events(chosen),
+                lambda ids: store.links_among(ids, chosen), text, total, progress,
+            )
     document = store.document(chosen)
     if progress:
         progress("Writing", 0, max(len(document.events), 1))
@@ -69,11 +78,6 @@ def write_export(store: EventStore, request: ExportRequest, stream: IO[bytes], p
         report = (lambda done, total: progress("Writing", done, total)) if progress else None
         return write_ics(document, stream, now=request.now, progress=report)
     with _text(stream) as text:
-        if request.fmt == "json":
-            from viewer.export.json_export import write_json
-
-            write_json(document, text)
-            return len(document.events)
         if request.fmt == "timelinejs":
             from viewer.export.timelinejs_export import write_timelinejs
 

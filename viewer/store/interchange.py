@@ -841,13 +841,13 @@ def document_to_dict(document: Document) -> dict[str, Any]:
         result["view"] = {"start": document.view[0], "end": document.view[1]}
     result["bodies"] = [_compact(body_to_dict(body)) for body in document.bodies]
     result["events"] = [event_to_dict(event) for event in document.events]
-    result["links"] = [
-        _compact(
-            {"from": link.source, "to": link.target, "relation": link.relation.value, "note": link.note}
-        )
-        for link in document.links
-    ]
+    result["links"] = [link_to_dict(link) for link in document.links]
     return result
+
+
+def link_to_dict(link: Link) -> dict[str, Any]:
+    """One link in the interchange form."""
+    return _compact({"from": link.source, "to": link.target, "relation": link.relation.value, "note": link.note})
 
 
 def body_to_dict(body: Body) -> dict[str, Any]:

@@ -622,20 +622,31 @@ class EventStore:
         it imports on its own.
         """
         event_filter = event_filter or EventFilter()
-        events = self.events(event_filter)
-        event_ids = {event.id for event in events}
+        document = self.document_head(event_filter)
+        document.events = self.events(event_filter)
+        document.links = self.links_among({event.id for event in document.events}, event_filter)
+        return document
+
+    @_sqlite_errors_translated
+    def document_head(self, event_filter: EventFilter | None = None) -> Document:
+        """:meth:`document` without its events and links, to stream those (:meth:`iter_events`,
+        then :meth:`links_among` the events given)."""
+        event_filter = event_filter or EventFilter()
         if event_filter.is_empty:
             bodies = self.bodies()
         else:
-            bodies = self._bodies_closure({p.body_id for event in events for p in event.bodies})
-        return Document(
-            name=self.name(),
-            description=self.description(),
-            view=self.view(),
-            bodies=bodies,
-            events=events,
-            links=self.links(among=None if event_filter.is_empty else event_ids),
-        )
+            where, params = self._where(event_filter)
+            referenced = self._connection.execute(
+                f"SELECT DISTINCT p.body_id FROM events e JOIN event_bodies p ON p.event_id = e.id "
+                f"WHERE {where} AND {valid_participation_sql('p')}",
+                params,
+            ).fetchall()
+            bodies = self._bodies_closure({row[0] for row in referenced})
+        return Document(name=self.name(), description=self.description(), view=self.view(), bodies=bodies)
+
+    def links_among(self, event_ids: set[str], event_filter: EventFilter | None = None) -> list[Link]:
+        """The links of :meth:`document`: all of them without a filter, else those among ``event_ids``."""
+        return self.links(among=None if (event_filter or EventFilter()).is_empty else event_ids)
 
     def _bodies_closure(self, wanted: set[str]) -> list[Body]:
         found: dict[str, Body] = {}
