@@ -323,3 +323,26 @@ def test_a_picture_of_the_june_chain_shows_every_title_in_full(sample_db: Path, 
     assert not cut and not [text for text in texts if "(+" in text]  # no title cut, nothing stacked
     assert "NATO-Ukraine Commission" in texts  # lane names as well, within a column of at most 380 px
     assert "▾" not in " ".join(texts) and "▸" not in " ".join(texts)  # no widget chrome
+
+
+@pytest.mark.parametrize(
+    "event_filter", [EventFilter(), EventFilter.build(search="summit"), EventFilter.build(since="2023-07-01"),
+                     EventFilter.build(search="nothing-matches-this")],
+    ids=["everything", "search", "since", "nothing"],
+)
+def test_the_calendar_streams_what_the_whole_document_gives(sample_db: Path, event_filter: EventFilter) -> None:
+    """Written an event at a time, the calendar is the one made from the whole document; each zone a
+    DTSTART names has its VTIMEZONE, before the first VEVENT, and no other zone has one."""
+    from viewer.export.ics_export import write_ics
+
+    streamed = _export(sample_db, "ics", event_filter)
+    whole = io.BytesIO()
+    with EventStore(sample_db) as store:
+        count = write_ics(store.document(event_filter), whole, now=NOW)
+    assert streamed == whole.getvalue()
+    calendar = icalendar.Calendar.from_ical(streamed)
+    kinds = [component.name for component in calendar.subcomponents]
+    assert kinds == sorted(kinds, key=lambda name: name != "VTIMEZONE") and kinds.count("VEVENT") == count
+    named = {param for line in streamed.decode().split("\r\n") if line.startswith("DTSTART;TZID=")
+             for param in [line.split("TZID=")[1].split(":")[0].split(";")[0]]}
+    assert {str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")} == named

@@ -69,14 +69,18 @@ def write_export(store: EventStore, request: ExportRequest, stream: IO[bytes], p
                 store.document_head(chosen), store.iter_events(chosen),
                 lambda ids: store.links_among(ids, chosen), text, total, progress,
             )
+    if request.fmt == "ics":
+        from viewer.export.ics_export import write_ics_parts
+
+        report = (lambda done, total: progress("Writing", done, total)) if progress else None
+        links = store.links_among(set(store.event_ids(chosen)), chosen)
+        return write_ics_parts(
+            store.document_head(chosen), store.iter_events(chosen), store.time_zones_used(chosen), links, stream,
+            store.count(chosen) if progress else 0, now=request.now, progress=report,
+        )
     document = store.document(chosen)
     if progress:
         progress("Writing", 0, max(len(document.events), 1))
-    if request.fmt == "ics":
-        from viewer.export.ics_export import write_ics
-
-        report = (lambda done, total: progress("Writing", done, total)) if progress else None
-        return write_ics(document, stream, now=request.now, progress=report)
     with _text(stream) as text:
         if request.fmt == "timelinejs":
             from viewer.export.timelinejs_export import write_timelinejs

@@ -19,8 +19,9 @@ written only for a source that passes :func:`viewer.formatting.is_web_link`.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import IO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -30,7 +31,7 @@ import icalendar
 from viewer import APP_NAME, __version__
 from viewer.formatting import format_event_dates, is_web_link
 from viewer.store.dates import PartialDate, Precision
-from viewer.store.model import Document, Event, Relation, Status
+from viewer.store.model import Document, Event, Link, Relation, Status
 from viewer.timeline.lanes import kind_title
 
 UID_DOMAIN = "defence-timeline"
@@ -63,23 +64,57 @@ def event_uid(event_id: str) -> str:
 def write_ics(document: Document, stream: IO[bytes], *, now: datetime | None = None,
               progress: Progress | None = None) -> int:
     """Write the document's events as a VCALENDAR; returns the number of events."""
+    zones = {(e.precision, e.within, e.timezone) for e in document.events if e.timezone}
+    return write_ics_parts(document, document.events, zones, document.links, stream, len(document.events),
+                           now=now, progress=progress)
+
+
+def write_ics_parts(
+    head: Document,
+    events: Iterable[Event],
+    zones: Iterable[tuple[str, bool, str]],
+    links: Iterable[Link],
+    stream: IO[bytes],
+    total: int,
+    *,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """Write a VCALENDAR of ``events`` as they come, without holding them.
+
+    ``head`` gives the name and the bodies, ``zones`` the (precision, within, time zone) of the
+    events (a VTIMEZONE is written first for each zone a DTSTART will name), ``links`` those
+    among the events. Returns the number of events written.
+    """
     stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     cal = icalendar.Calendar()
     cal.add("prodid", f"-//{APP_NAME}//{__version__}//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    if document.name:
-        cal.add("x-wr-calname", ics_text(document.name))
-    relations = _relations(document)
-    names = {body.id: body.name + (f" ({body.acronym})" if body.acronym else "") for body in document.bodies}
-    total = len(document.events)
-    for number, event in enumerate(document.events):
-        if progress is not None and number % 1000 == 0:
-            progress(number, total)
-        cal.add_component(_component(event, stamp, relations.get(event.id, []), names))
-    cal.add_missing_timezones()
-    stream.write(cal.to_ical())
-    return total
+    if head.name:
+        cal.add("x-wr-calname", ics_text(head.name))
+    for tzid in sorted({zone for z in zones if (zone := tzid_of(*z)) is not None}):
+        with contextlib.suppress(ValueError):  # a zone icalendar cannot describe: as it would leave it
+            cal.add_component(icalendar.Timezone.from_tzid(tzid))
+    opening, closing = cal.to_ical().rsplit(b"END:VCALENDAR", 1)
+    stream.write(opening)
+    relations = _relations(links)
+    names = {body.id: body.name + (f" ({body.acronym})" if body.acronym else "") for body in head.bodies}
+    count = 0
+    for event in events:
+        if progress is not None and count % 1000 == 0:
+            progress(count, total)
+        stream.write(_component(event, stamp, relations.get(event.id, []), names).to_ical())
+        count += 1
+    stream.write(b"END:VCALENDAR" + closing)
+    return count
+
+
+def tzid_of(precision: str, within: bool, timezone: str | None) -> str | None:
+    """The TZID an event's DTSTART names (None: a date, a UTC time or a floating one)."""
+    if precision != Precision.MINUTE or within or not timezone:
+        return None
+    return timezone if _zone(timezone) is not None else None
 
 
 def _component(
@@ -143,10 +178,18 @@ def _moment(value: PartialDate, timezone: str | None) -> datetime:
         sign = -1 if timezone.startswith("-") else 1
         hours, minutes = (0, 0) if timezone == "UTC" else (int(timezone[1:3]), int(timezone[4:6]))
         return (local - sign * timedelta(hours=hours, minutes=minutes)).replace(tzinfo=UTC)
+    zone = _zone(timezone)
+    return local if zone is None else local.replace(tzinfo=zone)
+
+
+def _zone(timezone: str) -> ZoneInfo | None:
+    """The IANA zone ``timezone`` names (None for an offset, UTC, or a name not known here)."""
+    if timezone[:1] in "+-" or timezone == "UTC":
+        return None
     try:
-        return local.replace(tzinfo=ZoneInfo(timezone))
+        return ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        return local
+        return None
 
 
 def _description(event: Event, exact: bool, names: dict[str, str]) -> str:
@@ -163,10 +206,10 @@ def _description(event: Event, exact: bool, names: dict[str, str]) -> str:
     return "\n\n".join(lines)
 
 
-def _relations(document: Document) -> dict[str, list[tuple[str, str]]]:
+def _relations(links: Iterable[Link]) -> dict[str, list[tuple[str, str]]]:
     """RELATED-TO entries per event: PARENT/CHILD for "part of", SIBLING for the rest."""
     found: dict[str, list[tuple[str, str]]] = {}
-    for link in document.links:
+    for link in links:
         if link.relation is Relation.PART_OF:
             found.setdefault(link.source, []).append((link.target, "PARENT"))
             found.setdefault(link.target, []).append((link.source, "CHILD"))

@@ -644,6 +644,16 @@ class EventStore:
             bodies = self._bodies_closure({row[0] for row in referenced})
         return Document(name=self.name(), description=self.description(), view=self.view(), bodies=bodies)
 
+    @_sqlite_errors_translated
+    def time_zones_used(self, event_filter: EventFilter | None = None) -> set[tuple[str, bool, str]]:
+        """The (precision, within, time zone) combinations of the events passing the filter that have a zone."""
+        where, params = self._where(event_filter)
+        rows = self._connection.execute(
+            f"SELECT DISTINCT e.precision, e.within, e.timezone FROM events e WHERE {where} AND e.timezone IS NOT NULL",
+            params,
+        )
+        return {(precision, bool(within), zone) for precision, within, zone in rows}
+
     def links_among(self, event_ids: set[str], event_filter: EventFilter | None = None) -> list[Link]:
         """The links of :meth:`document`: all of them without a filter, else those among ``event_ids``."""
         return self.links(among=None if (event_filter or EventFilter()).is_empty else event_ids)
