@@ -73,7 +73,7 @@ def write_export(store: EventStore, request: ExportRequest, stream: IO[bytes], p
         from viewer.export.ics_export import write_ics_parts
 
         report = (lambda done, total: progress("Writing", done, total)) if progress else None
-        links = store.links_among(set(store.event_ids(chosen)), chosen)
+        links = store.links_among(set() if chosen.is_empty else set(store.event_ids(chosen)), chosen)
         return write_ics_parts(
             store.document_head(chosen), store.iter_events(chosen), store.time_zones_used(chosen), links, stream,
             store.count(chosen) if progress else 0, now=request.now, progress=report,
