@@ -200,11 +200,39 @@ def _array(parts: _Parts, name: str) -> np.ndarray:
 
 def _texts(parts: _Parts, name: str, count: int) -> list[str]:
     try:
-        values = json.loads(parts[name])
+        values = _json_in_pieces(parts[name])
     except (UnicodeDecodeError, ValueError):
         raise _unusable(f"the part {name!r} is not JSON") from None
     _expect(isinstance(values, list) and len(values) == count, f"the part {name!r} does not hold one text per event")
     _expect(set(map(type, values)) <= {str} and "" not in values, f"the part {name!r} holds something not a text")
+    return values
+
+
+_PIECE_BYTES = 1 << 20
+
+
+def _json_in_pieces(data: bytes) -> object:
+    """``json.loads(data)``, for a JSON array of texts a piece of about a MiB at a time.
+
+    The file is opened in the background, and one ``json.loads`` of a million titles holds
+    Python's lock for over 100 ms, which the window would feel. The array is cut before a
+    ``","`` (the end of one text, a comma, the start of the next); a cut inside a text leaves
+    a piece that does not decode (a ``"`` inside a text is always escaped), and anything
+    unusual is decoded whole, so the result is always what one ``json.loads`` gives.
+    """
+    if len(data) <= _PIECE_BYTES or not (data.startswith(b'["') and data.endswith(b'"]')):
+        return json.loads(data)
+    values: list[object] = []
+    start = 1
+    while start < len(data) - 1:
+        cut = data.find(b'","', start + _PIECE_BYTES)
+        end = len(data) - 1 if cut == -1 else cut + 1
+        try:
+            piece = json.loads(b"[" + data[start:end] + b"]")
+        except ValueError:
+            return json.loads(data)
+        values.extend(piece)
+        start = end + 1
     return values
 
 

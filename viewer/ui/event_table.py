@@ -199,8 +199,9 @@ class EventTableModel(QAbstractTableModel):
         shown left out (one pass, no sort per filter change); ties in time order."""
         column, order = self._sort
         in_order = self._column_order(column)
-        if in_order is None:
-            ordered = np.sort(positions)
+        if in_order is None:  # a filter's positions come in time order already: no sort then
+            in_time_order = positions.size < 2 or bool((positions[1:] > positions[:-1]).all())
+            ordered = positions if in_time_order else np.sort(positions)
         else:
             shown = np.zeros(in_order.size, dtype=bool)
             shown[positions] = True
