@@ -14,8 +14,10 @@ import numpy as np
 import pytest
 from conftest import minimal_document, write_json
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_properties import documents
 
+from viewer.store import stored_index
 from viewer.store.importer import import_files
 from viewer.store.reader import EventStore
 from viewer.store.stored_index import TABLE, first_difference
@@ -197,3 +199,21 @@ def test_the_window_says_when_the_index_was_built_on_opening(qtbot, sample_db: P
     assert notice.text() == "Index built on opening"
     assert "no stored copy" in notice.toolTip()
     assert window.state.total_count() > 0
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(alphabet='ab",\\é\n', min_size=1, max_size=8).filter(str.strip), min_size=1, max_size=40))
+def test_titles_read_back_in_pieces_are_the_titles(tmp_path_factory, monkeypatch, titles: list[str]) -> None:
+    """The stored titles are decoded a piece at a time; quotes, commas and backslashes at a cut change nothing."""
+    monkeypatch.setattr(stored_index, "_PIECE_BYTES", 8)
+    folder = tmp_path_factory.mktemp("pieces")
+    document = minimal_document(bodies=[], links=[])
+    document["events"] = [{"id": f"e{i}", "title": title, "start": f"2023-01-{i % 28 + 1:02d}"}
+                          for i, title in enumerate(titles)]
+    import_files([write_json(folder / "t.json", document)], folder / "t.db")
+    with EventStore(folder / "t.db") as store:
+        stored = store.stored_index()
+        assert stored is not None, store.index_reason
+        by_id = dict(zip(stored.index.ids, stored.index.titles, strict=True))
+    assert by_id == {f"e{i}": title for i, title in enumerate(titles)}
