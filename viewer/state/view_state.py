@@ -29,7 +29,7 @@ VIEW_SETTLE_MS = 700  # a view that stays this long after a zoom or a pan is a p
 
 # Runs the full-text part of a filter (off the UI thread) and calls back with the matching seqs
 # or with the error: search(filter, on_done, on_failed).
-Searcher = Callable[[EventFilter, Callable[[list[int]], None], Callable[[BaseException], None]], None]
+Searcher = Callable[[EventFilter, Callable[[Iterable[int]], None], Callable[[BaseException], None]], None]
 
 
 class Change(enum.Flag):
@@ -76,7 +76,7 @@ class ViewState(QObject):
         self._filter = EventFilter()
         self._linked_only = False
         self._text_key: str | None = None  # the search text the seqs below match
-        self._text_seqs: list[int] | None = None
+        self._text_seqs: Iterable[int] | None = None  # an int64 array from the store
         self._mask: np.ndarray | None = None
         self._facets: FacetCounts | None = None
         self._selection = Selection()
@@ -205,7 +205,7 @@ class ViewState(QObject):
             self._record()
         self._notify(EVERYTHING)
 
-    def reload_dataset(self, data: TimelineData, dataset: Any, text_seqs: list[int] | None) -> None:
+    def reload_dataset(self, data: TimelineData, dataset: Any, text_seqs: Iterable[int] | None) -> None:
         """The same file read again: the filter, the selection (by id) and the view stay.
 
         ``text_seqs`` match the current filter's search text in the new file (None when it
@@ -259,7 +259,7 @@ class ViewState(QObject):
             lambda error: self._search_went_wrong(request, error),
         )
 
-    def _searched(self, request: _Request, seqs: list[int]) -> None:
+    def _searched(self, request: _Request, seqs: Iterable[int]) -> None:
         if request is not self._pending:
             return  # a newer filter was asked for meanwhile
         self._pending = None
@@ -272,7 +272,7 @@ class ViewState(QObject):
         self._notify(Change.SEARCHING)
         self.search_failed.emit(str(error))
 
-    def _apply(self, request: _Request, seqs: list[int] | None, changes: Change) -> None:
+    def _apply(self, request: _Request, seqs: Iterable[int] | None, changes: Change) -> None:
         if request.event_filter.fts_query() is not None:
             self._text_key, self._text_seqs = request.event_filter.fts_query(), seqs
         self._filter, self._linked_only = request.event_filter, request.linked_only

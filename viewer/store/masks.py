@@ -24,7 +24,7 @@ def _parts(
     """The mask of each part of ``event_filter`` that narrows anything, by part."""
     parts: dict[str, np.ndarray] = {}
     if event_filter.fts_query() is not None:
-        parts["search"] = index.mask_of_seqs(text_matches or ())
+        parts["search"] = index.mask_of_seqs(() if text_matches is None else text_matches)
     if event_filter.bodies:
         parts["bodies"] = index.body_members_mask(event_filter.bodies)
     if event_filter.kinds:

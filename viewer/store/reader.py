@@ -354,16 +354,15 @@ class EventStore:
         return ids
 
     @_sqlite_errors_translated
-    def event_seqs(self, event_filter: EventFilter | None = None) -> list[int]:
-        """Row numbers (``seq``) of the events passing the filter, unordered.
+    def event_seqs(self, event_filter: EventFilter | None = None) -> np.ndarray:
+        """Row numbers (``seq``) of the events passing the filter, unordered, as int64.
 
         For masks over the time index, which holds only readable rows: the row checks are left
         to it (they cost more than the search itself).
         """
         where, params = (event_filter or EventFilter()).where_sql()
-        return [row[0] for row in self._connection.execute(
-            f"SELECT e.seq FROM events e WHERE {where}", params
-        )]
+        rows = self._connection.execute(f"SELECT e.seq FROM events e WHERE {where}", params)
+        return np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64)
 
     def events(self, event_filter: EventFilter | None = None) -> list[Event]:
         """The full events passing the filter, in time order."""
