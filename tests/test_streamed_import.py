@@ -173,3 +173,10 @@ def test_a_line_longer_than_the_bound_is_refused_without_holding_it(tmp_path: Pa
     with pytest.raises(ImportRefusedError, match=r"line 3: a line is longer than 1,000 characters"):
         list(source.records())
     assert source.progress()[0] < 2000
+
+
+def test_a_link_from_an_unknown_event_names_its_from_end(tmp_path: Path) -> None:
+    document = minimal_document()
+    document["links"].append({"from": "ghost", "to": "dmm", "relation": "prepares"})
+    with pytest.raises(ImportRefusedError, match=r"link #3: field 'from': unknown event 'ghost'"):
+        import_files([write_json(tmp_path / "from.json", document)], tmp_path / "from.db")

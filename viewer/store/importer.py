@@ -388,10 +388,9 @@ class _BatchWriter:
                 "SELECT ordinal, source, label FROM temp.import_given WHERE kind = ? AND key = ?", (kind, key)
             ).fetchone()
             if first[0] != ordinal:
-                where = first[2] if first[1] == source else f"{self._labels[first[1]]} {first[2]}"
-                what = "id" if kind != "link" else "link"
-                if first[1] != source and kind != "link":
-                    what = f"{kind} id"
+                same_source = first[1] == source
+                where = first[2] if same_source else f"{self._labels[first[1]]} {first[2]}"
+                what = "link" if kind == "link" else "id" if same_source else f"{kind} id"
                 raise errors.ImportRefusedError(
                     self._labels[source], f"duplicate {what}: already given by {where}", record=label,
                     record_id=None if kind == "link" else key,
@@ -458,22 +457,20 @@ class _BatchWriter:
             if missing:
                 self._refuse(missing[0], missing[1], missing[2], f"bodies[{missing[3] + 1}].id",
                              f"unknown body {missing[4]!r}")
-        if conn.execute(
-            "SELECT 1 FROM links WHERE from_id NOT IN (SELECT id FROM events) "
-            "OR to_id NOT IN (SELECT id FROM events) LIMIT 1"
-        ).fetchone():
-            self._refuse_link_to_nowhere()
+        # One query (a lookup per link would scan a new file's events, which have no index yet).
+        missing = conn.execute(
+            "SELECT g.source, g.label, l.from_id, l.to_id, l.from_id NOT IN (SELECT id FROM events) "
+            "FROM links AS l JOIN temp.import_given AS g "
+            "  ON g.kind = 'link' AND g.key = l.from_id || ?1 || l.to_id || ?1 || l.relation "
+            "WHERE l.from_id NOT IN (SELECT id FROM events) OR l.to_id NOT IN (SELECT id FROM events) "
+            "ORDER BY g.ordinal LIMIT 1",
+            (_LINK_KEY_SEPARATOR,),
+        ).fetchone()
+        if missing:
+            source, label, from_id, to_id, from_missing = missing
+            field_name, reference = ("from", from_id) if from_missing else ("to", to_id)
+            self._refuse(source, label, None, field_name, f"unknown event {reference!r}")
         self._check_parent_loops()
-
-    def _refuse_link_to_nowhere(self) -> None:
-        rows = self._conn.execute(
-            "SELECT source, label, key FROM temp.import_given WHERE kind = 'link' ORDER BY ordinal"
-        )
-        for source, label, key in rows:
-            ends = key.split(_LINK_KEY_SEPARATOR)[:2]
-            for field_name, reference in zip(("from", "to"), ends, strict=True):
-                if not self._conn.execute("SELECT 1 FROM events WHERE id = ?", (reference,)).fetchone():
-                    self._refuse(source, label, None, field_name, f"unknown event {reference!r}")
 
     def _check_parent_loops(self) -> None:
         parents = dict(self._conn.execute("SELECT id, parent FROM bodies").fetchall())

@@ -182,14 +182,9 @@ class ParsedSource:
 
     def records(self) -> Iterator[Record]:
         """The bodies, then the events, then the links, as an import reads them."""
-        doc = self.document
         self._given = 0
-        for kind, items, labels in (
-            ("body", doc.bodies, self.body_labels),
-            ("event", doc.events, self.event_labels),
-            ("link", doc.links, self.link_labels),
-        ):
-            for item, label in zip(items, labels, strict=True):
+        for kind, plural in _PLURALS.items():
+            for item, label in zip(getattr(self.document, plural), getattr(self, f"{kind}_labels"), strict=True):
                 self._given += 1
                 yield Record(kind, label, item)
 
@@ -202,11 +197,11 @@ class ParsedSource:
 
     def add(self, record: Record) -> None:
         """Keep ``record`` (as read from a stream) in this source's lists."""
-        lists = {"body": (self.document.bodies, self.body_labels), "event": (self.document.events, self.event_labels),
-                 "link": (self.document.links, self.link_labels)}
-        items, labels = lists[record.kind]
-        items.append(record.item)
-        labels.append(record.label)
+        getattr(self.document, _PLURALS[record.kind]).append(record.item)
+        getattr(self, f"{record.kind}_labels").append(record.label)
+
+
+_PLURALS = {singular: plural for plural, singular in RECORD_LISTS.items()}
 
 
 def _collected(label: str, document: Document, records: Iterator[Record]) -> ParsedSource:
