@@ -11,6 +11,7 @@ from conftest import file_state, minimal_document, write_json
 
 from viewer.store import errors, importer, opening, schema
 from viewer.store.importer import import_files
+from viewer.store.interrupts import QueryGuard
 from viewer.store.reader import EventStore
 
 
@@ -61,6 +62,36 @@ def test_cancelling_a_new_database_leaves_no_file(tmp_path: Path, monkeypatch) -
     with pytest.raises(Cancelled):
         import_files([source], tmp_path / "new.db", progress)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["many.json"]
+
+
+@pytest.mark.parametrize("stage", ["Indexing", "Storing the time index"])
+def test_a_guard_cancelled_inside_a_long_query_stops_a_new_import(tmp_path: Path, stage: str) -> None:
+    # The window's Cancel reaches SQLite itself: the index build is one query, which only an
+    # interrupt stops. Here the progress report only cancels the guard, it does not raise.
+    source = write_json(tmp_path / "many.json", _many_events(2_000))
+    guard = QueryGuard()
+
+    def progress(reported: str, _done: int, _total: int) -> None:
+        if reported == stage:
+            guard.cancel()
+
+    with pytest.raises(errors.OperationCancelledError):
+        import_files([source], tmp_path / "new.db", progress, guard)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["many.json"]
+
+
+def test_a_guard_cancelled_while_storing_the_index_leaves_an_update_undone(small_db: Path, tmp_path: Path) -> None:
+    source = write_json(tmp_path / "many.json", _many_events(2_000))
+    before = file_state(small_db)
+    guard = QueryGuard()
+
+    def progress(reported: str, _done: int, _total: int) -> None:
+        if reported == "Storing the time index":
+            guard.cancel()
+
+    with pytest.raises(errors.OperationCancelledError):
+        import_files([source], small_db, progress, guard)
+    assert file_state(small_db) == before
 
 
 def test_importing_into_a_locked_database_says_so(small_db: Path, tmp_path: Path, monkeypatch) -> None:

@@ -12,12 +12,11 @@ the file to the output with no Python object per event.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import IO
 
+from viewer.progress import Progress
 from viewer.store.csv_sql import LINE_END, csv_header
-
-Progress = Callable[[str, int, int], None]
 
 
 def write_csv(batches: Iterable[Sequence[str]], stream: IO[str], total: int = 0,

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Literal
 
 from viewer.export.catalogue import DEFAULT_WIDTH, FORMATS, PICTURE_FORMATS
+from viewer.progress import Progress
 from viewer.store.errors import ExportError
 from viewer.store.filters import EventFilter
 from viewer.store.reader import EventStore
 from viewer.timeline.data import TimelineData
-
-Progress = Callable[[str, int, int], None]
-
-
 
 
 @dataclass(frozen=True)
@@ -51,7 +48,7 @@ def write_export(store: EventStore, request: ExportRequest, stream: IO[bytes], p
         raise ExportError(f"unknown export format {request.fmt!r} (use one of: {', '.join(FORMATS)})")
     chosen = selected_filter(store, request.event_filter, request.with_linked)
     if progress:
-        progress("Reading events", 0, 1)
+        progress("Reading events", 0, 0)
     if request.fmt in PICTURE_FORMATS:
         return _write_image(store, chosen, request, stream)
     if request.fmt == "csv":

@@ -6,10 +6,10 @@ import json
 from collections.abc import Callable, Iterable
 from typing import IO
 
+from viewer.progress import Progress
 from viewer.store.interchange import document_to_dict, event_to_dict, link_to_dict
 from viewer.store.model import Document, Event, Link
 
-Progress = Callable[[str, int, int], None]
 PROGRESS_EVERY = 5_000
 
 

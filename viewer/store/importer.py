@@ -16,12 +16,13 @@ import errno
 import os
 import sqlite3
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlite_utils import Database
 
+from viewer.progress import Progress
 from viewer.store import errors
 from viewer.store.event_fields import SCALAR_FIELDS, SCALAR_NAMES
 from viewer.store.files import give_new_file_permissions
@@ -40,7 +41,6 @@ from viewer.store.schema import SCHEMA_VERSION, STORED_INDEX_SINCE, create_table
 from viewer.store.stored_index import write_stored_index
 from viewer.store.verify import verify_schema
 
-ProgressCallback = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)``; raising from it cancels the import."""
 
 WRITE_BATCH = 5_000
@@ -63,11 +63,14 @@ class ImportReport:
 def import_files(
     sources: Sequence[str | Path],
     database: str | Path,
-    progress: ProgressCallback | None = None,
+    progress: Progress | None = None,
+    guard: QueryGuard | None = None,
 ) -> ImportReport:
     """Read, validate and write ``sources`` (JSON or CSV files) into ``database``.
 
-    Every source is opened (and its format told) before anything is written.
+    Every source is opened (and its format told) before anything is written. ``guard`` (its
+    :meth:`~viewer.store.interrupts.QueryGuard.cancel`) stops the import even inside a long
+    query, such as the index build; Ctrl+C and SIGTERM always do.
     """
     if not sources:
         raise errors.ImportRefusedError("import", "no source file given")
@@ -75,7 +78,7 @@ def import_files(
     try:
         for source in sources:
             opened.append(open_source(source))
-        return import_parsed(opened, database, progress)
+        return import_parsed(opened, database, progress, guard)
     finally:
         for source in opened:
             source.close()
@@ -84,16 +87,18 @@ def import_files(
 def import_parsed(
     sources: Sequence[RecordSource],
     database: str | Path,
-    progress: ProgressCallback | None = None,
+    progress: Progress | None = None,
+    guard: QueryGuard | None = None,
 ) -> ImportReport:
     """Write sources already opened or read (see :func:`import_files`) into ``database``."""
     database = Path(database)
+    guard = guard or QueryGuard()
     if _is_new_database(database):
-        return _build_new_database(sources, database, progress)
-    return _update_existing_database(sources, database, progress)
+        return _build_new_database(sources, database, progress, guard)
+    return _update_existing_database(sources, database, progress, guard)
 
 
-def _report(progress: ProgressCallback | None, stage: str, done: int, total: int) -> None:
+def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:
     if progress is not None:
         progress(stage, done, total)
 
@@ -129,7 +134,7 @@ def check_readable_file_allowing_empty(path: Path) -> None:
         raise errors.FileUnreadableError(path, "the database file is read-only; cannot import into it")
 
 
-def _open_existing_for_write(path: Path) -> tuple[Database, int]:
+def _open_existing_for_write(path: Path, guard: QueryGuard) -> tuple[Database, int]:
     """Open a database to import into, after verifying its schema: no foreign trigger ever fires."""
     try:
         connection = sqlite3.connect(path, timeout=WRITER_BUSY_TIMEOUT_S, isolation_level=None)
@@ -141,7 +146,7 @@ def _open_existing_for_write(path: Path) -> tuple[Database, int]:
         version = check_application(path, connection)
         verify_schema(path, connection, version)
         connection.execute("PRAGMA trusted_schema = ON")  # our own FTS triggers write the index
-        QueryGuard().install(connection)
+        guard.install(connection)
     except errors.NotDefenceTimelineError:
         connection.close()
         raise errors.NotDefenceTimelineError(
@@ -160,7 +165,7 @@ def _open_existing_for_write(path: Path) -> tuple[Database, int]:
 
 
 def _build_new_database(
-    sources: Sequence[RecordSource], target: Path, progress: ProgressCallback | None
+    sources: Sequence[RecordSource], target: Path, progress: Progress | None, guard: QueryGuard
 ) -> ImportReport:
     handle, temp_name = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=".importing", dir=target.parent
@@ -170,7 +175,7 @@ def _build_new_database(
     try:
         give_new_file_permissions(temp_path)
         connection = sqlite3.connect(temp_path, isolation_level=None)
-        QueryGuard().install(connection)  # Ctrl+C and SIGTERM stop even the index build
+        guard.install(connection)  # Cancel, Ctrl+C and SIGTERM stop even the index build
         try:
             db = Database(connection)
             # A temporary file is discarded on any failure, so no journal is needed while building.
@@ -182,7 +187,7 @@ def _build_new_database(
             with db.atomic():
                 create_tables(db)
                 counts = _write(db, sources, progress, fresh=True)
-            _report(progress, "Indexing", 0, 1)
+            _report(progress, "Indexing", 0, 0)
             finish_schema(db)  # indexes and the full-text index made once over the rows
             db.execute("PRAGMA journal_mode = DELETE")
             db.execute("PRAGMA optimize")
@@ -209,9 +214,9 @@ def _build_new_database(
 
 
 def _update_existing_database(
-    sources: Sequence[RecordSource], target: Path, progress: ProgressCallback | None
+    sources: Sequence[RecordSource], target: Path, progress: Progress | None, guard: QueryGuard
 ) -> ImportReport:
-    db, version = _open_existing_for_write(target)
+    db, version = _open_existing_for_write(target, guard)
     try:
         try:
             db.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
@@ -223,7 +228,7 @@ def _update_existing_database(
                 migrate(db, version)
             counts = _write(db, sources, progress, fresh=False)
             _store_time_index(db.conn, target, progress, fresh=False)
-            _report(progress, "Saving", 0, 1)
+            _report(progress, "Saving", 0, 0)
             db.execute("COMMIT")
         except BaseException:
             if db.conn.in_transaction:
@@ -237,13 +242,13 @@ def _update_existing_database(
 
 
 def _store_time_index(
-    connection: sqlite3.Connection, target: Path, progress: ProgressCallback | None, *, fresh: bool
+    connection: sqlite3.Connection, target: Path, progress: Progress | None, *, fresh: bool
 ) -> None:
     """Store what opening needs (see :mod:`viewer.store.stored_index`), from the rows just written
     (in a new file every row was checked by this import; an older file's rows are checked again)."""
     if connection.execute("PRAGMA user_version").fetchone()[0] < STORED_INDEX_SINCE:
         return
-    _report(progress, "Storing the time index", 0, 1)
+    _report(progress, "Storing the time index", 0, 0)
     # The pages cached for writing are no help here: let go of them for the index's arrays.
     connection.execute("PRAGMA cache_size = -2000")
     connection.execute("PRAGMA shrink_memory")
@@ -251,7 +256,7 @@ def _store_time_index(
 
 
 def _write(
-    db: Database, sources: Sequence[RecordSource], progress: ProgressCallback | None, *, fresh: bool
+    db: Database, sources: Sequence[RecordSource], progress: Progress | None, *, fresh: bool
 ) -> tuple[int, int, int]:
     """Write every record of ``sources``, then check what needs them all; the counts written."""
     writer = _BatchWriter(db.conn, [source.label for source in sources], fresh=fresh)
@@ -265,7 +270,7 @@ def _write(
                         total // _PROGRESS_UNIT)
         writer.flush()
         _write_meta(db, source)
-    _report(progress, "Checking references", 0, 1)
+    _report(progress, "Checking references", 0, 0)
     writer.place_events()
     writer.check_references()
     return writer.events, writer.bodies, writer.links

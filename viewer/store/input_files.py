@@ -17,7 +17,7 @@ from pathlib import Path
 from viewer.store.errors import ImportRefusedError
 
 MAX_SOURCE_BYTES = 64 * 1024**3  # 64 GiB: read a chunk at a time, so only a bound on the time taken
-CHUNK_BYTES = 4 * 1024**2
+CHUNK_BYTES = 256 * 1024  # also the steps of the progress shown: a small file moves the bar too
 
 
 class SourceText:

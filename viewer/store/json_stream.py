@@ -25,7 +25,7 @@ from typing import Any
 from viewer.store.errors import ImportRefusedError
 
 RECORD_LISTS = {"bodies": "body", "events": "event", "links": "link"}
-CHUNK_CHARS = 4 * 1024 * 1024
+CHUNK_CHARS = 256 * 1024
 MAX_VALUE_CHARS = 64 * 1024 * 1024  # the longest single record (or other top-level value) read
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")

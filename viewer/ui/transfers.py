@@ -14,13 +14,13 @@ from viewer.export.catalogue import DEFAULT_WIDTH, PICTURE_FORMATS
 from viewer.export.formats import ExportRequest, export_to_file, selected_filter, write_picture
 from viewer.formatting import count_text
 from viewer.state.view_state import ViewState
-from viewer.store.errors import DefenceTimelineError
+from viewer.store.errors import DefenceTimelineError, OperationCancelledError
 from viewer.store.filters import EventFilter
 from viewer.ui.clipboard import COPY_LIMIT, events_as_text
 from viewer.ui.export_dialog import ExportDialog
 from viewer.ui.jobs import Jobs
 from viewer.ui.settings import Settings
-from viewer.ui.tasks import Cancelled
+from viewer.ui.tasks import Cancelled, CancelToken
 
 DATABASE_FILTER = "Defence Timeline databases (*.db *.sqlite *.sqlite3);;All files (*)"
 SOURCE_FILTER = "Event files (*.json *.csv);;All files (*)"
@@ -63,6 +63,7 @@ class Transfers(QObject):
     def import_files(self, sources: list[Path], target: Path) -> None:
         """Import in the background (all or nothing); :attr:`imported` then names the database."""
         from viewer.store.importer import import_files
+        from viewer.store.interrupts import QueryGuard
 
         def done(report) -> None:
             verb = "Created" if report.created else "Updated"
@@ -70,14 +71,17 @@ class Transfers(QObject):
             self.imported.emit(str(target))
 
         def failed(error: BaseException) -> None:
-            if isinstance(error, Cancelled):
+            if isinstance(error, (Cancelled, OperationCancelledError)):
                 self._bar.showMessage("Import cancelled: nothing was written", 6000)
             elif isinstance(error, (DefenceTimelineError, OSError)):
                 self._show_error("The import was refused; nothing was written", str(error))
             else:
                 self._show_error("The import failed; nothing was written", f"Unexpected error: {error}")
 
-        self._jobs.start(lambda report: import_files(sources, target, report), done, failed, "Importing…")
+        guard, token = QueryGuard(), CancelToken()
+        token.on_cancel(guard.cancel)  # Cancel stops even the index build, in the middle of its query
+        self._jobs.start(lambda report: import_files(sources, target, report, guard), done, failed, "Importing…",
+                         token=token)
 
     # ------------------------------------------------------------------ export
 
