@@ -247,3 +247,28 @@ def test_markup_is_stored_as_text(tmp_path: Path) -> None:
         assert store.events(EventFilter.build(ids=["dmm"]))[0].title == hostile
         assert store.count() == 3
     assert json.loads(json.dumps(hostile)) == hostile
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "problem"),
+    [
+        (lambda e: e.update(id="x" * 1_001), "id", "an id is 1,001 characters long; it may have at most 1,000"),
+        (lambda e: e.update(title="t" * 100_001), "title", "is 100,001 characters long; it may have at most 100,000"),
+        (lambda e: e.update(kind="k" * 1_001), "kind", "is 1,001 characters long"),
+        (lambda e: e.update(tags=["t" * 1_001]), "tags[1]", "is 1,001 characters long"),
+        (lambda e: e.update(sources=[{"url": "https://x/" + "u" * 100_000}]), "sources[1].url", "100,010 characters"),
+    ],
+    ids=["id", "title", "kind", "tag", "source-url"],
+)
+def test_a_value_longer_than_a_viewer_reads_is_refused_not_written_unreadable(
+    tmp_path: Path, change, field: str, problem: str
+) -> None:
+    # The viewer skips a row holding such a value as unreadable: written, the event would be lost.
+    document = minimal_document()
+    change(document["events"][0])
+    with pytest.raises(ImportRefusedError) as refused:
+        import_files([write_json(tmp_path / "long.json", document)], tmp_path / "long.db")
+    assert refused.value.field == field and problem in refused.value.problem
+    assert "…" in str(refused.value) or field != "id"  # a long id is shortened in the message
+    assert len(str(refused.value)) < 300
+    assert not (tmp_path / "long.db").exists()

@@ -471,3 +471,20 @@ def test_cancel_stops_an_import_inside_its_index_build(qtbot, window: MainWindow
     qtbot.waitUntil(lambda: "Import cancelled" in window.statusBar().currentMessage(), timeout=5_000)
     assert window.statusBar().currentMessage() == "Import cancelled: nothing was written"
     assert sorted(p.name for p in folder.iterdir()) == ["week.json"]
+
+
+def test_importing_a_calendar_in_the_window_says_when_a_series_was_cut(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    from viewer.store import ics_import
+
+    monkeypatch.setattr(ics_import, "MAX_OCCURRENCES", 5)
+    source = tmp_path / "briefings.ics"
+    source.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\nBEGIN:VEVENT\r\nUID:brief@x\r\n"
+                      "DTSTART;VALUE=DATE:20230601\r\nRRULE:FREQ=WEEKLY\r\nSUMMARY:Weekly brief\r\nEND:VEVENT\r\n"
+                      "END:VCALENDAR\r\n", encoding="utf-8")
+    window.import_files([source], tmp_path / "briefings.db")
+    qtbot.waitUntil(lambda: "briefings.db" in window.statusBar().currentMessage(), timeout=10_000)
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Created briefings.db: 5 events imported. Note: ")
+    assert "'brief@x' recurs more than 5 times; its first 5 occurrences were imported" in message

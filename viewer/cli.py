@@ -108,7 +108,7 @@ def _app_parser() -> argparse.ArgumentParser:
         description=f"{APP_NAME}: view defence and security events on a timeline.",
         epilog=(
             "commands:\n"
-            f"  {PROG} import SOURCE... --db DB   load JSON or CSV files into a database\n"
+            f"  {PROG} import SOURCE... --db DB   load JSON, CSV or iCalendar files into a database\n"
             f"  {PROG} export DB --format FORMAT   write (filtered) events: {'|'.join(EXPORT_FORMATS)}\n"
             f"  {PROG} check DB                   say what a database file holds\n"
             f"Run '{PROG} COMMAND --help' for a command's options."
@@ -126,7 +126,7 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    importer = commands.add_parser("import", help="load JSON or CSV files into a database")
+    importer = commands.add_parser("import", help="load JSON, CSV or iCalendar files into a database")
     importer.add_argument("sources", nargs="+", metavar="SOURCE", help="JSON or CSV files")
     importer.add_argument("--db", required=True, metavar="DB", help="database (created if missing)")
     importer.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
@@ -202,6 +202,8 @@ def _run_import(options: argparse.Namespace) -> int:
             f"{report.database}: {verb}: {report.events:,} events, {report.bodies:,} bodies, "
             f"{report.links:,} links imported"
         )
+        for notice in report.notices:
+            print(f"note: {notice}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -8,7 +8,10 @@ Conventions, so that a calendar never shows more precision than the data has:
 - month or year precision, and "some time within" windows: an all-day event over the whole
   period or window, marked ``TRANSP:TRANSPARENT``, with the real precision stated first in
   ``DESCRIPTION`` ("Date known only to the month: June 2023") and in
-  ``X-DEFENCE-TIMELINE-PRECISION``.
+  ``X-DEFENCE-TIMELINE-PRECISION``;
+- what no calendar property holds (kind, status, summary and description apart, bodies with
+  their roles, every source, a fixed offset) in ``X-DEFENCE-TIMELINE-*`` properties, which
+  calendar programs ignore and the import reads back (:mod:`viewer.store.ics_import`).
 
 Text from the data is data: every text value goes through :func:`ics_text` (line breaks of any
 kind become RFC 5545's escaped ``\\n``, other control characters a space) and is written as a
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import json
 import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
@@ -31,6 +35,7 @@ import icalendar
 from viewer import APP_NAME, __version__
 from viewer.formatting import format_event_dates, is_web_link
 from viewer.store.dates import PartialDate, Precision
+from viewer.store.ics_import import X_PREFIX
 from viewer.store.model import Document, Event, Link, Relation, Status
 from viewer.timeline.lanes import kind_title
 
@@ -127,7 +132,7 @@ def _component(
     exact = _add_dates(item, event)
     if not exact:
         item.add("transp", "TRANSPARENT")
-        item.add("x-defence-timeline-precision", "window" if event.within else event.precision.value)
+        item.add(X_PREFIX.lower() + "precision", "window" if event.within else event.precision.value)
     if event.location:
         item.add("location", ics_text(event.location))
     item.add("description", ics_text(_description(event, exact, names)))
@@ -141,7 +146,32 @@ def _component(
         item.add("status", _STATUS[event.status])
     for other_id, reltype in related:
         item.add("related-to", ics_text(event_uid(other_id)), parameters={"RELTYPE": reltype})
+    _add_own_fields(item, event)
     return item
+
+
+def _add_own_fields(item: icalendar.Event, event: Event) -> None:
+    """What a calendar has no property for, so that importing the file gives the events back
+    (see :mod:`viewer.store.ics_import`); calendar programs ignore X- properties."""
+    own = X_PREFIX.lower()
+    if event.timezone:  # a date has none in a calendar, and a fixed offset is written as UTC
+        item.add(own + "timezone", event.timezone)
+    for name, value in (("kind", event.kind), ("status", event.status), ("summary", event.summary),
+                        ("description", event.description)):
+        if value:
+            item.add(own + name, ics_text(str(value)))
+    # Each list as one JSON value: one content line however many bodies (a line costs icalendar
+    # far more to fold than its length does).
+    if event.bodies:
+        bodies = [{"id": p.body_id, "role": p.role} for p in event.bodies]
+        item.add(own + "bodies", ics_text(json.dumps(bodies, ensure_ascii=False)))
+    if event.sources:
+        sources = [
+            {name: value for name, value in (("url", s.url), ("title", s.title), ("publisher", s.publisher),
+                                             ("published", s.published)) if value}
+            for s in event.sources
+        ]
+        item.add(own + "sources", ics_text(json.dumps(sources, ensure_ascii=False)))
 
 
 def _add_dates(item: icalendar.Event, event: Event) -> bool:

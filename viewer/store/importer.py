@@ -58,6 +58,7 @@ class ImportReport:
     events: int
     bodies: int
     links: int
+    notices: tuple[str, ...] = ()  # what the sources said of what they gave (see RecordSource)
 
 
 def import_files(
@@ -96,6 +97,10 @@ def import_parsed(
     if _is_new_database(database):
         return _build_new_database(sources, database, progress, guard)
     return _update_existing_database(sources, database, progress, guard)
+
+
+def _notices(sources: Sequence[RecordSource]) -> tuple[str, ...]:
+    return tuple(notice for source in sources for notice in source.notices)
 
 
 def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:
@@ -210,7 +215,7 @@ def _build_new_database(
     except BaseException:
         temp_path.unlink(missing_ok=True)
         raise
-    return ImportReport(target, True, *counts)
+    return ImportReport(target, True, *counts, _notices(sources))
 
 
 def _update_existing_database(
@@ -238,7 +243,7 @@ def _update_existing_database(
         raise translate_sqlite_error(target, error) from None
     finally:
         db.close()
-    return ImportReport(target, False, *counts)
+    return ImportReport(target, False, *counts, _notices(sources))
 
 
 def _store_time_index(

@@ -21,6 +21,7 @@ from viewer.store.dates import InvalidDateError, PartialDate, normalise_timezone
 from viewer.store.dates import parse_date as _parse_date
 from viewer.store.errors import ImportRefusedError
 from viewer.store.event_fields import EVENT_FIELDS, scalar_values
+from viewer.store.ics_import import IcsSource, looks_like_ics
 from viewer.store.input_files import SourceText
 from viewer.store.json_stream import RECORD_LISTS, Member, read_members, record_id_for_message, refuse_raw_surrogates
 from viewer.store.model import (
@@ -34,6 +35,7 @@ from viewer.store.model import (
     Source,
     Status,
 )
+from viewer.store.validity import MAX_ID_LENGTH, MAX_TITLE_LENGTH
 
 FORMAT_NAME = "defence-timeline"
 FORMAT_VERSION = 1
@@ -54,6 +56,7 @@ BODY_FIELDS = (
 )
 LINK_FIELDS = ("from", "to", "relation", "note")
 SOURCE_FIELDS = ("url", "title", "publisher", "published")
+IMPORT_SUFFIXES = (".json", ".csv", ".tsv", ".ics")  # the files offered to an import (content decides)
 CSV_LIST_SEPARATOR = ";"
 CSV_ROLE_SEPARATOR = ":"
 CSV_MAX_FIELD_CHARS = 16 * 1024 * 1024  # the longest CSV field an import reads (16 MiB of text)
@@ -152,11 +155,13 @@ class RecordSource(Protocol):
     """A source read one record at a time (see :func:`open_source` and :class:`ParsedSource`).
 
     ``document`` holds the source's name, description and view, complete once ``records()``
-    is exhausted (a JSON document may give them after its records).
+    is exhausted (a JSON document may give them after its records); ``notices`` what the user
+    should know of a reading that was accepted (a recurrence cut short).
     """
 
     label: str
     document: Document
+    notices: list[str]
 
     def records(self) -> Iterator[Record]: ...
 
@@ -178,6 +183,7 @@ class ParsedSource:
     body_labels: list[str] = field(default_factory=list)
     event_labels: list[str] = field(default_factory=list)
     link_labels: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
     _given: int = field(default=0, init=False, repr=False)  # how many records() has given so far
 
     def records(self) -> Iterator[Record]:
@@ -221,6 +227,7 @@ class _StreamedSource:
     def __init__(self, text: SourceText, records: Callable[[Document], Iterator[Record]]) -> None:
         self.label = text.label
         self.document = Document()
+        self.notices: list[str] = []
         self._text = text
         self._records = records
 
@@ -238,14 +245,18 @@ class _StreamedSource:
 
 
 def open_source(path: str | Path) -> RecordSource:
-    """Open one JSON or CSV file (chosen by content, then by extension) to be read record by record.
+    """Open one JSON, CSV or iCalendar file (told by content, then by extension) to be read
+    record by record.
 
-    Nothing is held but the record being read: a source of any size reads in bounded memory.
+    Nothing is held but the record being read: a JSON or CSV source of any size reads in bounded
+    memory (a calendar is parsed whole: see :mod:`viewer.store.ics_import`).
     """
     path = Path(path)
     text = SourceText(path)
     try:
         head = text.head()
+        if looks_like_ics(head) or path.suffix.lower() == ".ics":
+            return IcsSource(text)
         if _looks_like_json(head, path):
             return _StreamedSource(text, lambda document: _json_records(text.chunks(), text.label, document))
         if path.suffix.lower() in (".csv", ".tsv", ".txt") or "," in head.partition("\n")[0]:
@@ -261,7 +272,7 @@ def open_source(path: str | Path) -> RecordSource:
         raise
     text.close()
     raise ImportRefusedError(
-        text.label, "unsupported format: expected a Defence Timeline JSON document or a CSV file"
+        text.label, "unsupported format: expected a Defence Timeline JSON document, a CSV file or an iCalendar file"
     )
 
 
@@ -276,7 +287,9 @@ def _read_again(path: Path) -> Iterator[str]:
 def read_source(path: str | Path) -> ParsedSource:
     """Read and validate one JSON or CSV file whole (see :func:`open_source`)."""
     source = open_source(path)
-    return _collected(source.label, source.document, source.records())
+    parsed = _collected(source.label, source.document, source.records())
+    parsed.notices.extend(source.notices)
+    return parsed
 
 
 def _looks_like_json(text: str, path: Path) -> bool:
@@ -349,6 +362,12 @@ def _check_version(label: str, version: object) -> None:
         raise ImportRefusedError(
             label, f"unsupported version {version!r}: this program reads version {FORMAT_VERSION}", field="version"
         )
+
+
+def event_record(source: str, item: Mapping[str, Any], label: str) -> Record:
+    """An event given by another format's reader as an interchange record (a dict of the JSON
+    event's fields), validated as one: refused with ``source`` and ``label`` in the message."""
+    return Record("event", label, _read_record(source, _event_from_record, dict(item), label))
 
 
 def _record(label: str, key: str, index: int, value: object) -> Record:
@@ -579,7 +598,7 @@ def _body_from_record(record: Mapping[str, Any]) -> Body:
         raise _Refusal("dissolved", "the body is dissolved before it was founded")
     body = Body(
         id=body_id,
-        name=_required_text(record, "name"),
+        name=_required_text(record, "name", limit=MAX_TITLE_LENGTH),
         acronym=_text(record, "acronym"),
         kind=_text(record, "kind"),
         parent=_optional_identifier(record, "parent"),
@@ -600,7 +619,7 @@ def _body_from_record(record: Mapping[str, Any]) -> Body:
 def _event_from_record(record: Mapping[str, Any]) -> Event:
     _reject_unknown(record, _EVENT_KEYS)
     event_id = _identifier(record, "id")
-    title = _required_text(record, "title")
+    title = _required_text(record, "title", limit=MAX_TITLE_LENGTH)
     precision = None
     if record.get("precision") is not None:
         precision = _field_date_call("precision", lambda: parse_precision(record["precision"]))
@@ -628,7 +647,7 @@ def _event_from_record(record: Mapping[str, Any]) -> Event:
         end=end,
         timezone=timezone,
         within=_boolean(record, "within"),
-        kind=_text(record, "kind"),
+        kind=_text(record, "kind", limit=MAX_ID_LENGTH),
         status=_status(record),
         location=_text(record, "location"),
         summary=_text(record, "summary"),
@@ -690,7 +709,7 @@ def _participations(record: Mapping[str, Any]) -> tuple[Participation, ...]:
             raise _Refusal(where, "each body must be an object {\"id\": ..., \"role\": ...}")
         _reject_unknown(item, _PARTICIPATION_KEYS, prefix=where + ".")
         body_id = _identifier(item, "id", label=where + ".id")
-        role = _text(item, "role", label=where + ".role") or DEFAULT_ROLE
+        role = _text(item, "role", label=where + ".role", limit=MAX_ID_LENGTH) or DEFAULT_ROLE
         participation = Participation(body_id, role.strip())  # a blank role is no role
         if participation not in result:
             result.append(participation)
@@ -702,6 +721,8 @@ def _tags(record: Mapping[str, Any]) -> tuple[str, ...]:
     for index, item in enumerate(_list(record, "tags"), start=1):
         if not isinstance(item, str) or not item.strip():
             raise _Refusal(f"tags[{index}]", "each tag must be non-empty text")
+        if len(item) > MAX_ID_LENGTH:
+            raise _Refusal(f"tags[{index}]", f"is {len(item):,} characters long; it may have at most {MAX_ID_LENGTH:,}")
         item = item.strip()
         if item not in result:
             result.append(item)
@@ -720,7 +741,7 @@ def _sources(record: Mapping[str, Any]) -> tuple[Source, ...]:
         published = _optional_date(item, "published", label=where + ".published")
         result.append(
             Source(
-                url=_required_text(item, "url", label=where + ".url").strip(),
+                url=_required_text(item, "url", label=where + ".url", limit=MAX_TITLE_LENGTH).strip(),
                 title=_text(item, "title", label=where + ".title"),
                 publisher=_text(item, "publisher", label=where + ".publisher"),
                 published=published.iso() if published else None,
@@ -744,18 +765,22 @@ def _reject_unknown(record: Mapping[str, Any], allowed: frozenset[str], prefix: 
     raise _Refusal(prefix + str(unknown), "unknown field")
 
 
-def _text(record: Mapping[str, Any], name: str, *, label: str | None = None) -> str | None:
-    """An optional text field: ``None`` when absent, empty or only whitespace."""
+def _text(record: Mapping[str, Any], name: str, *, label: str | None = None, limit: int | None = None) -> str | None:
+    """An optional text field: ``None`` when absent, empty or only whitespace; at most ``limit``
+    characters (the most a viewer reads back: see :mod:`viewer.store.validity`)."""
     value = record.get(name)
     if value is None:
         return None
     if not isinstance(value, str):
         raise _Refusal(label or name, f"must be text, not {type(value).__name__}")
+    if limit is not None and len(value) > limit:
+        raise _Refusal(label or name, f"is {len(value):,} characters long; it may have at most {limit:,}")
     return value if value.strip() else None
 
 
-def _required_text(record: Mapping[str, Any], name: str, *, label: str | None = None) -> str:
-    value = _text(record, name, label=label)
+def _required_text(record: Mapping[str, Any], name: str, *, label: str | None = None,
+                   limit: int | None = None) -> str:
+    value = _text(record, name, label=label, limit=limit)
     if value is None or not value.strip():
         raise _Refusal(label or name, f"{name!r} is required and cannot be empty")
     return value
@@ -771,6 +796,8 @@ def _identifier(record: Mapping[str, Any], name: str, *, label: str | None = Non
         raise _Refusal(label or name, f"an id must be text, not {type(value).__name__}")
     if value != value.strip():
         raise _Refusal(label or name, "an id cannot begin or end with spaces")
+    if len(value) > MAX_ID_LENGTH:
+        raise _Refusal(label or name, f"an id is {len(value):,} characters long; it may have at most {MAX_ID_LENGTH:,}")
     return value
 
 

@@ -205,7 +205,7 @@ def rows_for_whole_labels(
         if positions.size > 2_000:
             needed[number] = 3
             continue
-        if positions.size == 0:
+        if positions.size <= 1:  # one mark (or none) needs one row: no layout to work out
             continue
         x0, x1 = mark_extent(axis.xs_of(index.earliest[positions]), axis.xs_of(index.latest[positions]))
         order = np.lexsort((x0 - x1, x0))

@@ -16,6 +16,7 @@ from viewer.formatting import count_text
 from viewer.state.view_state import ViewState
 from viewer.store.errors import DefenceTimelineError, OperationCancelledError
 from viewer.store.filters import EventFilter
+from viewer.store.interchange import IMPORT_SUFFIXES
 from viewer.ui.clipboard import COPY_LIMIT, events_as_text
 from viewer.ui.export_dialog import ExportDialog
 from viewer.ui.jobs import Jobs
@@ -23,8 +24,8 @@ from viewer.ui.settings import Settings
 from viewer.ui.tasks import Cancelled, CancelToken
 
 DATABASE_FILTER = "Defence Timeline databases (*.db *.sqlite *.sqlite3);;All files (*)"
-SOURCE_FILTER = "Event files (*.json *.csv);;All files (*)"
-SOURCE_SUFFIXES = (".json", ".csv")
+SOURCE_SUFFIXES = IMPORT_SUFFIXES
+SOURCE_FILTER = f"Event files ({' '.join('*' + suffix for suffix in SOURCE_SUFFIXES)});;All files (*)"
 
 
 class Transfers(QObject):
@@ -67,7 +68,11 @@ class Transfers(QObject):
 
         def done(report) -> None:
             verb = "Created" if report.created else "Updated"
-            self._bar.showMessage(f"{verb} {target.name}: {count_text(report.events, 'event')} imported", 8000)
+            message = f"{verb} {target.name}: {count_text(report.events, 'event')} imported"
+            if report.notices:  # e.g. a recurrence cut short: said where the user looks
+                message += f". Note: {report.notices[0]}" + (f" (and {len(report.notices) - 1} more)"
+                                                              if len(report.notices) > 1 else "")
+            self._bar.showMessage(message, 15000 if report.notices else 8000)
             self.imported.emit(str(target))
 
         def failed(error: BaseException) -> None:
