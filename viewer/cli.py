@@ -17,6 +17,7 @@ from viewer import APP_NAME, __version__
 from viewer.export.catalogue import DEFAULT_WIDTH, FORMATS, MAX_WIDTH, MIN_WIDTH, PICTURE_FORMATS
 from viewer.store.errors import DefenceTimelineError, DiskFullError, OperationCancelledError
 from viewer.store.filters import EventFilter
+from viewer.store.interchange import IMPORT_FORMATS
 from viewer.store.interrupts import clear_stop_request, request_stop, stop_requested
 
 EXIT_OK = 0
@@ -127,7 +128,9 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     importer = commands.add_parser("import", help="load JSON, CSV or iCalendar files into a database")
-    importer.add_argument("sources", nargs="+", metavar="SOURCE", help="JSON or CSV files")
+    importer.add_argument("sources", nargs="+", metavar="SOURCE", help="JSON, CSV or iCalendar files")
+    importer.add_argument("--from", dest="fmt", choices=IMPORT_FORMATS,
+                          help="read every SOURCE in this format (default: told by each file's content)")
     importer.add_argument("--db", required=True, metavar="DB", help="database (created if missing)")
     importer.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     importer.set_defaults(handler=_run_import)
@@ -192,7 +195,7 @@ def _run_import(options: argparse.Namespace) -> int:
 
     progress = TerminalProgress(sys.stderr) if not options.quiet and sys.stderr.isatty() else None
     try:
-        report = import_files(options.sources, options.db, progress)
+        report = import_files(options.sources, options.db, progress, fmt=options.fmt)
     finally:
         if progress is not None:
             progress.clear()

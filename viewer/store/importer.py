@@ -66,10 +66,12 @@ def import_files(
     database: str | Path,
     progress: Progress | None = None,
     guard: QueryGuard | None = None,
+    fmt: str | None = None,
 ) -> ImportReport:
-    """Read, validate and write ``sources`` (JSON or CSV files) into ``database``.
+    """Read, validate and write ``sources`` (JSON, CSV or iCalendar files) into ``database``.
 
-    Every source is opened (and its format told) before anything is written. ``guard`` (its
+    Every source is opened (and its format told, or taken from ``fmt``: see
+    :func:`~viewer.store.interchange.open_source`) before anything is written. ``guard`` (its
     :meth:`~viewer.store.interrupts.QueryGuard.cancel`) stops the import even inside a long
     query, such as the index build; Ctrl+C and SIGTERM always do.
     """
@@ -78,7 +80,7 @@ def import_files(
     opened: list[RecordSource] = []
     try:
         for source in sources:
-            opened.append(open_source(source))
+            opened.append(open_source(source, fmt))
         return import_parsed(opened, database, progress, guard)
     finally:
         for source in opened:

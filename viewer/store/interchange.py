@@ -56,6 +56,7 @@ BODY_FIELDS = (
 )
 LINK_FIELDS = ("from", "to", "relation", "note")
 SOURCE_FIELDS = ("url", "title", "publisher", "published")
+IMPORT_FORMATS = ("json", "csv", "ics")  # what an import reads (see open_source; --from names one)
 IMPORT_SUFFIXES = (".json", ".csv", ".tsv", ".ics")  # the files offered to an import (content decides)
 CSV_LIST_SEPARATOR = ";"
 CSV_ROLE_SEPARATOR = ":"
@@ -244,22 +245,38 @@ class _StreamedSource:
         self._text.close()
 
 
-def open_source(path: str | Path) -> RecordSource:
-    """Open one JSON, CSV or iCalendar file (told by content, then by extension) to be read
-    record by record.
+def detect_format(head: str, path: Path) -> str | None:
+    """The import format (one of :data:`IMPORT_FORMATS`) a file's first text and name tell, or None."""
+    if looks_like_ics(head) or path.suffix.lower() == ".ics":
+        return "ics"
+    if _looks_like_json(head, path):
+        return "json"
+    if path.suffix.lower() in (".csv", ".tsv", ".txt") or "," in head.partition("\n")[0]:
+        return "csv"
+    return None
+
+
+def open_source(path: str | Path, fmt: str | None = None) -> RecordSource:
+    """Open one JSON, CSV or iCalendar file to be read record by record: in ``fmt`` (one of
+    :data:`IMPORT_FORMATS`) when given, else as its content (then its name) tells.
 
     Nothing is held but the record being read: a JSON or CSV source of any size reads in bounded
     memory (a calendar is parsed whole: see :mod:`viewer.store.ics_import`).
     """
     path = Path(path)
+    if fmt is not None and fmt not in IMPORT_FORMATS:
+        raise ImportRefusedError(str(path), f"unknown import format {fmt!r} (use one of: {', '.join(IMPORT_FORMATS)})")
     text = SourceText(path)
     try:
         head = text.head()
-        if looks_like_ics(head) or path.suffix.lower() == ".ics":
+        kind = fmt or detect_format(head, path)
+        if kind == "ics":
+            if not looks_like_ics(head):
+                raise ImportRefusedError(text.label, "is not an iCalendar file: it does not begin with BEGIN:VCALENDAR")
             return IcsSource(text)
-        if _looks_like_json(head, path):
+        if kind == "json":
             return _StreamedSource(text, lambda document: _json_records(text.chunks(), text.label, document))
-        if path.suffix.lower() in (".csv", ".tsv", ".txt") or "," in head.partition("\n")[0]:
+        if kind == "csv":
             readings = iter((text.chunks(),))  # the first reading, then the file opened again
             return _StreamedSource(
                 text,
@@ -273,6 +290,7 @@ def open_source(path: str | Path) -> RecordSource:
     text.close()
     raise ImportRefusedError(
         text.label, "unsupported format: expected a Defence Timeline JSON document, a CSV file or an iCalendar file"
+        " (--from names the format)"
     )
 
 
