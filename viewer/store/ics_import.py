@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from viewer import APP_NAME
 from viewer.store.dates import InvalidDateError, normalise_timezone
 from viewer.store.errors import ImportRefusedError
 from viewer.store.input_files import SourceText
@@ -107,15 +108,14 @@ def _event_items(calendars: list[Any], label: str, notices: list[str]) -> Iterat
     """(where, interchange record) for each event and occurrence of ``calendars``."""
     expanded = 0
     for calendar in calendars:
-        ours = str(calendar.get("PRODID", "")).startswith("-//Defence Timeline//")
-        components = [c for c in calendar.walk("VEVENT")]
+        ours = str(calendar.get("PRODID", "")).startswith(f"-//{APP_NAME}//")  # as the export writes it
+        components = list(calendar.walk("VEVENT"))
+        uids = [_uid(component, number, label) for number, component in enumerate(components, start=1)]
         series: dict[str, list[Any]] = {}
-        for number, component in enumerate(components, start=1):
-            uid = _uid(component, number, label)
+        for uid, component in zip(uids, components, strict=True):
             if _recurs(component):
                 series.setdefault(uid, []).append(component)
-        for number, component in enumerate(components, start=1):
-            uid = _uid(component, number, label)
+        for number, (uid, component) in enumerate(zip(uids, components, strict=True), start=1):
             if uid in series:
                 if component is series[uid][0]:
                     for occurrence in _occurrences(calendar, series[uid], uid, label, notices):
@@ -161,8 +161,6 @@ def _occurrences(calendar: Any, components: list[Any], uid: str, label: str, not
             found = list(itertools.islice(query.all(), MAX_OCCURRENCES + 1))
         else:
             found = _within_growing_span(query, first.dt, _span(master))
-    except ImportRefusedError:
-        raise
     except Exception as error:  # the library's own errors for a rule it cannot follow
         raise ImportRefusedError(label, f"the recurrence of VEVENT {uid!r} cannot be read: {_short(error)}") from None
     if len(found) > MAX_OCCURRENCES:
