@@ -241,3 +241,17 @@ def test_a_rule_every_second_is_cut_at_once(tmp_path: Path) -> None:
     report = import_files([_calendar(tmp_path / "ticks.ics", rule)], tmp_path / "t.db")
     assert report.events == ics_import.MAX_OCCURRENCES and len(report.notices) == 1
     assert "s@x/2023-01-01T10:16:39" in _events(tmp_path / "t.db")  # named to the second
+
+
+def test_a_google_calendars_floating_times_are_in_its_x_wr_timezone(tmp_path: Path) -> None:
+    head = "PRODID:-//Google Inc//Google Calendar 70.9054//EN\nX-WR-TIMEZONE:Europe/Vilnius"
+    one = "UID:prep@google.com\nDTSTART:20230710T090000\nSUMMARY:Summit preparation"
+    daily = "UID:daily@google.com\nDTSTART:20230710T080000\nRRULE:FREQ=DAILY;COUNT=2\nSUMMARY:Morning brief"
+    import_files([_calendar(tmp_path / "g.ics", one, daily, head=head)], tmp_path / "g.db")
+    events = _events(tmp_path / "g.db")
+    assert {(e.start.iso(), e.timezone) for e in events.values()} == {
+        ("2023-07-10T09:00", "Europe/Vilnius"), ("2023-07-10T08:00", "Europe/Vilnius"),
+        ("2023-07-11T08:00", "Europe/Vilnius")}
+    bad = _calendar(tmp_path / "bad.ics", one, head="PRODID:-//x//y//EN\nX-WR-TIMEZONE:Mars/Olympus")
+    with pytest.raises(errors.ImportRefusedError, match="its X-WR-TIMEZONE cannot be applied"):
+        import_files([bad], tmp_path / "bad.db")

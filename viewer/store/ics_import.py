@@ -11,6 +11,7 @@ then validated as any interchange record (:func:`viewer.store.interchange.event_
   fixed offset for a zone that is not an IANA name, or floating (no zone);
 - ``SUMMARY`` is the title, ``LOCATION`` and ``DESCRIPTION`` are kept, ``STATUS:CANCELLED`` is
   the status cancelled and ``TENTATIVE`` announced, ``CATEGORIES`` are tags, ``URL`` a source;
+- floating times of a calendar with an ``X-WR-TIMEZONE`` (as Google writes them) are in that zone;
 - a calendar this program exported (its ``X-DEFENCE-TIMELINE-*`` properties) gives back the
   precision, windows, kind, status, summary, description, bodies and sources it came from.
 
@@ -101,7 +102,12 @@ def _parse(text: str, label: str) -> list[Any]:
         raise ImportRefusedError(label, f"malformed iCalendar: {_short(error)}") from None
     if not calendars:
         raise ImportRefusedError(label, "malformed iCalendar: no VCALENDAR")
-    return calendars
+    import x_wr_timezone
+
+    try:  # a calendar's X-WR-TIMEZONE (Google's) says in which zone its floating times are
+        return [x_wr_timezone.to_standard(calendar) for calendar in calendars]
+    except Exception as error:  # an X-WR-TIMEZONE the package cannot apply
+        raise ImportRefusedError(label, f"its X-WR-TIMEZONE cannot be applied: {_short(error)}") from None
 
 
 def _event_items(calendars: list[Any], label: str, notices: list[str]) -> Iterator[tuple[str, dict[str, Any]]]:
