@@ -255,3 +255,22 @@ def test_a_google_calendars_floating_times_are_in_its_x_wr_timezone(tmp_path: Pa
     bad = _calendar(tmp_path / "bad.ics", one, head="PRODID:-//x//y//EN\nX-WR-TIMEZONE:Mars/Olympus")
     with pytest.raises(errors.ImportRefusedError, match="its X-WR-TIMEZONE cannot be applied"):
         import_files([bad], tmp_path / "bad.db")
+
+
+def test_a_calendars_progress_is_told_in_bytes_as_for_other_files(tmp_path: Path, monkeypatch) -> None:
+    from viewer.store import importer
+
+    monkeypatch.setattr(importer, "WRITE_BATCH", 100)
+    events = [f"UID:e{i}@x\nDTSTART;VALUE=DATE:20230615\nSUMMARY:Meeting {i} " + "x" * 200 for i in range(1_000)]
+    source = _calendar(tmp_path / "big.ics", *events)
+    reports: list[tuple[int, int]] = []
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage.startswith("Importing big.ics"):
+            reports.append((done, total))
+
+    import_files([source], tmp_path / "big.db", progress)
+    kib = source.stat().st_size // 1024
+    assert reports and all(total == kib for _done, total in reports)
+    assert [done for done, _total in reports] == sorted(done for done, _total in reports)
+    assert 0 < reports[0][0] < kib // 5 and reports[-1][0] > kib * 0.8

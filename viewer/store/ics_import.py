@@ -72,7 +72,9 @@ class IcsSource:
             yield event_record(self.label, item, where)
 
     def progress(self) -> tuple[int, int]:
-        return self._given, self._total
+        """Bytes, as for the other files: the file's share that the events given so far stand for."""
+        size = self._text.size
+        return (size * self._given // self._total if self._total else 0), size
 
     def close(self) -> None:
         self._text.close()
