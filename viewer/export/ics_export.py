@@ -35,11 +35,10 @@ import icalendar
 from viewer import APP_NAME, __version__
 from viewer.formatting import format_event_dates, is_web_link
 from viewer.store.dates import PartialDate, Precision
-from viewer.store.ics_import import X_PREFIX
+from viewer.store.ics_import import UID_DOMAIN, X_PREFIX
 from viewer.store.model import Document, Event, Link, Relation, Status
 from viewer.timeline.lanes import kind_title
 
-UID_DOMAIN = "defence-timeline"
 _STATUS = {
     Status.HELD: "CONFIRMED",
     Status.SCHEDULED: "CONFIRMED",

@@ -30,7 +30,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from viewer import APP_NAME
-from viewer.store.dates import InvalidDateError, normalise_timezone
+from viewer.store.dates import InvalidDateError, normalise_timezone, resolve_timezone
 from viewer.store.errors import ImportRefusedError
 from viewer.store.input_files import SourceText
 from viewer.store.model import Document, Status
@@ -38,8 +38,8 @@ from viewer.store.model import Document, Status
 MAX_ICS_BYTES = 64 * 1024**2  # parsed whole: icalendar holds a calendar in memory
 MAX_OCCURRENCES = 1_000  # per recurring series
 MAX_EXPANDED = 1_000_000  # occurrences of all the series of one calendar
-EXPORT_UID_SUFFIX = "@defence-timeline"  # viewer.export.ics_export.UID_DOMAIN, with its "@"
-X_PREFIX = "X-DEFENCE-TIMELINE-"
+UID_DOMAIN = "defence-timeline"  # the export's UIDs are "{id}@defence-timeline"
+X_PREFIX = "X-DEFENCE-TIMELINE-"  # the export's own properties
 _STATUS = {"CANCELLED": Status.CANCELLED.value, "TENTATIVE": Status.ANNOUNCED.value}
 
 
@@ -236,8 +236,8 @@ def _uid(component: Any, number: int, label: str) -> str:
 
 def _event_id(uid: str) -> str:
     """The id of the event a UID names: the export's own UIDs give back the exported id."""
-    if uid.endswith(EXPORT_UID_SUFFIX) and len(uid) > len(EXPORT_UID_SUFFIX):
-        return uid[: -len(EXPORT_UID_SUFFIX)]
+    event_id, at, domain = uid.rpartition("@")
+    return event_id if at and domain == UID_DOMAIN and event_id else uid
     return uid
 
 
@@ -409,15 +409,7 @@ def _local(moment: datetime, zone: str | None) -> datetime:
     """The wall-clock time of ``moment`` in ``zone`` (floating times stay as they are)."""
     if moment.tzinfo is None or zone is None:
         return moment
-    if zone == "UTC":
-        return moment.astimezone(UTC)
-    if zone[:1] in "+-":
-        sign = -1 if zone[0] == "-" else 1
-        offset = sign * timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
-        return moment.astimezone(UTC) + offset
-    from zoneinfo import ZoneInfo
-
-    return moment.astimezone(ZoneInfo(zone))
+    return moment.astimezone(resolve_timezone(zone))
 
 
 def _stamp(value: date) -> str:

@@ -739,8 +739,7 @@ def _tags(record: Mapping[str, Any]) -> tuple[str, ...]:
     for index, item in enumerate(_list(record, "tags"), start=1):
         if not isinstance(item, str) or not item.strip():
             raise _Refusal(f"tags[{index}]", "each tag must be non-empty text")
-        if len(item) > MAX_ID_LENGTH:
-            raise _Refusal(f"tags[{index}]", f"is {len(item):,} characters long; it may have at most {MAX_ID_LENGTH:,}")
+        _check_length(item, MAX_ID_LENGTH, f"tags[{index}]")
         item = item.strip()
         if item not in result:
             result.append(item)
@@ -791,9 +790,14 @@ def _text(record: Mapping[str, Any], name: str, *, label: str | None = None, lim
         return None
     if not isinstance(value, str):
         raise _Refusal(label or name, f"must be text, not {type(value).__name__}")
-    if limit is not None and len(value) > limit:
-        raise _Refusal(label or name, f"is {len(value):,} characters long; it may have at most {limit:,}")
+    _check_length(value, limit, label or name)
     return value if value.strip() else None
+
+
+def _check_length(value: str, limit: int | None, where: str, what: str = "") -> None:
+    """Refuse a text longer than ``limit``: the viewer would skip its row as unreadable."""
+    if limit is not None and len(value) > limit:
+        raise _Refusal(where, f"{what}is {len(value):,} characters long; it may have at most {limit:,}")
 
 
 def _required_text(record: Mapping[str, Any], name: str, *, label: str | None = None,
@@ -814,8 +818,7 @@ def _identifier(record: Mapping[str, Any], name: str, *, label: str | None = Non
         raise _Refusal(label or name, f"an id must be text, not {type(value).__name__}")
     if value != value.strip():
         raise _Refusal(label or name, "an id cannot begin or end with spaces")
-    if len(value) > MAX_ID_LENGTH:
-        raise _Refusal(label or name, f"an id is {len(value):,} characters long; it may have at most {MAX_ID_LENGTH:,}")
+    _check_length(value, MAX_ID_LENGTH, label or name, "an id ")
     return value
 
 
