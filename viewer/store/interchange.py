@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import gc
-import io
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -17,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from viewer.store import csv_text
+from viewer.store.csv_text import LineTooLong, csv_lines, field_limit
 from viewer.store.dates import InvalidDateError, PartialDate, normalise_timezone, parse_date_range, parse_precision
 from viewer.store.dates import parse_date as _parse_date
 from viewer.store.errors import ImportRefusedError
@@ -60,8 +61,8 @@ IMPORT_FORMATS = ("json", "csv", "ics")  # what an import reads (see open_source
 IMPORT_SUFFIXES = (".json", ".csv", ".tsv", ".ics")  # the files offered to an import (content decides)
 CSV_LIST_SEPARATOR = ";"
 CSV_ROLE_SEPARATOR = ":"
-CSV_MAX_FIELD_CHARS = 16 * 1024 * 1024  # the longest CSV field an import reads (16 MiB of text)
-CSV_MAX_LINE_CHARS = 256 * 1024 * 1024  # the longest line: every column's field at its longest
+CSV_MAX_FIELD_CHARS = csv_text.MAX_FIELD_CHARS
+CSV_MAX_LINE_CHARS = csv_text.MAX_LINE_CHARS
 
 
 # ----------------------------------------------------------------------------- the CSV cell codec
@@ -433,11 +434,13 @@ def _csv_records(chunks: Callable[[], Iterator[str]], label: str, delimiter: str
     :data:`CSV_MAX_FIELD_CHARS` characters. ``chunks`` gives the text from its start (again
     when a field is too long, to say which column holds it).
     """
-    reader = csv.reader(_lines(chunks()), delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
+    reader = csv.reader(
+        csv_lines(chunks(), CSV_MAX_LINE_CHARS), delimiter=delimiter, quotechar='"', doublequote=True, strict=True
+    )
     columns: list[str] = []
     rows_read = 0
     row_start = 1
-    with _csv_field_limit(CSV_MAX_FIELD_CHARS):
+    with field_limit(CSV_MAX_FIELD_CHARS):
         try:
             header = next(reader, None)
             if header is None:
@@ -465,7 +468,7 @@ def _csv_records(chunks: Callable[[], Iterator[str]], label: str, delimiter: str
             if "field larger than field limit" in str(error):
                 _refuse_long_field(chunks(), rows_read + 1, row_start, columns, label, delimiter)
             raise ImportRefusedError(label, f"malformed CSV at line {reader.line_num}: {error}") from None
-        except _LineTooLong:
+        except LineTooLong:
             raise ImportRefusedError(
                 label, f"a line is longer than {CSV_MAX_LINE_CHARS:,} characters, the most an import reads",
                 record=f"line {reader.line_num + 1}",
@@ -473,38 +476,6 @@ def _csv_records(chunks: Callable[[], Iterator[str]], label: str, delimiter: str
 
 
 _CSV_LIST_COLUMNS = ("bodies", "tags", "sources")
-
-
-class _LineTooLong(Exception):
-    """A line longer than :data:`CSV_MAX_LINE_CHARS` (it is not held to be read)."""
-
-
-def _lines(chunks: Iterator[str]) -> Iterator[str]:
-    """The lines of a text given in chunks, as the csv module wants them (``newline=""``).
-
-    Only ``\\n``, ``\\r\\n`` and ``\\r`` end a line (as in a file opened with ``newline=""``), and
-    a ``\\r`` at the end of a chunk waits for the next one, which may begin with its ``\\n``.
-    Raises :class:`_LineTooLong` rather than hold a line longer than :data:`CSV_MAX_LINE_CHARS`.
-    """
-    carry = ""
-    for chunk in chunks:
-        if len(carry) > CSV_MAX_LINE_CHARS:
-            raise _LineTooLong
-        text = carry + chunk
-        if not text:
-            continue
-        lines = io.StringIO(text, newline="")
-        while True:
-            line = lines.readline()
-            if not line:
-                carry = ""
-                break
-            if not line.endswith(("\n", "\r")) or (line.endswith("\r") and lines.tell() == len(text)):
-                carry = line  # the rest of this line is in the next chunk
-                break
-            yield line
-    if carry:
-        yield carry
 
 
 def _csv_delimiter(text: str) -> str:
@@ -519,24 +490,13 @@ def _csv_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-@contextlib.contextmanager
-def _csv_field_limit(limit: int) -> Iterator[None]:
-    """The csv module's (process-wide) field size limit, set to ``limit`` for one read."""
-    previous = csv.field_size_limit()
-    csv.field_size_limit(limit)
-    try:
-        yield
-    finally:
-        csv.field_size_limit(previous)
-
-
 def _refuse_long_field(
     chunks: Iterator[str], row_number: int, line: int, columns: list[str], label: str, delimiter: str
 ) -> None:
     """Name the column of the field longer than :data:`CSV_MAX_FIELD_CHARS` in data row ``row_number``."""
     column = "?"
-    with _csv_field_limit(sys.maxsize):
-        reader = csv.reader(_lines(chunks), delimiter=delimiter, quotechar='"', strict=False)
+    with field_limit(sys.maxsize):
+        reader = csv.reader(csv_lines(chunks, CSV_MAX_LINE_CHARS), delimiter=delimiter, quotechar='"', strict=False)
         row: list[str] = []
         for _ in range(row_number + 1):  # the header, then the rows up to the long one
             row = next(reader, [])
