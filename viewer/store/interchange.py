@@ -146,11 +146,12 @@ class _Refusal(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Record:
-    """One validated record of a source: ``kind`` is body, event or link; ``label`` says where."""
+    """One validated record of a source: ``kind`` is body, event, link or deletion (``item`` is
+    then the id of the event to delete); ``label`` says where."""
 
     kind: str
     label: str
-    item: Body | Event | Link
+    item: Body | Event | Link | str
 
 
 class RecordSource(Protocol):
@@ -387,6 +388,12 @@ def event_record(source: str, item: Mapping[str, Any], label: str) -> Record:
     """An event given by another format's reader as an interchange record (a dict of the JSON
     event's fields), validated as one: refused with ``source`` and ``label`` in the message."""
     return Record("event", label, _read_record(source, _event_from_record, dict(item), label))
+
+
+def deletion_record(source: str, event_id: object, label: str) -> Record:
+    """A request (from a deletions file) to delete the event ``event_id``: refused with ``source``
+    and ``label`` in the message unless it is an id."""
+    return Record("deletion", label, _read_record(source, lambda r: _identifier(r, "id"), {"id": event_id}, label))
 
 
 def _record(label: str, key: str, index: int, value: object) -> Record:
