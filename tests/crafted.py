@@ -200,7 +200,7 @@ BAD_VALUES: dict[str, Builder] = {
     "blob body id": _set("event_bodies", "body_id = x'6964'"),
     "unknown body": _set("event_bodies", "body_id = 'nobody'"),
     "NULL body name": _set("bodies", "name = NULL"),
-    "NULL source url": _set("sources", "url = NULL"),
+    "source without URL, title or publisher": _set("sources", "url = NULL, title = NULL, publisher = NULL"),
     "NULL tag": _set("event_tags", "tag = NULL"),
 }
 

@@ -207,6 +207,7 @@ def _run_import(options: argparse.Namespace) -> int:
         )
         for notice in report.notices:
             print(f"note: {notice}", file=sys.stderr)
+        print(report.summary_line)
     return EXIT_OK
 
 

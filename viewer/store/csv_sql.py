@@ -74,7 +74,8 @@ def _cell(name: str) -> str:
     if name == "tags":
         return _list_cell(list_item_sql("t.tag"), "event_tags", "t", valid_tag_sql("t"))
     if name == "sources":
-        return _list_cell(list_item_sql("s.url"), "sources", "s", valid_source_sql("s"))
+        # The CSV lists URLs: a source without one (an outlet named alone) is in the JSON export only.
+        return _list_cell(list_item_sql("s.url"), "sources", "s", f"s.url IS NOT NULL AND {valid_source_sql('s')}")
     assert name in SCALAR_NAMES, name
     return guarded_sql(f"coalesce(e.\"{name}\", '')")
 

@@ -118,13 +118,13 @@ class ImportRefusedError(DefenceTimelineError):
         self.field = field
         where = [display_path(source)]
         if record:
-            where.append(record if record_id is None else f"{record} (id {_shortened(record_id)!r})")
+            where.append(record if record_id is None else f"{record} (id {shortened(record_id)!r})")
         if field:
             where.append(f"field {field!r}")
         super().__init__(": ".join(where) + ": " + problem)
 
 
-def _shortened(text: str, most: int = 80) -> str:
+def shortened(text: str, most: int = 80) -> str:
     """A value as one line of a message shows it: at most ``most`` characters, cut in the middle."""
     if len(text) <= most:
         return text

@@ -38,6 +38,8 @@ SCALAR_FIELDS: tuple[EventField, ...] = (
 SCALAR_NAMES: tuple[str, ...] = tuple(field.name for field in SCALAR_FIELDS)
 LIST_FIELDS: tuple[str, ...] = ("bodies", "tags", "sources")
 EVENT_FIELDS: tuple[str, ...] = SCALAR_NAMES + LIST_FIELDS  # interchange keys and CSV columns, in order
+# Interchange keys since format version 2, stored beside the event (the ``event_extras`` table).
+EXTRA_FIELDS: tuple[str, ...] = ("latitude", "longitude", "fields", "history")
 
 
 def scalar_values(event: Event) -> dict[str, str | bool | None]:

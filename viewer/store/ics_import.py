@@ -51,6 +51,8 @@ def looks_like_ics(head: str) -> bool:
 class IcsSource:
     """An .ics file read whole, its events given one at a time (a :class:`RecordSource`)."""
 
+    format = "ics"
+
     def __init__(self, text: SourceText) -> None:
         self.label = text.label
         self.document = Document()

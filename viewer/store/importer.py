@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -26,9 +28,17 @@ from viewer.progress import Progress
 from viewer.store import errors
 from viewer.store.event_fields import SCALAR_FIELDS, SCALAR_NAMES
 from viewer.store.files import give_new_file_permissions
-from viewer.store.interchange import BODY_FIELDS, Record, RecordSource, open_source
+from viewer.store.interchange import (
+    BODY_FIELDS,
+    MAX_HISTORY,
+    Record,
+    RecordSource,
+    history_from_json,
+    history_to_dict,
+    open_source,
+)
 from viewer.store.interrupts import QueryGuard
-from viewer.store.model import Body, Event, Link
+from viewer.store.model import Body, EarlierDates, Event, Link
 from viewer.store.opening import (
     APPLICATION_ID,
     check_application,
@@ -37,7 +47,14 @@ from viewer.store.opening import (
     translate_sqlite_error,
 )
 from viewer.store.reader import EventStore
-from viewer.store.schema import SCHEMA_VERSION, STORED_INDEX_SINCE, create_tables, finish_schema, migrate
+from viewer.store.schema import (
+    EXTRAS_SINCE,
+    SCHEMA_VERSION,
+    STORED_INDEX_SINCE,
+    create_tables,
+    finish_schema,
+    migrate,
+)
 from viewer.store.stored_index import write_stored_index
 from viewer.store.verify import verify_schema
 
@@ -51,7 +68,7 @@ _PROGRESS_UNIT = 1024  # a source's progress is counted in KiB, so that a QProgr
 
 @dataclass(frozen=True)
 class ImportReport:
-    """What an import wrote."""
+    """What an import wrote: the records read, and what became of the events in the database."""
 
     database: Path
     created: bool
@@ -59,6 +76,18 @@ class ImportReport:
     bodies: int
     links: int
     notices: tuple[str, ...] = ()  # what the sources said of what they gave (see RecordSource)
+    added: int = 0  # events the database did not hold
+    updated: int = 0  # events it held, now changed
+    deleted: int = 0  # events a deletions file removed
+    unchanged: int = 0  # events given again as they were (left as they were)
+
+    @property
+    def summary_line(self) -> str:
+        """``DB: N added, M updated, K deleted, U unchanged``, the line an import ends with."""
+        return (
+            f"DB: {self.added:,} added, {self.updated:,} updated, {self.deleted:,} deleted, "
+            f"{self.unchanged:,} unchanged"
+        )
 
 
 def import_files(
@@ -193,7 +222,7 @@ def _build_new_database(
             db.execute(f"PRAGMA temp.cache_size = {-IMPORT_CACHE_KIB // 2}")  # the events waiting for their order
             with db.atomic():
                 create_tables(db)
-                counts = _write(db, sources, progress, fresh=True)
+                writer = _write(db, sources, progress, fresh=True)
             _report(progress, "Indexing", 0, 0)
             finish_schema(db)  # indexes and the full-text index made once over the rows
             db.execute("PRAGMA journal_mode = DELETE")
@@ -217,7 +246,16 @@ def _build_new_database(
     except BaseException:
         temp_path.unlink(missing_ok=True)
         raise
-    return ImportReport(target, True, *counts, _notices(sources))
+    return _finished_report(target, True, writer, sources)
+
+
+def _finished_report(
+    target: Path, created: bool, writer: _BatchWriter, sources: Sequence[RecordSource]
+) -> ImportReport:
+    return ImportReport(
+        target, created, writer.events, writer.bodies, writer.links, (*_notices(sources), *writer.notices),
+        added=writer.added, updated=writer.updated, deleted=writer.deleted, unchanged=writer.unchanged,
+    )
 
 
 def _update_existing_database(
@@ -233,7 +271,7 @@ def _update_existing_database(
         try:
             if version < SCHEMA_VERSION:
                 migrate(db, version)
-            counts = _write(db, sources, progress, fresh=False)
+            writer = _write(db, sources, progress, fresh=False)
             _store_time_index(db.conn, target, progress, fresh=False)
             _report(progress, "Saving", 0, 0)
             db.execute("COMMIT")
@@ -245,7 +283,7 @@ def _update_existing_database(
         raise translate_sqlite_error(target, error) from None
     finally:
         db.close()
-    return ImportReport(target, False, *counts, _notices(sources))
+    return _finished_report(target, False, writer, sources)
 
 
 def _store_time_index(
@@ -264,11 +302,12 @@ def _store_time_index(
 
 def _write(
     db: Database, sources: Sequence[RecordSource], progress: Progress | None, *, fresh: bool
-) -> tuple[int, int, int]:
-    """Write every record of ``sources``, then check what needs them all; the counts written."""
+) -> _BatchWriter:
+    """Write every record of ``sources``, then check what needs them all; the writer, with its counts."""
     writer = _BatchWriter(db.conn, [source.label for source in sources], fresh=fresh)
     for index, source in enumerate(sources):
         name = Path(source.label).name
+        writer.start_source(index, getattr(source, "format", "json"))
         for record in source.records():
             if writer.add(index, record):
                 writer.flush()
@@ -279,8 +318,9 @@ def _write(
         _write_meta(db, source)
     _report(progress, "Checking references", 0, 0)
     writer.place_events()
+    writer.delete_events()
     writer.check_references()
-    return writer.events, writer.bodies, writer.links
+    return writer
 
 
 def _write_meta(db: Database, source: RecordSource) -> None:
@@ -334,6 +374,8 @@ class _BatchWriter:
 
     The table (``temp.import_given``) finds an id given twice (in one source or across
     sources) and names, in a message, the record that gave an id a reference cannot find.
+    In an existing database each event given is compared with the one it holds: an event given
+    as it was is left alone (counted unchanged); a changed one keeps its earlier dates.
     """
 
     def __init__(self, connection: sqlite3.Connection, labels: list[str], *, fresh: bool) -> None:
@@ -342,9 +384,17 @@ class _BatchWriter:
         self._fresh = fresh
         self._given: list[tuple[str, str, int, int, str]] = []
         self._bodies: list[Body] = []
-        self._events: list[Event] = []
+        self._events: list[Record] = []
         self._links: list[Link] = []
+        self._deletions: list[tuple[int, str, str]] = []  # (source, label, event id)
+        self._extras = _has_extras(connection)
+        now = datetime.now(UTC)
+        self._imported = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+        self._replaced = now.strftime("%Y-%m-%dT%H:%M")  # as a history's dates are read back: UTC, to the minute
+        self._import_id: int | None = None
         self.bodies = self.events = self.links = 0
+        self.added = self.updated = self.unchanged = self.deleted = 0
+        self.notices: list[str] = []
         connection.execute("DROP TABLE IF EXISTS temp.import_given")
         connection.execute("DROP TABLE IF EXISTS temp.import_events")
         if fresh:
@@ -354,15 +404,27 @@ class _BatchWriter:
             "source INTEGER NOT NULL, label TEXT NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID"
         )
 
+    def start_source(self, source: int, format_name: str) -> None:
+        """The records that follow come from source number ``source``, in ``format_name``."""
+        self.flush()
+        if self._extras:
+            self._import_id = self._conn.execute(
+                "INSERT INTO imports (file, format, imported) VALUES (?, ?, ?)",
+                (_file_name(self._labels[source]), format_name, self._imported),
+            ).lastrowid
+
     def add(self, source: int, record: Record) -> bool:
         """Keep ``record`` for the next batch; True when the batch is full."""
         item = record.item
+        if record.kind == "deletion":
+            self._deletions.append((source, record.label, item))
+            return False
         if isinstance(item, Link):
             key = _LINK_KEY_SEPARATOR.join((item.source, item.target, item.relation.value))
             self._links.append(item)
         elif isinstance(item, Event):
             key = item.id
-            self._events.append(item)
+            self._events.append(record)
         else:
             key = item.id
             self._bodies.append(item)
@@ -408,13 +470,22 @@ class _BatchWriter:
                     record_id=None if kind == "link" else key,
                 )
 
-    def _write_events(self, events: list[Event]) -> None:
+    def _write_events(self, records: list[Record]) -> None:
         conn = self._conn
-        conn.executemany(_STAGED_EVENT if self._fresh else _UPSERT_EVENT, map(_event_values, events))
-        if not self._fresh:
+        events: list[Event] = [record.item for record in records]  # type: ignore[misc]
+        named = {(p.body_id, p.name) for event in events for p in event.bodies if p.name is not None}
+        if named:  # a body given by name alone: made when the database has none of that id
+            conn.executemany("INSERT INTO bodies (id, name) VALUES (?, ?) ON CONFLICT(id) DO NOTHING", sorted(named))
+        histories: dict[str, tuple[EarlierDates, ...]] = {}
+        if self._fresh:
+            conn.executemany(_STAGED_EVENT, map(_event_values, events))
+            self.added += len(events)
+        else:
+            records, histories = self._changed(records)
+            events = [record.item for record in records]  # type: ignore[misc]
+            conn.executemany(_UPSERT_EVENT, map(_event_values, events))
             ids = [event.id for event in events]
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
+            for chunk in _chunks(ids):
                 marks = ", ".join("?" for _ in chunk)
                 for table in _LIST_TABLES:
                     conn.execute(f"DELETE FROM {table} WHERE event_id IN ({marks})", chunk)
@@ -434,6 +505,39 @@ class _BatchWriter:
                 for position, s in enumerate(e.sources)
             ),
         )
+        if self._extras:
+            conn.executemany(
+                _UPSERT_EXTRAS,
+                (
+                    (*_extras_values(record.item, histories.get(record.item.id)), self._import_id, record.label)
+                    for record in records
+                ),
+            )
+
+    def _changed(self, records: list[Record]) -> tuple[list[Record], dict[str, tuple[EarlierDates, ...]]]:
+        """The records of events that are new or differ from the database's (the rest counted
+        unchanged), and the history each changed one has now (its earlier dates added)."""
+        stored = _stored_events(self._conn, [record.item.id for record in records], extras=self._extras)
+        changed: list[Record] = []
+        histories: dict[str, tuple[EarlierDates, ...]] = {}
+        for record in records:
+            event: Event = record.item  # type: ignore[assignment]
+            old = stored.get(event.id)
+            if old is None:
+                self.added += 1
+                changed.append(record)
+                continue
+            history = _merged_history(old.history, event.history)
+            if old.dates != _dates_of(event):
+                earlier = EarlierDates(*old.dates, replaced=self._replaced, file=old.file)
+                history = (*history, earlier)[-MAX_HISTORY:]
+            if old.form == _stored_form(event) and history == old.history:
+                self.unchanged += 1
+                continue
+            self.updated += 1
+            histories[event.id] = history
+            changed.append(record)
+        return changed, histories
 
     # ------------------------------------------------------------------------- once all are written
 
@@ -443,6 +547,36 @@ class _BatchWriter:
             self._conn.execute(_EVENTS_IN_TIME_ORDER)
             self._conn.execute("DROP TABLE temp.import_events")
             self._conn.execute("PRAGMA shrink_memory")
+
+    def delete_events(self) -> None:
+        """Delete the events a deletions file names, with their lists and links; report those
+        not found (the rest are deleted all the same)."""
+        if not self._deletions:
+            return
+        conn = self._conn
+        wanted = list(dict.fromkeys(event_id for _, _, event_id in self._deletions))
+        present: set[str] = set()
+        links = 0
+        for chunk in _chunks(wanted):
+            marks = ", ".join("?" for _ in chunk)
+            present.update(row[0] for row in conn.execute(f"SELECT id FROM events WHERE id IN ({marks})", chunk))
+            links += conn.execute(  # rowcount: the trigger's own deletions are not counted
+                f"DELETE FROM links WHERE from_id IN ({marks}) OR to_id IN ({marks})", chunk + chunk
+            ).rowcount
+            for table in (*_LIST_TABLES, *(("event_extras",) if self._extras else ())):
+                conn.execute(f"DELETE FROM {table} WHERE event_id IN ({marks})", chunk)
+            conn.execute(f"DELETE FROM events WHERE id IN ({marks})", chunk)
+        self.deleted = len(present)
+        missing = [event_id for event_id in wanted if event_id not in present]
+        if missing:
+            shown = ", ".join(errors.shortened(event_id) for event_id in missing[:5])
+            more = f" and {len(missing) - 5:,} more" if len(missing) > 5 else ""
+            self.notices.append(
+                f"{len(missing):,} of the {len(wanted):,} events to delete were not in the database "
+                f"({shown}{more}); the rest were deleted"
+            )
+        if links:
+            self.notices.append(f"{links:,} links to or from deleted events were removed")
 
     def check_references(self) -> None:
         """Refuse a reference to a body or an event the database does not hold, and a parent loop."""
@@ -502,3 +636,112 @@ class _BatchWriter:
         raise errors.ImportRefusedError(
             self._labels[source], problem, record=label, record_id=record_id, field=field_name
         )
+
+
+# ----------------------------------------------------------------------------- comparing with the database
+
+_EXTRAS_COLUMNS = ("event_id", "latitude", "longitude", "fields", "history", "import_id", "record")
+_UPSERT_EXTRAS = _upsert("event_extras", _EXTRAS_COLUMNS, ("event_id",))
+_SELECT_STORED = ", ".join(f'e."{name}"' for name in _EVENT_COLUMNS)
+
+
+def _file_name(label: str) -> str:
+    """The name of the file ``label`` names, as text SQLite can store (a name that is not UTF-8 escaped)."""
+    return errors.display_path(Path(label).name)
+
+
+def _has_extras(connection: sqlite3.Connection) -> bool:
+    return connection.execute("PRAGMA user_version").fetchone()[0] >= EXTRAS_SINCE or bool(
+        connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'event_extras'").fetchone()
+    )
+
+
+def _chunks(values: list[str], size: int = 500) -> Iterator[list[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _fields_json(event: Event) -> str | None:
+    return json.dumps(dict(event.fields), ensure_ascii=False, separators=(",", ":")) if event.fields else None
+
+
+def _history_json(history: tuple[EarlierDates, ...]) -> str | None:
+    if not history:
+        return None
+    entries = [{k: v for k, v in history_to_dict(entry).items() if v is not None} for entry in history]
+    return json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
+
+
+def _extras_values(event: Event, history: tuple[EarlierDates, ...] | None) -> tuple[object, ...]:
+    return (event.id, event.latitude, event.longitude, _fields_json(event),
+            _history_json(event.history if history is None else history))
+
+
+def _dates_of(event: Event) -> tuple[object, ...]:
+    return (event.start.iso(), event.end.iso() if event.end else None, event.precision.value, event.timezone,
+            event.within)
+
+
+def _stored_form(event: Event) -> tuple[object, ...]:
+    """What the database holds of ``event``, as :func:`_stored_events` reads it back."""
+    return (
+        _event_values(event),
+        tuple((p.body_id, p.role) for p in event.bodies),
+        event.tags,
+        tuple((s.url, s.title, s.publisher, s.published) for s in event.sources),
+        event.latitude, event.longitude, _fields_json(event),
+    )
+
+
+@dataclass(frozen=True)
+class _StoredEvent:
+    form: tuple[object, ...]  # as :func:`_stored_form`
+    dates: tuple[object, ...]  # as :func:`_dates_of`
+    history: tuple[EarlierDates, ...]
+    file: str | None  # the file it last came from
+
+
+def _stored_events(connection: sqlite3.Connection, ids: list[str], *, extras: bool) -> dict[str, _StoredEvent]:
+    """The events of ``ids`` the database holds, in the forms an import compares."""
+    found: dict[str, _StoredEvent] = {}
+    for chunk in _chunks(ids):
+        marks = ", ".join("?" for _ in chunk)
+        rows = connection.execute(f"SELECT {_SELECT_STORED} FROM events e WHERE e.id IN ({marks})", chunk).fetchall()
+        if not rows:
+            continue
+        lists: list[dict[str, list[tuple]]] = []
+        for sql in (
+            "SELECT event_id, body_id, role FROM event_bodies",
+            "SELECT event_id, tag FROM event_tags",
+            "SELECT event_id, url, title, publisher, published FROM sources",
+        ):
+            grouped: dict[str, list[tuple]] = {}
+            for row in connection.execute(f"{sql} WHERE event_id IN ({marks}) ORDER BY event_id, position", chunk):
+                grouped.setdefault(row[0], []).append(row[1:])
+            lists.append(grouped)
+        extra_rows: dict[str, tuple] = {}
+        if extras:
+            extra_rows = {
+                row[0]: row[1:] for row in connection.execute(
+                    "SELECT x.event_id, x.latitude, x.longitude, x.fields, x.history, i.file FROM event_extras x "
+                    f"LEFT JOIN imports i ON i.id = x.import_id WHERE x.event_id IN ({marks})", chunk)
+            }
+        for row in rows:
+            event_id = row[0]
+            bodies, tags, sources = (tuple(grouped.get(event_id, ())) for grouped in lists)
+            latitude, longitude, fields, history, file = extra_rows.get(event_id, (None,) * 5)
+            start, end, precision, timezone, within = row[2:7]
+            found[event_id] = _StoredEvent(
+                form=(tuple(row), bodies, tuple(tag for (tag,) in tags), sources, latitude, longitude, fields),
+                dates=(start, end, precision, timezone, bool(within)),
+                history=history_from_json(history),
+                file=file if isinstance(file, str) else None,
+            )
+    return found
+
+
+def _merged_history(stored: tuple[EarlierDates, ...], given: tuple[EarlierDates, ...]) -> tuple[EarlierDates, ...]:
+    """The earlier dates the database holds, then those given that it does not."""
+    merged = list(stored)
+    merged.extend(entry for entry in given if entry not in stored)
+    return tuple(merged[-MAX_HISTORY:])

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import gc
+import json
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -21,7 +23,7 @@ from viewer.store.csv_text import LineTooLong, csv_lines, field_limit
 from viewer.store.dates import InvalidDateError, PartialDate, normalise_timezone, parse_date_range, parse_precision
 from viewer.store.dates import parse_date as _parse_date
 from viewer.store.errors import ImportRefusedError
-from viewer.store.event_fields import EVENT_FIELDS, scalar_values
+from viewer.store.event_fields import EVENT_FIELDS, EXTRA_FIELDS, scalar_values
 from viewer.store.ics_import import IcsSource, looks_like_ics
 from viewer.store.input_files import SourceText
 from viewer.store.json_stream import RECORD_LISTS, Member, read_members, record_id_for_message, refuse_raw_surrogates
@@ -29,6 +31,7 @@ from viewer.store.model import (
     DEFAULT_ROLE,
     Body,
     Document,
+    EarlierDates,
     Event,
     Link,
     Participation,
@@ -39,7 +42,8 @@ from viewer.store.model import (
 from viewer.store.validity import MAX_ID_LENGTH, MAX_TITLE_LENGTH
 
 FORMAT_NAME = "defence-timeline"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)  # version 2 added coordinates, fields, history, bodies by name, sources without URL
 
 DOCUMENT_FIELDS = ("format", "version", "name", "description", "view", "bodies", "events", "links")
 BODY_FIELDS = (
@@ -165,6 +169,7 @@ class RecordSource(Protocol):
     label: str
     document: Document
     notices: list[str]
+    format: str  # one of IMPORT_FORMATS: what the import records as the events' provenance
 
     def records(self) -> Iterator[Record]: ...
 
@@ -187,6 +192,7 @@ class ParsedSource:
     event_labels: list[str] = field(default_factory=list)
     link_labels: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    format: str = "json"
     _given: int = field(default=0, init=False, repr=False)  # how many records() has given so far
 
     def records(self) -> Iterator[Record]:
@@ -227,8 +233,9 @@ def _collected(label: str, document: Document, records: Iterator[Record]) -> Par
 class _StreamedSource:
     """A source file read a chunk at a time (see :func:`open_source`)."""
 
-    def __init__(self, text: SourceText, records: Callable[[Document], Iterator[Record]]) -> None:
+    def __init__(self, text: SourceText, records: Callable[[Document], Iterator[Record]], fmt: str) -> None:
         self.label = text.label
+        self.format = fmt
         self.document = Document()
         self.notices: list[str] = []
         self._text = text
@@ -277,7 +284,7 @@ def open_source(path: str | Path, fmt: str | None = None) -> RecordSource:
                 raise ImportRefusedError(text.label, "is not an iCalendar file: it does not begin with BEGIN:VCALENDAR")
             return IcsSource(text)
         if kind == "json":
-            return _StreamedSource(text, lambda document: _json_records(text.chunks(), text.label, document))
+            return _StreamedSource(text, lambda document: _json_records(text.chunks(), text.label, document), "json")
         if kind == "csv":
             readings = iter((text.chunks(),))  # the first reading, then the file opened again
             return _StreamedSource(
@@ -285,6 +292,7 @@ def open_source(path: str | Path, fmt: str | None = None) -> RecordSource:
                 lambda document: _csv_records(
                     lambda: next(readings, None) or _read_again(path), text.label, _csv_delimiter(head)
                 ),
+                "csv",
             )
     except BaseException:
         text.close()
@@ -309,6 +317,7 @@ def read_source(path: str | Path) -> ParsedSource:
     source = open_source(path)
     parsed = _collected(source.label, source.document, source.records())
     parsed.notices.extend(source.notices)
+    parsed.format = source.format
     return parsed
 
 
@@ -378,9 +387,10 @@ def _document_records(members: Iterator[Member], label: str, document: Document)
 
 
 def _check_version(label: str, version: object) -> None:
-    if version != FORMAT_VERSION or isinstance(version, bool):
+    if version not in READABLE_VERSIONS or isinstance(version, bool):
+        readable = " and ".join(str(number) for number in READABLE_VERSIONS)
         raise ImportRefusedError(
-            label, f"unsupported version {version!r}: this program reads version {FORMAT_VERSION}", field="version"
+            label, f"unsupported version {version!r}: this program reads versions {readable}", field="version"
         )
 
 
@@ -429,7 +439,9 @@ def _gc_paused() -> Iterator[None]:
 
 def parse_csv_text(text: str, label: str) -> ParsedSource:
     """Validate a CSV file of events given as text (see :func:`_csv_records`)."""
-    return _collected(label, Document(), _csv_records(lambda: iter((text,)), label, _csv_delimiter(text)))
+    parsed = _collected(label, Document(), _csv_records(lambda: iter((text,)), label, _csv_delimiter(text)))
+    parsed.format = "csv"
+    return parsed
 
 
 def _csv_records(chunks: Callable[[], Iterator[str]], label: str, delimiter: str) -> Iterator[Record]:
@@ -569,9 +581,14 @@ def _csv_bool(cell: str) -> bool:
 
 # ----------------------------------------------------------------------------- record readers
 
-_BODY_KEYS, _EVENT_KEYS = frozenset(BODY_FIELDS), frozenset(EVENT_FIELDS)
+_BODY_KEYS, _EVENT_KEYS = frozenset(BODY_FIELDS), frozenset(EVENT_FIELDS + EXTRA_FIELDS)
 _LINK_KEYS, _SOURCE_KEYS = frozenset(LINK_FIELDS), frozenset(SOURCE_FIELDS)
-_PARTICIPATION_KEYS = frozenset(("id", "role"))
+_PARTICIPATION_KEYS = frozenset(("id", "name", "role"))
+_HISTORY_KEYS = frozenset(("start", "end", "precision", "timezone", "within", "replaced", "file"))
+MAX_FIELDS = 500  # an event's other fields (an ACLED row has about 30, GDELT's 50)
+MAX_HISTORY = 100  # earlier dates kept per event: the newest
+SLUG_LENGTH = 200  # the most of a name a body's id is made from
+_SLUG_GAPS = re.compile(r"[\W_]+")
 
 
 def _body_from_record(record: Mapping[str, Any]) -> Body:
@@ -640,7 +657,122 @@ def _event_from_record(record: Mapping[str, Any]) -> Event:
         bodies=_participations(record),
         tags=_tags(record),
         sources=_sources(record),
+        **_place(record),
+        fields=_fields(record),
+        history=_history(record),
     )
+
+
+def _place(record: Mapping[str, Any]) -> dict[str, float]:
+    """``latitude`` and ``longitude``, both or neither, in degrees of their range."""
+    values: dict[str, float] = {}
+    for name, bound in (("latitude", 90), ("longitude", 180)):
+        value = record.get(name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _Refusal(name, f"must be a number of degrees, not {type(value).__name__}")
+        if not -bound <= value <= bound:  # also refuses NaN
+            raise _Refusal(name, f"{value!r} is outside -{bound} to {bound} degrees")
+        values[name] = float(value)
+    if len(values) == 1:
+        missing = "longitude" if "latitude" in values else "latitude"
+        raise _Refusal(missing, "a place needs both latitude and longitude")
+    return values
+
+
+def _fields(record: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """``fields``: the source's other columns, an object of name -> text (empty values left out)."""
+    value = record.get("fields")
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        raise _Refusal("fields", "must be an object of name -> text")
+    if len(value) > MAX_FIELDS:
+        raise _Refusal("fields", f"has {len(value):,} fields; an event may have at most {MAX_FIELDS}")
+    result = []
+    for name, text in value.items():  # the checks in one test each, the message made only on refusal
+        if not isinstance(name, str) or not name.strip() or len(name) > MAX_ID_LENGTH:
+            if isinstance(name, str) and len(name) > MAX_ID_LENGTH:
+                _check_length(name, MAX_ID_LENGTH, "fields", "a field's name ")
+            raise _Refusal("fields", "a field's name cannot be empty")
+        if text.__class__ is not str or len(text) > MAX_TITLE_LENGTH:
+            if text is None:
+                continue
+            where = f"fields.{name[:60]}"
+            if not isinstance(text, str):
+                raise _Refusal(where, f"must be text, not {type(text).__name__}")
+            _check_length(text, MAX_TITLE_LENGTH, where)
+        if text.strip():
+            result.append((name.strip(), text))
+    return tuple(result)
+
+
+def _history(record: Mapping[str, Any]) -> tuple[EarlierDates, ...]:
+    """``history``: the dates the event had before, oldest first (see :class:`EarlierDates`)."""
+    items = _list(record, "history")
+    result: list[EarlierDates] = []
+    for index, item in enumerate(items, start=1):
+        where = f"history[{index}]"
+        if not isinstance(item, dict):
+            raise _Refusal(where, 'each earlier date must be an object {"start": ..., ...}')
+        _reject_unknown(item, _HISTORY_KEYS, prefix=where + ".")
+        dates = {key: item[key] for key in ("start", "end", "precision", "timezone", "within") if key in item}
+        try:
+            earlier = _event_from_record({"id": "history", "title": "history", **dates})
+        except _Refusal as refusal:
+            raise _Refusal(f"{where}.{refusal.field_name}", refusal.problem) from None
+        replaced = _optional_date(item, "replaced", label=where + ".replaced")
+        entry = EarlierDates(
+            start=earlier.start.iso(), end=earlier.end.iso() if earlier.end else None,
+            precision=earlier.precision.value, timezone=earlier.timezone, within=earlier.within,
+            replaced=replaced.iso() if replaced else None,
+            file=_text(item, "file", label=where + ".file", limit=MAX_TITLE_LENGTH),
+        )
+        if entry not in result:
+            result.append(entry)
+    return tuple(result[-MAX_HISTORY:])
+
+
+MAX_HISTORY_JSON = 1024 * 1024  # the stored history of one event, as JSON text
+
+
+def history_from_json(text: object) -> tuple[EarlierDates, ...]:
+    """The earlier dates stored for an event (JSON text, see :func:`history_to_dict`); none when
+    the text is not a readable history (a file changed by another program)."""
+    if not isinstance(text, str) or len(text) > MAX_HISTORY_JSON:
+        return ()
+    try:
+        return _history({"history": json.loads(text)})
+    except (ValueError, _Refusal, RecursionError):
+        return ()
+
+
+def read_extras(latitude: object, longitude: object, fields: object, history: object) -> dict[str, object]:
+    """The :class:`Event` fields an ``event_extras`` row holds (stored by an import, perhaps changed
+    by another program): each part that is not what an import writes is left out."""
+    values: dict[str, object] = {}
+    try:
+        values.update(_place({"latitude": latitude, "longitude": longitude}))
+    except _Refusal:
+        pass
+    if isinstance(fields, str):
+        try:
+            values["fields"] = _fields({"fields": json.loads(fields)})
+        except (ValueError, _Refusal, RecursionError):
+            pass
+    earlier = history_from_json(history)
+    if earlier:
+        values["history"] = earlier
+    return {name: value for name, value in values.items() if value != ()}
+
+
+@functools.lru_cache(maxsize=65_536)  # the same actors name event after event
+def body_id_for_name(name: str) -> str:
+    """The id a body given by name alone gets: its name in lower case, words joined by hyphens
+    ("Military Forces of Russia (2000-)" -> ``military-forces-of-russia-2000``), any script kept."""
+    slug = _SLUG_GAPS.sub("-", name.casefold()).strip("-")[:SLUG_LENGTH].strip("-")
+    return slug or "body-" + "-".join(f"{ord(character):x}" for character in name.strip()[:20])
 
 
 def _without_zone(value: PartialDate) -> PartialDate:
@@ -693,9 +825,14 @@ def _participations(record: Mapping[str, Any]) -> tuple[Participation, ...]:
         if not isinstance(item, dict):
             raise _Refusal(where, "each body must be an object {\"id\": ..., \"role\": ...}")
         _reject_unknown(item, _PARTICIPATION_KEYS, prefix=where + ".")
-        body_id = _identifier(item, "id", label=where + ".id")
+        name = None
+        if item.get("id") is None and item.get("name") is not None:  # a body by name: created if missing
+            name = _required_text(item, "name", label=where + ".name", limit=MAX_TITLE_LENGTH).strip()
+            body_id = body_id_for_name(name)
+        else:
+            body_id = _identifier(item, "id", label=where + ".id")
         role = _text(item, "role", label=where + ".role", limit=MAX_ID_LENGTH) or DEFAULT_ROLE
-        participation = Participation(body_id, role.strip())  # a blank role is no role
+        participation = Participation(body_id, role.strip(), name)  # a blank role is no role
         if participation not in result:
             result.append(participation)
     return tuple(result)
@@ -723,9 +860,12 @@ def _sources(record: Mapping[str, Any]) -> tuple[Source, ...]:
             raise _Refusal(where, "each source must be an object {\"url\": ...}")
         _reject_unknown(item, _SOURCE_KEYS, prefix=where + ".")
         published = _optional_date(item, "published", label=where + ".published")
+        url = _text(item, "url", label=where + ".url", limit=MAX_TITLE_LENGTH)
+        if url is None and _text(item, "title") is None and _text(item, "publisher") is None:
+            raise _Refusal(where, "a source needs a URL, a title or a publisher")
         result.append(
             Source(
-                url=_required_text(item, "url", label=where + ".url", limit=MAX_TITLE_LENGTH).strip(),
+                url=url.strip() if url else None,
                 title=_text(item, "title", label=where + ".title"),
                 publisher=_text(item, "publisher", label=where + ".publisher"),
                 published=published.iso() if published else None,
@@ -872,6 +1012,10 @@ def event_to_dict(event: Event) -> dict[str, Any]:
     return _compact(
         {
             **scalars,
+            "latitude": event.latitude,
+            "longitude": event.longitude,
+            "fields": dict(event.fields) or None,
+            "history": [_compact(history_to_dict(entry)) for entry in event.history],
             "bodies": [{"id": p.body_id, "role": p.role} for p in event.bodies],
             "tags": list(event.tags),
             "sources": [
@@ -887,6 +1031,14 @@ def event_to_dict(event: Event) -> dict[str, Any]:
             ],
         }
     )
+
+
+def history_to_dict(entry: EarlierDates) -> dict[str, Any]:
+    """One earlier date of an event, by field name (``within`` only when true)."""
+    return {
+        "start": entry.start, "end": entry.end, "precision": entry.precision, "timezone": entry.timezone,
+        "within": True if entry.within else None, "replaced": entry.replaced, "file": entry.file,
+    }
 
 
 def _compact(values: dict[str, Any]) -> dict[str, Any]:

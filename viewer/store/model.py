@@ -75,20 +75,42 @@ COMMON_BODY_KINDS = (
 
 @dataclass(frozen=True, slots=True)
 class Participation:
-    """A body taking part in an event, in a role."""
+    """A body taking part in an event, in a role.
+
+    ``name`` is set when the body was given by name alone (an ACLED actor, a spreadsheet's cell):
+    the import creates a body of that name under ``body_id`` when the database has none.
+    """
 
     body_id: str
     role: str = DEFAULT_ROLE
+    name: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where a fact comes from."""
+    """Where a fact comes from: a URL, or a publisher or title alone (an outlet ACLED names)."""
 
-    url: str
+    url: str | None
     title: str | None = None
     publisher: str | None = None
     published: str | None = None  # normalised partial date text
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierDates:
+    """Dates an event had until an import changed them ("announced for 14 June, held 15 June").
+
+    ``start`` and ``end`` are normalised date texts at ``precision``; ``replaced`` is when the
+    import that changed them ran (UTC), ``file`` the name of the file they had come from.
+    """
+
+    start: str
+    end: str | None
+    precision: str
+    timezone: str | None
+    within: bool
+    replaced: str | None = None
+    file: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +135,10 @@ class Event:
     bodies: tuple[Participation, ...] = ()
     tags: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
+    latitude: float | None = None  # where it happened (WGS 84 degrees), both or neither
+    longitude: float | None = None
+    fields: tuple[tuple[str, str], ...] = ()  # the source's other columns, name and text, in order
+    history: tuple[EarlierDates, ...] = ()  # the dates it had before, oldest first
 
     @property
     def precision(self) -> Precision:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import sqlite3
@@ -18,11 +19,12 @@ from viewer.store.dates import PartialDate, Precision, normalise_timezone, parse
 from viewer.store.errors import DefenceTimelineError, OperationCancelledError
 from viewer.store.event_fields import SCALAR_NAMES, select_columns
 from viewer.store.filters import EventFilter
+from viewer.store.interchange import read_extras
 from viewer.store.interrupts import QueryGuard
 from viewer.store.linking import linked_seqs
 from viewer.store.model import Body, Document, Event, Link, Participation, Relation, Source, Status
 from viewer.store.opening import open_for_viewing, translate_sqlite_error
-from viewer.store.schema import STORED_INDEX_SINCE
+from viewer.store.schema import EXTRAS_SINCE, STORED_INDEX_SINCE
 from viewer.store.stored_index import ORDERED_COLUMNS, StaleIndex, StoredIndex, read_stored_index
 from viewer.store.time_index import TimeIndex
 from viewer.store.validity import (
@@ -44,6 +46,7 @@ R = TypeVar("R")
 BATCH = 500
 STREAM_BATCH = 5_000  # rows per fetch when streaming an export
 MAX_META_LENGTH = 100_000  # a dataset's name or description
+MAX_EXTRAS_TEXT = 4 * 1024 * 1024  # an event's other fields or earlier dates, as JSON text
 RELATED_LIMIT = 500  # related events listed for one event; the rest are counted
 _VALID_EVENT = valid_event_sql("e")
 _VALID_LINK = valid_link_sql("l")
@@ -73,6 +76,16 @@ class RelatedEvent:
     def label(self) -> str:
         """"Prepares" or "Prepared by", as seen from the event the list belongs to."""
         return self.relation.forward_label if self.outgoing else self.relation.backward_label
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where an event came from: the file an import read (its name), in which format, when (UTC), which record."""
+
+    file: str
+    format: str
+    imported: str
+    record: str
 
 
 @dataclass(frozen=True)
@@ -431,6 +444,7 @@ class EventStore:
             ids,
         ):
             sources[event_id].append(Source(url, title, publisher, published))
+        extras = self._extras(ids, marks)
         events = []
         for row in rows:
             event = self._checked_event(
@@ -440,8 +454,40 @@ class EventStore:
                 tuple(sources.get(row[1], ())),
             )
             if event is not None:
+                if row[1] in extras:
+                    event = dataclasses.replace(event, **extras[row[1]])
                 events.append(event)
         return events
+
+    def _extras(self, ids: list[str], marks: str) -> dict[str, dict[str, object]]:
+        """The place, other fields and earlier dates of the events ``ids`` (what of them is readable)."""
+        if self.schema_version < EXTRAS_SINCE:
+            return {}
+        found: dict[str, dict[str, object]] = {}
+        for event_id, latitude, longitude, fields, history in self._connection.execute(
+            "SELECT x.event_id, x.latitude, x.longitude, "
+            f"CASE WHEN length(x.fields) <= {MAX_EXTRAS_TEXT} THEN x.fields END, "
+            f"CASE WHEN length(x.history) <= {MAX_EXTRAS_TEXT} THEN x.history END "
+            f"FROM event_extras x WHERE x.event_id IN ({marks})",
+            ids,
+        ):
+            values = read_extras(latitude, longitude, fields, history)
+            if values:
+                found[event_id] = values
+        return found
+
+    @_sqlite_errors_translated
+    def provenance(self, event_id: str) -> Provenance | None:
+        """Where the event last came from (the import's file, format and time, and the record), if known."""
+        if self.schema_version < EXTRAS_SINCE:
+            return None
+        row = self._connection.execute(
+            "SELECT i.file, i.format, i.imported, x.record FROM event_extras x JOIN imports i ON i.id = x.import_id "
+            "WHERE x.event_id = ?", (event_id,)
+        ).fetchone()
+        if row is None or not all(isinstance(value, str) and len(value) <= MAX_META_LENGTH for value in row):
+            return None
+        return Provenance(*row)
 
     def _checked_event(
         self, row: tuple, bodies: tuple[Participation, ...], tags: tuple[str, ...], sources: tuple[Source, ...]

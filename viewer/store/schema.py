@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APPLICATION_TABLES = ("meta", "bodies", "events", "event_bodies", "event_tags", "sources", "links")
+EXTRAS_SINCE = 3  # the first version with event_extras and imports, and sources without URL
 FTS_COLUMNS = ("title", "summary", "description", "location")
 
 # Events longer than this are "long"; a partial index lists them so that a time-range query
@@ -23,7 +24,7 @@ def create_schema(db: Database, *, with_search: bool = True, version: int | None
     one hold exactly the same schema text, which :mod:`viewer.store.verify` relies on. With
     ``with_search=False`` the full-text index is left out (see :func:`enable_search`).
     """
-    create_tables(db)
+    create_tables(db, version=version)
     finish_schema(db, with_search=with_search, version=version)
 
 
@@ -36,12 +37,19 @@ def finish_schema(db: Database, *, with_search: bool = True, version: int | None
     migrate(db, 1, SCHEMA_VERSION if version is None else version)
 
 
-def create_tables(db: Database) -> None:
-    """The tables of version 1 alone, for a bulk load: then :func:`finish_schema`.
+def create_tables(db: Database, version: int | None = None) -> None:
+    """The tables of the current version (or ``version``) alone, for a bulk load: then :func:`finish_schema`.
 
     Indexes, the full-text index and the triggers are faster made once over the loaded rows
-    than kept up to date row by row.
+    than kept up to date row by row. The tables of version 1 are made, then given the shape of
+    later versions as their migrations would (which :func:`finish_schema` then finds done).
     """
+    _create_version_1_tables(db)
+    if (SCHEMA_VERSION if version is None else version) >= EXTRAS_SINCE:
+        _shape_version_3_tables(db)
+
+
+def _create_version_1_tables(db: Database) -> None:
     db["meta"].create({"key": str, "value": str}, pk="key")
     db["bodies"].create(
         {
@@ -150,16 +158,55 @@ def _migrate_1_to_2(db: Database) -> None:
     changes what it was built from (the next import stores it again)."""
     db.execute("CREATE TABLE stored_index (part TEXT PRIMARY KEY, data BLOB NOT NULL)")
     for table in INDEXED_TABLES:
-        for change in ("INSERT", "UPDATE", "DELETE"):
-            db.execute(
-                f"CREATE TRIGGER stored_index_stale_{table}_{change.lower()} AFTER {change} ON {table} "
-                "BEGIN DELETE FROM stored_index; END"
-            )
+        _stale_index_triggers(db, table)
+
+
+_SOURCES_WITHOUT_REQUIRED_URL = (
+    'CREATE TABLE "sources_v3" ("event_id" TEXT REFERENCES "events"("id"), "position" INTEGER, "url" TEXT, '
+    '"title" TEXT, "publisher" TEXT, "published" TEXT, PRIMARY KEY ("event_id", "position"))'
+)
+_EXTRAS_TABLES = (
+    # One row per import: where the events it wrote came from.
+    "CREATE TABLE imports (id INTEGER PRIMARY KEY, file TEXT NOT NULL, format TEXT NOT NULL, imported TEXT NOT NULL)",
+    # What an event holds beyond its columns: a place, the source's other fields (JSON object),
+    # its earlier dates (JSON list) and the import and record it last came from.
+    "CREATE TABLE event_extras (event_id TEXT PRIMARY KEY REFERENCES events(id), latitude REAL, longitude REAL, "
+    "fields TEXT, history TEXT, import_id INTEGER REFERENCES imports(id), record TEXT)",
+)
+
+
+def _stale_index_triggers(db: Database, table: str) -> None:
+    for change in ("INSERT", "UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER stored_index_stale_{table}_{change.lower()} AFTER {change} ON {table} "
+            "BEGIN DELETE FROM stored_index; END"
+        )
+
+
+def _shape_version_3_tables(db: Database) -> bool:
+    """Sources without a required URL, and the tables of event extras and imports: True when
+    this changed anything (a table made by :func:`create_tables` already has the shape)."""
+    if "event_extras" in db.table_names():
+        return False
+    db.execute(_SOURCES_WITHOUT_REQUIRED_URL)
+    db.execute("INSERT INTO sources_v3 SELECT event_id, position, url, title, publisher, published FROM sources")
+    db.execute("DROP TABLE sources")  # its triggers go with it
+    db.execute("ALTER TABLE sources_v3 RENAME TO sources")
+    for statement in _EXTRAS_TABLES:
+        db.execute(statement)
+    return True
+
+
+def _migrate_2_to_3(db: Database) -> None:
+    """Version 3: a source may have no URL (ACLED names outlets), events may have a place, other
+    fields and earlier dates (``event_extras``), and imports are recorded (``imports``)."""
+    if _shape_version_3_tables(db):
+        _stale_index_triggers(db, "sources")
 
 
 # Migrations from version N to N + 1, applied in order on a writable database inside the
 # import's transaction (a new file is made as version 1, then migrated: both hold the same schema).
-MIGRATIONS: dict[int, Callable[[Database], None]] = {1: _migrate_1_to_2}
+MIGRATIONS: dict[int, Callable[[Database], None]] = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
 
 
 def migrate(db: Database, from_version: int, to_version: int | None = None) -> None:

@@ -171,10 +171,11 @@ def valid_tag_sql(alias: str = "t") -> str:
 
 
 def valid_source_sql(alias: str = "s") -> str:
-    """True for a ``sources`` row holding a URL (title, publisher and date optional)."""
+    """True for a ``sources`` row holding a URL, a title or a publisher (the others and the date optional)."""
     a = alias
+    named = " OR ".join(_required_text(f"{a}.{column}", MAX_TITLE_LENGTH) for column in ("url", "title", "publisher"))
     return (
-        f"({_required_text(f'{a}.url', MAX_TITLE_LENGTH)} AND {_text_or_null(f'{a}.title')} "
+        f"(({named}) AND {_text_or_null(f'{a}.url', MAX_TITLE_LENGTH)} AND {_text_or_null(f'{a}.title')} "
         f"AND {_text_or_null(f'{a}.publisher')} AND {_text_or_null(f'{a}.published', 100)} "
         f"AND typeof({a}.position) = 'integer')"
     )
