@@ -190,19 +190,25 @@ def _every_report(init):
 
 
 def test_from_names_the_format_a_file_does_not_tell(tmp_path: Path, capsys) -> None:
-    """A tab-separated export named .dat is not recognised; --from csv reads it; a wrong --from is refused."""
+    """A one-column list named .dat is not recognised; --from csv reads it; a wrong --from is refused."""
     source = tmp_path / "week.dat"
-    source.write_text("id\ttitle\tstart\r\nm1\tDefence Ministers\t2023-06-15\r\n", encoding="utf-8")
+    source.write_text("title\r\nDefence Ministers 2023\r\n", encoding="utf-8")
     db = tmp_path / "week.db"
     assert main(["import", str(source), "--db", str(db)]) == 2
     err = capsys.readouterr().err
     assert "week.dat: unsupported format" in err and "--from names the format" in err
     assert not db.exists()
-    assert main(["import", str(source), "--from", "csv", "--db", str(db)]) == 0
-    assert "1 events" in capsys.readouterr().out
+    assert main(["import", str(source), "--from", "csv", "--db", str(db)]) == 2  # read as a table: no start column
+    assert "week.dat" in (err := capsys.readouterr().err) and "start" in err
+    tabbed = tmp_path / "tabbed.dat"
+    tabbed.write_text("id\ttitle\tstart\r\nm1\tDefence Ministers\t2023-06-15\r\n", encoding="utf-8")
+    assert main(["import", str(tabbed), "--db", str(db)]) == 0  # tabs tell a table, whatever the name
+    assert capsys.readouterr().out.splitlines()[-1] == "DB: 1 added, 0 updated, 0 deleted, 0 unchanged"
     before = file_state(db)
-    assert main(["import", str(source), "--from", "ics", "--db", str(db)]) == 2
-    assert "week.dat: is not an iCalendar file" in capsys.readouterr().err
-    assert main(["import", str(source), "--from", "xlsx", "--db", str(db)]) == 2
-    assert "invalid choice: 'xlsx'" in capsys.readouterr().err
+    assert main(["import", str(tabbed), "--from", "ics", "--db", str(db)]) == 2
+    assert "tabbed.dat: is not an iCalendar file" in capsys.readouterr().err
+    assert main(["import", str(tabbed), "--from", "xlsx", "--db", str(db)]) == 2
+    assert "tabbed.dat: is not an Excel workbook" in capsys.readouterr().err
+    assert main(["import", str(tabbed), "--from", "pdf", "--db", str(db)]) == 2
+    assert "invalid choice: 'pdf'" in capsys.readouterr().err
     assert file_state(db) == before

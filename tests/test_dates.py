@@ -636,3 +636,64 @@ def test_time_zone_names_are_checked() -> None:
     for bad in ("Europe/Nowhere", "garbage", "../../etc/passwd", ""):
         with pytest.raises(InvalidDateError):
             normalise_timezone(bad)
+
+
+# --------------------------------------------------------------------------- day first (--dayfirst)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("15.06.2023", day(2023, 6, 15)),
+        ("15/06/2023", day(2023, 6, 15)),
+        ("15-06-2023", day(2023, 6, 15)),
+        ("5/6/2023", day(2023, 6, 5)),
+        ("05.06.2023", day(2023, 6, 5)),
+        (" 1.12.2023 ", day(2023, 12, 1)),
+        ("29.02.2024", day(2024, 2, 29)),
+    ],
+)
+def test_dayfirst_reads_numeric_dates_day_first(text: str, expected: PartialDate) -> None:
+    assert parse_date(text, dayfirst=True) == expected
+    assert parse_date_range(text, dayfirst=True) == (expected, None)
+    with pytest.raises(InvalidDateError, match="cannot be told apart"):
+        parse_date(text)  # never without it
+
+
+@pytest.mark.parametrize(
+    "text", ["15.06.2023 – 16.06.2023", "15.06.2023-16.06.2023", "15/06/2023 to 16/06/2023", "15-06-2023 - 16-06-2023"]
+)
+def test_dayfirst_reads_a_range_of_two_numeric_dates(text: str) -> None:
+    assert parse_date_range(text, dayfirst=True) == (day(2023, 6, 15), day(2023, 6, 16))
+    assert "is a range" in refusal(lambda value: parse_date(value, dayfirst=True), text)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("15/06/23", "two-digit years are not read"),
+        ("15.6.23", "two-digit years are not read"),
+        ("06/15/2023", "there is no month 15 (months run from 01 to 12); the day is read first"),
+        ("31.06.2023", "June 2023 has 30 days; the day is read first"),
+        ("29.02.2023", "February 2023 has 28 days"),
+        ("15/06", "cannot be told apart"),  # no year: not a date with or without day first
+        ("15.06.2023/16.06.2023", "'/' joins ISO 8601 dates"),
+        ("16.06.2023 – 15.06.2023", "the end (15 June 2023) is before the start (16 June 2023)"),
+        ("15.06/2023", "'/' joins ISO 8601 dates"),
+    ],
+)
+def test_dayfirst_still_refuses_what_it_cannot_read(text: str, reason: str) -> None:
+    assert reason in refusal(lambda value: parse_date_range(value, dayfirst=True), text)
+
+
+@pytest.mark.parametrize(
+    "text", ["2023-06-15", "15 June 2023", "June 15, 2023", "June 2023", "2023", "15–16 June 2023"]
+)
+def test_dayfirst_changes_nothing_else(text: str) -> None:
+    assert parse_date_range(text, dayfirst=True) == parse_date_range(text)
+
+
+def test_a_numeric_date_with_a_full_year_is_refused_pointing_at_dayfirst() -> None:
+    assert "or import a table that writes the day first with --dayfirst" in refusal(parse_date, "15/06/2023")
+    assert "--dayfirst" not in refusal(parse_date, "6/7")  # it would not help: there is no year
+    assert "--dayfirst" not in refusal(parse_date, "6/7/23")

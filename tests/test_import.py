@@ -205,11 +205,18 @@ def test_csv_import(tmp_path: Path) -> None:
     assert events["b"].precision.value == "month" and events["b"].within
 
 
+def test_a_csv_column_of_its_own_is_kept_in_the_events_fields(tmp_path: Path) -> None:
+    csv_file = tmp_path / "events.csv"
+    csv_file.write_text("id,title,start,colour\na,b,2023,red\n", encoding="utf-8")
+    import_files([csv_file], tmp_path / "c.db")
+    with EventStore(tmp_path / "c.db") as store:
+        assert store.event("a").fields == (("colour", "red"),)
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("id,title,start,colour\na,b,2023,red\n", "unknown CSV column 'colour'"),
-        ("id,title\na,b\n", "no 'start' column"),
+        ("id,title\na,b\n", "no column gives the start: .*map it with --map start=COLUMN"),
         ("id,title,start\na,b,2023\nc,,2023\n", "line 3.*'c'.*'title'"),
         ("id,title,start\na,b,someday\n", "line 2.*'a'.*'start'"),
         ('id,title,start\na,"unclosed,2023\n', "malformed CSV"),

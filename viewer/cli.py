@@ -17,6 +17,7 @@ from viewer import APP_NAME, __version__
 from viewer.export.catalogue import DEFAULT_WIDTH, FORMATS, MAX_WIDTH, MIN_WIDTH, PICTURE_FORMATS
 from viewer.store.errors import DefenceTimelineError, DiskFullError, OperationCancelledError
 from viewer.store.filters import EventFilter
+from viewer.store.import_options import MAPPABLE_FIELDS, ImportOptions
 from viewer.store.interchange import IMPORT_FORMATS
 from viewer.store.interrupts import clear_stop_request, request_stop, stop_requested
 
@@ -109,7 +110,7 @@ def _app_parser() -> argparse.ArgumentParser:
         description=f"{APP_NAME}: view defence and security events on a timeline.",
         epilog=(
             "commands:\n"
-            f"  {PROG} import SOURCE... --db DB   load JSON, CSV or iCalendar files into a database\n"
+            f"  {PROG} import SOURCE... --db DB   load JSON, CSV, Excel, iCalendar, ACLED or GDELT files\n"
             f"  {PROG} export DB --format FORMAT   write (filtered) events: {'|'.join(EXPORT_FORMATS)}\n"
             f"  {PROG} check DB                   say what a database file holds\n"
             f"Run '{PROG} COMMAND --help' for a command's options."
@@ -127,10 +128,18 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    importer = commands.add_parser("import", help="load JSON, CSV or iCalendar files into a database")
-    importer.add_argument("sources", nargs="+", metavar="SOURCE", help="JSON, CSV or iCalendar files")
+    importer = commands.add_parser(
+        "import", help="load JSON, CSV/TSV, Excel, iCalendar, ACLED or GDELT files into a database")
+    importer.add_argument("sources", nargs="+", metavar="SOURCE",
+                          help="JSON, CSV/TSV, .xlsx, .ics, ACLED or GDELT files (see docs/import.md)")
     importer.add_argument("--from", dest="fmt", choices=IMPORT_FORMATS,
                           help="read every SOURCE in this format (default: told by each file's content)")
+    importer.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
+                          help=f"read a table's COLUMN as the event's FIELD ({', '.join(MAPPABLE_FIELDS)})")
+    importer.add_argument("--mapping", metavar="FILE", help="a saved column mapping (JSON; --map wins over it)")
+    importer.add_argument("--sheet", metavar="NAME", help="the workbook's sheet to read (default: the first)")
+    importer.add_argument("--dayfirst", action="store_true",
+                          help="read numeric dates as day first (15.06.2023, 15/06/2023)")
     importer.add_argument("--db", required=True, metavar="DB", help="database (created if missing)")
     importer.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     importer.set_defaults(handler=_run_import)
@@ -190,12 +199,23 @@ class TerminalProgress:
             self._width = 0
 
 
+def _import_options(options: argparse.Namespace) -> ImportOptions:
+    """The import's options from ``--from``, ``--map``, ``--mapping``, ``--sheet`` and ``--dayfirst``."""
+    from viewer.store.column_mapping import parse_map_option, with_mapping_file
+
+    given = ImportOptions(
+        fmt=options.fmt, mapping=tuple(parse_map_option(text) for text in options.map), sheet=options.sheet,
+        dayfirst=options.dayfirst,
+    )
+    return with_mapping_file(given, options.mapping) if options.mapping else given
+
+
 def _run_import(options: argparse.Namespace) -> int:
     from viewer.store.importer import import_files
 
     progress = TerminalProgress(sys.stderr) if not options.quiet and sys.stderr.isatty() else None
     try:
-        report = import_files(options.sources, options.db, progress, fmt=options.fmt)
+        report = import_files(options.sources, options.db, progress, options=_import_options(options))
     finally:
         if progress is not None:
             progress.clear()

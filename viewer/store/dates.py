@@ -144,12 +144,16 @@ class PartialDate:
         return int(offset.total_seconds()) if offset is not None else 0
 
 
-def parse_date(text: object, precision: Precision | str | None = None) -> PartialDate:
+def parse_date(
+    text: object, precision: Precision | str | None = None, *, dayfirst: bool = False
+) -> PartialDate:
     """Read one date (ISO 8601 or English words) at the given or inferred precision.
 
     When ``precision`` is given and coarser than the text, the date is truncated to it; a finer
-    precision than the text holds is refused, and so is a range. Raises :class:`InvalidDateError`
-    only.
+    precision than the text holds is refused, and so is a range. ``dayfirst`` also reads a
+    numeric date with a four-digit year as day, month, year (``15.06.2023``, ``15/06/2023``,
+    ``15-06-2023``, ``5/6/2023``), as the user says their table writes them; without it such a
+    date is refused. Raises :class:`InvalidDateError` only.
     """
     if not isinstance(text, str) or len(text) > _MAX_LENGTH:
         raise _unreadable_value(text, _FORMS)
@@ -160,7 +164,7 @@ def parse_date(text: object, precision: Precision | str | None = None) -> Partia
         if match is not None:
             parsed = _iso_date(match)
         else:
-            parsed, end = _read(stripped)
+            parsed, end = _read(stripped, dayfirst)
             if end is not None:
                 raise _Unreadable(
                     f"it is a range ({_describe(parsed)} to {_describe(end)}) and only one date is expected here"
@@ -173,13 +177,15 @@ def parse_date(text: object, precision: Precision | str | None = None) -> Partia
 
 
 def parse_date_range(
-    text: object, precision: Precision | str | None = None
+    text: object, precision: Precision | str | None = None, *, dayfirst: bool = False
 ) -> tuple[PartialDate, PartialDate | None]:
     """Read one date or a range of two as ``(start, end)``; ``end`` is None for a single date.
 
     A range is an ISO 8601 interval ("2023-06-15/16") or two dates joined by a dash or "to"
     ("15–16 June 2023"), both known to the same precision and the end not before the start.
-    ``precision`` applies to both as in :func:`parse_date`. Raises :class:`InvalidDateError` only.
+    ``precision`` and ``dayfirst`` apply to both as in :func:`parse_date` (with ``dayfirst``, two
+    numeric dates joined by a dash or "to": ``15.06.2023 – 16.06.2023``). Raises
+    :class:`InvalidDateError` only.
     """
     if not isinstance(text, str) or len(text) > _MAX_LENGTH:
         raise _unreadable_value(text, _RANGE_FORMS)
@@ -187,7 +193,7 @@ def parse_date_range(
     wanted = None if precision is None else _as_precision(precision)
     match = _ISO.fullmatch(stripped)
     try:
-        start, end = (_iso_date(match), None) if match is not None else _read(stripped)
+        start, end = (_iso_date(match), None) if match is not None else _read(stripped, dayfirst)
     except _Unreadable as problem:
         raise _refusal(stripped or text, problem.reason, _RANGE_FORMS) from None
     if wanted is None or wanted is start.precision:
@@ -473,12 +479,16 @@ _TOKEN = re.compile(r"([0-9]+)([^\W\d_]*)|([^\W\d_]+)(\.?)|(,)|( )")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _NEGATIVE = re.compile(r"[\-\u2212] ?[0-9]")
 _LONG_YEAR = re.compile(r"[0-9]{5}")
+_CANNOT_TELL = (
+    "in a numeric date the day and the month cannot be told apart (6/7 is 6 July in some "
+    "places and June 7 in others): write 2023-06-15 or 15 June 2023"
+)
 _NUMERIC_FORMS = (
     (
-        re.compile(r"[0-9]{1,2}([/.\-])[0-9]{1,2}\1[0-9]{1,4}|[0-9]{1,2}[/.][0-9]{1,2}"),
-        "in a numeric date the day and the month cannot be told apart (6/7 is 6 July in some "
-        "places and June 7 in others): write 2023-06-15 or 15 June 2023",
+        re.compile(r"[0-9]{1,2}([/.\-])[0-9]{1,2}\1[0-9]{4}"),
+        _CANNOT_TELL + " (or import a table that writes the day first with --dayfirst)",
     ),
+    (re.compile(r"[0-9]{1,2}([/.\-])[0-9]{1,2}\1[0-9]{1,3}|[0-9]{1,2}[/.][0-9]{1,2}"), _CANNOT_TELL),
     (
         re.compile(r"[0-9]{4}([/.])[0-9]{1,2}\1[0-9]{1,2}"),
         "ISO 8601 separates the year, month and day with hyphens: write 2023-06-15 or 15 June 2023",
@@ -495,6 +505,35 @@ _NUMERIC_FORMS = (
 )
 
 
+# Day, month, year as a table whose user says so writes them (dayfirst): 15.06.2023, 5/6/2023.
+_DAY_FIRST = re.compile(r"([0-9]{1,2})([/.\-])([0-9]{1,2})\2([0-9]{4})")
+_DAY_FIRST_SHORT_YEAR = re.compile(r"[0-9]{1,2}([/.\-])[0-9]{1,2}\1[0-9]{1,3}")
+_DAY_FIRST_JOINER = re.compile(rf" ?[{_DASHES}] ?| (?i:to) ")
+
+
+def _day_first(text: str) -> tuple[PartialDate, PartialDate | None] | None:
+    """A numeric date, or a range of two, read day first; None when the text is not one."""
+    if _DAY_FIRST.fullmatch(text):
+        return _day_first_date(text), None
+    if _DAY_FIRST_SHORT_YEAR.fullmatch(text):
+        raise _Unreadable("two-digit years are not read: write the year in full (15.06.2023)")
+    for joiner in _DAY_FIRST_JOINER.finditer(text):
+        left, right = text[: joiner.start()], text[joiner.end() :]
+        if _DAY_FIRST.fullmatch(left) and _DAY_FIRST.fullmatch(right):
+            start, end = _day_first_date(left), _day_first_date(right)
+            _check_order(start, end, "")
+            return start, end
+    return None
+
+
+def _day_first_date(text: str) -> PartialDate:
+    day, _separator, month, year = _DAY_FIRST.fullmatch(text).groups()
+    problem = _problem(int(year), int(month), int(day))
+    if problem is not None:
+        raise _Unreadable(f"{problem}; the day is read first, then the month")
+    return PartialDate(int(year), int(month), int(day), 0, 0, Precision.DAY, None)
+
+
 @dataclass(slots=True)
 class _Part:
     """One date of a text as written, before a range's start is completed from its end."""
@@ -507,11 +546,15 @@ class _Part:
     written: PartialDate | None = None  # the date itself, for ISO 8601
 
 
-def _read(text: str) -> tuple[PartialDate, PartialDate | None]:
+def _read(text: str, dayfirst: bool = False) -> tuple[PartialDate, PartialDate | None]:
     """One date or a range from stripped text that is not a plain ISO 8601 date (raises _Unreadable)."""
     if not text:
         raise _Unreadable("the text is empty")
     text = " ".join(text.split())
+    if dayfirst:
+        found = _day_first(text)
+        if found is not None:
+            return found
     _check_words(text)
     if _NEGATIVE.match(text):
         raise _Unreadable(_BEFORE_YEAR_ONE)

@@ -28,6 +28,7 @@ from viewer.progress import Progress
 from viewer.store import errors
 from viewer.store.event_fields import SCALAR_FIELDS, SCALAR_NAMES
 from viewer.store.files import give_new_file_permissions
+from viewer.store.import_options import ImportOptions
 from viewer.store.interchange import (
     BODY_FIELDS,
     MAX_HISTORY,
@@ -96,10 +97,11 @@ def import_files(
     progress: Progress | None = None,
     guard: QueryGuard | None = None,
     fmt: str | None = None,
+    options: ImportOptions | None = None,
 ) -> ImportReport:
-    """Read, validate and write ``sources`` (JSON, CSV or iCalendar files) into ``database``.
+    """Read, validate and write ``sources`` (files of any of the ``IMPORT_FORMATS``) into ``database``.
 
-    Every source is opened (and its format told, or taken from ``fmt``: see
+    Every source is opened (and its format told, or taken from ``fmt`` or ``options``: see
     :func:`~viewer.store.interchange.open_source`) before anything is written. ``guard`` (its
     :meth:`~viewer.store.interrupts.QueryGuard.cancel`) stops the import even inside a long
     query, such as the index build; Ctrl+C and SIGTERM always do.
@@ -109,7 +111,7 @@ def import_files(
     opened: list[RecordSource] = []
     try:
         for source in sources:
-            opened.append(open_source(source, fmt))
+            opened.append(open_source(source, fmt, options))
         return import_parsed(opened, database, progress, guard)
     finally:
         for source in opened:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
-from viewer.store.errors import ImportRefusedError
+from viewer.store.errors import ImportRefusedError, display_path
 
 MAX_SOURCE_BYTES = 64 * 1024**3  # 64 GiB: read a chunk at a time, so only a bound on the time taken
 CHUNK_BYTES = 256 * 1024  # also the steps of the progress shown: a small file moves the bar too
@@ -25,13 +27,27 @@ class SourceText:
 
     Opening refuses with :class:`ImportRefusedError` anything but a readable regular file of at
     most ``limit`` bytes; reading refuses a byte that is not UTF-8, saying at which offset.
+
+    With ``sniff`` (for tables that spreadsheet programs wrote), the encoding is told from the
+    start of the file: a UTF-16 or UTF-32 byte-order mark (as Excel's "Unicode text" writes)
+    is read in that encoding; a first chunk that is not UTF-8 but is Windows-1252 (as European
+    Excel writes "CSV") is read as Windows-1252, and :attr:`notice` says so. Such a file is
+    refused, with the offset, where a byte is not Windows-1252 or where UTF-8 text appears in it
+    (it would be mangled). A file whose first chunk is UTF-8 stays UTF-8 to its end: a later byte
+    that is not is refused as without ``sniff``. :attr:`encoding` names the encoding once
+    :meth:`head` has read the start.
     """
 
-    def __init__(self, path: Path, limit: int = MAX_SOURCE_BYTES) -> None:
+    def __init__(self, path: Path, limit: int = MAX_SOURCE_BYTES, *, sniff: bool = False) -> None:
         self.label = str(path)
         self.bytes_read = 0
+        self.encoding = "utf-8"
+        self.notice: str | None = None  # what the reading chose that the user should know
         self._limit = limit
         self._head: str | None = None
+        self._sniff = sniff
+        self._guard_utf8 = False  # Windows-1252 text: refuse a UTF-8 sequence rather than mangle it
+        self._tail = b""  # the last bytes of the chunk before, for a sequence that straddles two
         self._descriptor = _open_regular(path, self.label, limit)
         self.size = os.fstat(self._descriptor).st_size
         self._decoder = codecs.getincrementaldecoder("utf-8-sig")()
@@ -59,20 +75,94 @@ class SourceText:
                 data = os.read(self._descriptor, CHUNK_BYTES)
             except OSError as error:
                 raise ImportRefusedError(self.label, f"cannot be read ({error.strerror or error})") from None
+            if self._sniff and self.bytes_read == 0:
+                self._choose_encoding(data)
             pending = len(self._decoder.getstate()[0])
             self.bytes_read += len(data)
             if self.bytes_read > self._limit:  # the file grew while being read
                 raise ImportRefusedError(self.label, f"is larger than the largest source read ({self._limit:,} bytes)")
+            if self._guard_utf8:
+                self._refuse_utf8(data)
             try:
                 text = self._decoder.decode(data, final=not data)
             except UnicodeDecodeError as error:
                 offset = self.bytes_read - len(data) - pending + error.start
-                raise ImportRefusedError(self.label, f"is not UTF-8 text (bad byte at offset {offset})") from None
+                raise ImportRefusedError(
+                    self.label, f"is not {_ENCODING_NAMES[self.encoding]} text (bad byte at offset {offset})"
+                    + ("; save it as UTF-8" if self._sniff else "")
+                ) from None
             if not data:
                 self.close()
             if text:
                 return text
         return None
+
+    def _refuse_utf8(self, data: bytes) -> None:
+        """Refuse UTF-8 text in a file read as Windows-1252, also where it straddles two chunks."""
+        before = self._tail
+        found = _UTF8_SEQUENCE.search(before + data)
+        if found is not None:
+            offset = self.bytes_read - len(data) - len(before) + found.start()
+            raise ImportRefusedError(
+                self.label, f"was read as Windows-1252 text, but holds UTF-8 text at offset {offset}: "
+                "save it again as UTF-8",
+            )
+        self._tail = (before + data)[-3:]
+
+    def _choose_encoding(self, data: bytes) -> None:
+        """Set the decoder for a file whose first chunk is ``data`` (see the class's ``sniff``)."""
+        for bom, encoding in _BOMS:
+            if data.startswith(bom):
+                self.encoding = encoding
+                self._decoder = codecs.getincrementaldecoder(encoding)()
+                return
+        try:
+            codecs.getincrementaldecoder("utf-8-sig")().decode(data, final=len(data) < CHUNK_BYTES)
+            return
+        except UnicodeDecodeError:
+            pass
+        try:
+            data.decode("cp1252")
+        except UnicodeDecodeError:
+            return  # neither: the UTF-8 decoder refuses it with the offset
+        if b"\x00" in data:
+            return  # no text of a table holds a NUL: UTF-16 without a byte-order mark, or not text
+        if _UTF8_SEQUENCE.search(data) is not None:
+            return  # UTF-8 text and bytes that are not: refused as not UTF-8, never mangled
+        self.encoding = "cp1252"
+        self._decoder = codecs.getincrementaldecoder("cp1252")()
+        self._guard_utf8 = True
+        self.notice = (
+            f"{display_path(self.label)}: is not UTF-8; it was read as Windows-1252 (Western European), "
+            "as Excel saves CSV: check its accented letters"
+        )
+
+
+# Byte-order marks, the longer first (UTF-32 LE's begins as UTF-16 LE's): the codecs drop them.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_ENCODING_NAMES = {"utf-8": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32", "cp1252": "Windows-1252"}
+# A multi-byte UTF-8 sequence, which in Windows-1252 would be odd letters ("Ã©" for "é"): the
+# letters of Western, Central European, Greek, Cyrillic, Hebrew and Arabic text, and every
+# sequence of three or four bytes (punctuation such as the curly quotes and "€" among them).
+# Left out are the two-byte sequences a Windows-1252 text may well hold: "ß€", "Ö»" (a letter,
+# then a sign).
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xc5\xce-\xd1\xd7-\xd9][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def open_binary(path: Path, limit: int) -> BinaryIO:
+    """The file ``path`` opened for reading bytes, refused as :class:`SourceText` refuses it
+    (anything but a readable regular file of at most ``limit`` bytes)."""
+    descriptor = _open_regular(path, str(path), limit)
+    try:
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
 
 
 def _open_regular(path: Path, label: str, limit: int) -> int:

@@ -25,6 +25,7 @@ from viewer.store.dates import parse_date as _parse_date
 from viewer.store.errors import ImportRefusedError
 from viewer.store.event_fields import EVENT_FIELDS, EXTRA_FIELDS, scalar_values
 from viewer.store.ics_import import IcsSource, looks_like_ics
+from viewer.store.import_options import ImportOptions
 from viewer.store.input_files import SourceText
 from viewer.store.json_stream import RECORD_LISTS, Member, read_members, record_id_for_message, refuse_raw_surrogates
 from viewer.store.model import (
@@ -61,8 +62,11 @@ BODY_FIELDS = (
 )
 LINK_FIELDS = ("from", "to", "relation", "note")
 SOURCE_FIELDS = ("url", "title", "publisher", "published")
-IMPORT_FORMATS = ("json", "csv", "ics")  # what an import reads (see open_source; --from names one)
-IMPORT_SUFFIXES = (".json", ".csv", ".tsv", ".ics")  # the files offered to an import (content decides)
+# What an import reads (see open_source; --from names one): "csv" is the app's own CSV or any CSV/TSV
+# with its own column names (mapped), "xlsx" a workbook, "acled" and "gdelt" those projects' exports.
+IMPORT_FORMATS = ("json", "csv", "ics", "acled", "xlsx", "gdelt")
+IMPORT_SUFFIXES = (".json", ".csv", ".tsv", ".txt", ".ics", ".xlsx", ".xlsm")  # offered to an import (content decides)
+TABLE_FORMATS = ("csv", "xlsx")  # the formats a column mapping (--map, --mapping) and --sheet apply to
 CSV_LIST_SEPARATOR = ";"
 CSV_ROLE_SEPARATOR = ":"
 CSV_MAX_FIELD_CHARS = csv_text.MAX_FIELD_CHARS
@@ -255,34 +259,69 @@ class _StreamedSource:
 
 
 def detect_format(head: str, path: Path) -> str | None:
-    """The import format (one of :data:`IMPORT_FORMATS`) a file's first text and name tell, or None."""
+    """The import format (one of :data:`IMPORT_FORMATS`) a text file's first text and name tell, or None
+    (a workbook is told by its bytes: see :func:`open_source`)."""
+    from viewer.store.acled_import import looks_like_acled, looks_like_acled_deletions
+    from viewer.store.gdelt_import import looks_like_gdelt
+
     if looks_like_ics(head) or path.suffix.lower() == ".ics":
         return "ics"
     if _looks_like_json(head, path):
         return "json"
-    if path.suffix.lower() in (".csv", ".tsv", ".txt") or "," in head.partition("\n")[0]:
+    if looks_like_gdelt(head):  # before the name: GDELT's files are named *.export.CSV
+        return "gdelt"
+    if looks_like_acled(head) or looks_like_acled_deletions(head):
+        return "acled"
+    if path.suffix.lower() in (".csv", ".tsv", ".txt") or any(mark in head.partition("\n")[0] for mark in ",;\t"):
         return "csv"
     return None
 
 
-def open_source(path: str | Path, fmt: str | None = None) -> RecordSource:
-    """Open one JSON, CSV or iCalendar file to be read record by record: in ``fmt`` (one of
-    :data:`IMPORT_FORMATS`) when given, else as its content (then its name) tells.
+def open_source(path: str | Path, fmt: str | None = None, options: ImportOptions | None = None) -> RecordSource:
+    """Open one import file to be read record by record: in ``fmt`` (one of :data:`IMPORT_FORMATS`,
+    or ``options.fmt``) when given, else as its content (then its name) tells.
 
-    Nothing is held but the record being read: a JSON or CSV source of any size reads in bounded
-    memory (a calendar is parsed whole: see :mod:`viewer.store.ics_import`).
+    A CSV file whose columns are the app's own is read as such; any other table (a CSV or TSV
+    with its own column names, a workbook) is read through its column mapping (``options``: see
+    :mod:`viewer.store.table_import`). Nothing is held but the record being read: a source of any
+    size reads in bounded memory (a calendar is parsed whole: see :mod:`viewer.store.ics_import`).
     """
+    from viewer.store import table_import
+
     path = Path(path)
+    options = options or ImportOptions()
+    fmt = fmt or options.fmt
     if fmt is not None and fmt not in IMPORT_FORMATS:
         raise ImportRefusedError(str(path), f"unknown import format {fmt!r} (use one of: {', '.join(IMPORT_FORMATS)})")
+    if fmt in (None, "xlsx") and table_import.is_workbook_file(path):
+        return table_import.open_table(path, options)
+    if fmt == "xlsx":
+        raise ImportRefusedError(str(path), "is not an Excel workbook (.xlsx): it is not a zip file")
+    with contextlib.closing(SourceText(path, sniff=True)) as sniffed:  # what the text is, whatever its encoding
+        kind = fmt or detect_format(sniffed.head(), path)
+        own_csv = kind == "csv" and not options.mapping and _is_own_csv_header(sniffed.head())
+    if kind not in TABLE_FORMATS and (options.mapping or options.sheet):
+        raise ImportRefusedError(
+            str(path),
+            f"a column mapping or a sheet applies to tables (CSV, TSV, workbooks), not to {kind or 'such'} files",
+        )
+    if kind == "csv" and not own_csv:
+        return table_import.open_table(path, options)
     text = SourceText(path)
     try:
         head = text.head()
-        kind = fmt or detect_format(head, path)
         if kind == "ics":
             if not looks_like_ics(head):
                 raise ImportRefusedError(text.label, "is not an iCalendar file: it does not begin with BEGIN:VCALENDAR")
             return IcsSource(text)
+        if kind == "acled":
+            from viewer.store.acled_import import AcledSource
+
+            return AcledSource(text)
+        if kind == "gdelt":
+            from viewer.store.gdelt_import import GdeltSource
+
+            return GdeltSource(text)
         if kind == "json":
             return _StreamedSource(text, lambda document: _json_records(text.chunks(), text.label, document), "json")
         if kind == "csv":
@@ -299,9 +338,16 @@ def open_source(path: str | Path, fmt: str | None = None) -> RecordSource:
         raise
     text.close()
     raise ImportRefusedError(
-        text.label, "unsupported format: expected a Defence Timeline JSON document, a CSV file or an iCalendar file"
-        " (--from names the format)"
+        text.label, "unsupported format: expected a Defence Timeline JSON document, a CSV, TSV or Excel table, "
+        "an iCalendar file, or an ACLED or GDELT export (--from names the format)"
     )
+
+
+def _is_own_csv_header(head: str) -> bool:
+    """True when the first line of ``head`` names only the app's own CSV columns (see :func:`_csv_records`)."""
+    line = re.split(r"[\r\n]", head, maxsplit=1)[0]
+    names = [name.strip().lower() for name in line.split(_csv_delimiter(line))]
+    return bool(names) and all(name in EVENT_FIELDS for name in names) and {"id", "title", "start"} <= set(names)
 
 
 def _read_again(path: Path) -> Iterator[str]:
