@@ -476,8 +476,10 @@ class _BatchWriter:
         conn = self._conn
         events: list[Event] = [record.item for record in records]  # type: ignore[misc]
         named = {(p.body_id, p.name) for event in events for p in event.bodies if p.name is not None}
-        if named:  # a body given by name alone: made when the database has none of that id
-            conn.executemany("INSERT INTO bodies (id, name) VALUES (?, ?) ON CONFLICT(id) DO NOTHING", sorted(named))
+        if named:  # a body given by name alone: made when the database has none of that id (counted then)
+            self.bodies += conn.executemany(
+                "INSERT INTO bodies (id, name) VALUES (?, ?) ON CONFLICT(id) DO NOTHING", sorted(named)
+            ).rowcount
         histories: dict[str, tuple[EarlierDates, ...]] = {}
         if self._fresh:
             conn.executemany(_STAGED_EVENT, map(_event_values, events))

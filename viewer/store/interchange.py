@@ -736,22 +736,25 @@ def _fields(record: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
         raise _Refusal("fields", "must be an object of name -> text")
     if len(value) > MAX_FIELDS:
         raise _Refusal("fields", f"has {len(value):,} fields; an event may have at most {MAX_FIELDS}")
-    result = []
-    for name, text in value.items():  # the checks in one test each, the message made only on refusal
-        if not isinstance(name, str) or not name.strip() or len(name) > MAX_ID_LENGTH:
-            if isinstance(name, str) and len(name) > MAX_ID_LENGTH:
-                _check_length(name, MAX_ID_LENGTH, "fields", "a field's name ")
+    try:  # the common case checked by builtins over the whole object; a refusal then says which field
+        names = [name.strip() for name in value]
+        texts = value.values()
+        if all(names) and max(map(len, value), default=0) <= MAX_ID_LENGTH and max(
+            map(len, filter(None, texts)), default=0
+        ) <= MAX_TITLE_LENGTH:
+            return tuple([(name, text) for name, text in zip(names, texts, strict=True)
+                          if text is not None and text.strip()])
+    except (AttributeError, TypeError):
+        pass
+    for name, text in value.items():
+        if not isinstance(name, str) or not name.strip():
             raise _Refusal("fields", "a field's name cannot be empty")
-        if text.__class__ is not str or len(text) > MAX_TITLE_LENGTH:
-            if text is None:
-                continue
-            where = f"fields.{name[:60]}"
-            if not isinstance(text, str):
-                raise _Refusal(where, f"must be text, not {type(text).__name__}")
-            _check_length(text, MAX_TITLE_LENGTH, where)
-        if text.strip():
-            result.append((name.strip(), text))
-    return tuple(result)
+        _check_length(name, MAX_ID_LENGTH, "fields", "a field's name ")
+        where = f"fields.{name[:60]}"
+        if text is not None and not isinstance(text, str):
+            raise _Refusal(where, f"must be text, not {type(text).__name__}")
+        _check_length(text or "", MAX_TITLE_LENGTH, where)
+    raise AssertionError("a field the checks above should have refused")  # pragma: no cover
 
 
 def _history(record: Mapping[str, Any]) -> tuple[EarlierDates, ...]:
@@ -907,16 +910,11 @@ def _sources(record: Mapping[str, Any]) -> tuple[Source, ...]:
         _reject_unknown(item, _SOURCE_KEYS, prefix=where + ".")
         published = _optional_date(item, "published", label=where + ".published")
         url = _text(item, "url", label=where + ".url", limit=MAX_TITLE_LENGTH)
-        if url is None and _text(item, "title") is None and _text(item, "publisher") is None:
+        title = _text(item, "title", label=where + ".title")
+        publisher = _text(item, "publisher", label=where + ".publisher")
+        if url is None and title is None and publisher is None:
             raise _Refusal(where, "a source needs a URL, a title or a publisher")
-        result.append(
-            Source(
-                url=url.strip() if url else None,
-                title=_text(item, "title", label=where + ".title"),
-                publisher=_text(item, "publisher", label=where + ".publisher"),
-                published=published.iso() if published else None,
-            )
-        )
+        result.append(Source(url.strip() if url else None, title, publisher, published.iso() if published else None))
     return tuple(result)
 
 
