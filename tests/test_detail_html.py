@@ -107,3 +107,24 @@ def test_long_fields_are_shown_whole_unless_they_would_freeze_the_pane(qapp) -> 
     assert "more characters" not in text(prose) and len(text(prose)) >= 100_000
     unbroken = "A" * 100_000  # no spaces: Qt would take seconds to lay it out
     assert text(unbroken).startswith("A" * MAX_UNBROKEN_TEXT) and "80,000 more characters" in text(unbroken)
+
+
+def test_place_earlier_dates_other_fields_and_provenance_are_shown_as_text() -> None:
+    from viewer.store.model import EarlierDates
+    from viewer.store.reader import Provenance
+
+    event = Event(
+        id="clash", title="Armed clash in Bakhmut", start=parse_date("2023-06-15"), latitude=48.5956, longitude=-0.5,
+        sources=(Source(None, None, "Kyiv Independent"), Source(None, HOSTILE, None)),
+        fields=(("fatalities", "3"), (HOSTILE, HOSTILE)),
+        history=(EarlierDates("2023-06-14", None, "day", None, False, "2026-12-02T21:40", "week1.json"),),
+    )
+    origin = Provenance("week2.csv", "acled", "2026-12-02T21:45:03Z", "line 17")
+    markup = event_html(event, [], {}, provenance=origin)
+    shown = _rendered(markup).toPlainText()
+    assert "48.5956° N, 0.5000° W" in shown
+    assert "14 June 2023 (until 2 December 2026, 21:40 UTC; from week1.json)" in shown
+    assert "Kyiv Independent" in shown and "fatalities" in shown and HOSTILE in shown
+    assert "From week2.csv (ACLED export), line 17; imported 2 December 2026, 21:45 UTC" in shown
+    # The only link besides none from the data: the map of the place, made from its numbers.
+    assert _anchors(markup) == ["https://www.openstreetmap.org/?mlat=48.59560&mlon=-0.50000#map=12/48.59560/-0.50000"]

@@ -43,6 +43,27 @@ def format_span(
     return f"some time during {text}" if within else text
 
 
+def format_place(latitude: float, longitude: float) -> str:
+    """Coordinates as a reader writes them: "48.5956° N, 37.9999° E"."""
+    return (f"{abs(latitude):.4f}° {'N' if latitude >= 0 else 'S'}, "
+            f"{abs(longitude):.4f}° {'E' if longitude >= 0 else 'W'}")
+
+
+def map_link(latitude: float, longitude: float) -> str:
+    """An OpenStreetMap address showing the point (numbers only: nothing from the data but them)."""
+    return (f"https://www.openstreetmap.org/?mlat={latitude:.5f}&mlon={longitude:.5f}"
+            f"#map=12/{latitude:.5f}/{longitude:.5f}")
+
+
+def format_utc_stamp(stamp: str) -> str:
+    """An ISO 8601 UTC time ("2026-12-02T21:40:15Z" or "2026-12-02T21:40") as "2 December 2026, 21:40 UTC"."""
+    try:
+        moment = datetime.fromisoformat(stamp.removesuffix("Z"))
+    except ValueError:
+        return stamp
+    return f"{moment.day} {MONTH_NAMES[moment.month - 1]} {moment.year}, {moment:%H:%M} UTC"
+
+
 def format_partial_date(value: PartialDate, *, timezone: str | None = None) -> str:
     """One date at its precision: "2023", "June 2023", "15 June 2023", "12 July 2023, 13:00 EEST"."""
     if value.precision is Precision.YEAR:

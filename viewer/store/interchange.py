@@ -66,6 +66,11 @@ SOURCE_FIELDS = ("url", "title", "publisher", "published")
 # with its own column names (mapped), "xlsx" a workbook, "acled" and "gdelt" those projects' exports.
 IMPORT_FORMATS = ("json", "csv", "ics", "acled", "xlsx", "gdelt")
 IMPORT_SUFFIXES = (".json", ".csv", ".tsv", ".txt", ".ics", ".xlsx", ".xlsm")  # offered to an import (content decides)
+# How each format is named to a user (and "table": a CSV/TSV read through a column mapping).
+IMPORT_FORMAT_TITLES = {
+    "json": "Defence Timeline JSON", "csv": "CSV / TSV table", "ics": "iCalendar", "acled": "ACLED export",
+    "xlsx": "Excel workbook", "gdelt": "GDELT 2.0 events", "table": "CSV / TSV table",
+}
 TABLE_FORMATS = ("csv", "xlsx")  # the formats a column mapping (--map, --mapping) and --sheet apply to
 CSV_LIST_SEPARATOR = ";"
 CSV_ROLE_SEPARATOR = ":"

@@ -11,9 +11,20 @@ import html
 from collections.abc import Iterable, Mapping
 from urllib.parse import quote
 
-from viewer.formatting import format_event_dates, format_instant_range, is_web_link
-from viewer.store.model import Body, Event
-from viewer.store.reader import BodyContext, RelatedEvent
+from viewer.formatting import (
+    format_event_dates,
+    format_instant_range,
+    format_place,
+    format_span,
+    format_utc_stamp,
+    is_web_link,
+    map_link,
+)
+from viewer.store.dates import parse_date
+from viewer.store.errors import InvalidDateError
+from viewer.store.interchange import IMPORT_FORMAT_TITLES
+from viewer.store.model import Body, EarlierDates, Event
+from viewer.store.reader import BodyContext, Provenance, RelatedEvent
 from viewer.timeline.lanes import kind_title
 
 EVENT_SCHEME = "event"
@@ -54,8 +65,9 @@ def event_html(
     related: Iterable[RelatedEvent],
     bodies: Mapping[str, Body],
     total_related: int | None = None,
+    provenance: Provenance | None = None,
 ) -> str:
-    """Everything about one event.
+    """Everything about one event, and where it came from (``provenance``) when known.
 
     ``related`` may be the first few of ``total_related`` related events: the rest are
     counted. Long lists of bodies, tags and sources are cut the same way.
@@ -67,6 +79,11 @@ def event_html(
         parts.append(_row("Kind", text(kind_title(event.kind))))
     if event.location:
         parts.append(_row("Location", text(event.location)))
+    if event.latitude is not None and event.longitude is not None:
+        place = format_place(event.latitude, event.longitude)
+        parts.append(_row("Place", _link(map_link(event.latitude, event.longitude), text(place))))
+    if event.history:
+        parts.append(_row("Earlier dates", "<br>".join(_earlier_html(event, entry) for entry in event.history)))
     if event.bodies:
         listed = []
         for participation in event.bodies[:MAX_LISTED]:
@@ -86,7 +103,40 @@ def event_html(
         parts.append(f"<p>{text(event.description)}</p>")
     parts.append(_related_html(related, total_related))
     parts.append(_sources_html(event))
+    parts.append(_fields_html(event))
+    if provenance is not None:
+        parts.append(f"<p><small>{_provenance_text(provenance)}</small></p>")
     return "".join(parts)
+
+
+def _earlier_html(event: Event, entry: EarlierDates) -> str:
+    """ "14 June 2023 (until 2 December 2026, 21:40 UTC; from week1.json)"."""
+    try:
+        start = parse_date(entry.start, entry.precision)
+        end = parse_date(entry.end, entry.precision) if entry.end else None
+        dates = format_span(start, end, timezone=entry.timezone, within=entry.within)
+    except InvalidDateError:
+        dates = entry.start
+    notes = [f"until {format_utc_stamp(entry.replaced)}" if entry.replaced else "",
+             f"from {entry.file}" if entry.file else ""]
+    notes = [note for note in notes if note]
+    return text(dates) + (f" ({text('; '.join(notes))})" if notes else "")
+
+
+def _fields_html(event: Event) -> str:
+    """The source's other fields (an ACLED row's fatalities, a GDELT row's tone) as a table."""
+    if not event.fields:
+        return ""
+    rows = [_row(text(name), text(value)) for name, value in event.fields[:MAX_LISTED]]
+    more = _more(len(event.fields) - len(rows), "fields")
+    return "<h3>Other fields</h3><table>" + "".join(rows) + "</table>" + more
+
+
+def _provenance_text(provenance: Provenance) -> str:
+    """ "From week2.json (Defence Timeline JSON), event #1; imported 2 December 2026, 21:40 UTC"."""
+    title = IMPORT_FORMAT_TITLES.get(provenance.format, provenance.format)
+    return text(f"From {provenance.file} ({title}), {provenance.record}; "
+                f"imported {format_utc_stamp(provenance.imported)}")
 
 
 def _more(count: int, noun: str = "") -> str:
@@ -124,11 +174,13 @@ def _sources_html(event: Event) -> str:
         return ""
     items = []
     for number, source in enumerate(event.sources[:MAX_LISTED], start=1):
-        title = text(source.title or source.url)
+        named = source.title or source.url or source.publisher  # an outlet named alone (ACLED) has no URL
+        title = text(named)
         shown = _link(source.url.strip(), title) if is_web_link(source.url) else title
-        details = [text(x) for x in (source.publisher, source.published) if x]
+        details = [text(x) for x in (source.publisher, source.published) if x and x != named]
         extra = f" — {', '.join(details)}" if details else ""
-        url_note = "" if is_web_link(source.url) or not source.title else f"<br><code>{text(source.url)}</code>"
+        url_note = ("" if is_web_link(source.url) or not source.title or not source.url
+                    else f"<br><code>{text(source.url)}</code>")
         items.append(f"<li>[{number}] {shown}{extra}{url_note}</li>")
     left = len(event.sources) - len(items)
     more = f"<p><i>… and {left:,} more sources</i></p>" if left > 0 else ""

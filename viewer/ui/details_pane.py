@@ -16,7 +16,7 @@ from viewer.state.view_state import Change, ViewState
 from viewer.store.errors import DefenceTimelineError
 from viewer.store.filters import EventFilter
 from viewer.store.model import Event
-from viewer.store.reader import RELATED_LIMIT, EventStore
+from viewer.store.reader import RELATED_LIMIT, EventStore, Provenance
 from viewer.timeline.lanes import kind_title
 from viewer.timeline.painting import single_line
 from viewer.ui import detail_html
@@ -147,12 +147,13 @@ class DetailsPane(QTextBrowser):
 
     # ------------------------------------------------------------------ inside
 
-    def _show_event(self, event: Event | None, related: list, total: int) -> None:
+    def _show_event(self, event: Event | None, related: list, total: int, provenance: Provenance | None) -> None:
         if event is None:
             self.setPlainText("This event cannot be read from the file (it was skipped).")
         else:
             assert self._dataset is not None
-            self.setHtml(detail_html.event_html(event, related, self._dataset.bodies, total_related=total))
+            self.setHtml(detail_html.event_html(event, related, self._dataset.bodies, total_related=total,
+                                                provenance=provenance))
 
     def _show_error(self, error: BaseException) -> None:
         self.setPlainText(f"The details cannot be read: {error}")
@@ -201,10 +202,10 @@ class DetailsPane(QTextBrowser):
             self.body_link.emit(key)
 
 
-def event_details(store: EventStore, event_id: str) -> tuple[Event | None, list, int]:
-    """An event, its first related events and how many there are."""
+def event_details(store: EventStore, event_id: str) -> tuple[Event | None, list, int, Provenance | None]:
+    """An event, its first related events, how many there are, and where it came from."""
     event = store.event(event_id)
     if event is None:
-        return None, [], 0
+        return None, [], 0, None
     related = store.related(event.id, limit=RELATED_LIMIT)
-    return event, related, max(store.related_count(event.id), len(related))
+    return event, related, max(store.related_count(event.id), len(related)), store.provenance(event.id)
