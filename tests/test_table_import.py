@@ -40,28 +40,6 @@ from viewer.store.table_import import (
     table_mapping,
 )
 
-
-def _lead_change_landed() -> bool:
-    """Whether interchange reads bodies by name, sources without URL, coordinates and fields
-    (the lead's change of issue 13): the tests marked ``needs_interchange_v2`` need it."""
-    item = {
-        "id": "a", "title": "t", "start": "2023", "latitude": 1.0, "longitude": 2.0, "fields": {"x": "y"},
-        "bodies": [{"name": "NATO"}], "sources": [{"publisher": "NATO"}],
-    }
-    try:
-        interchange.event_record("probe", item, "row 1")
-    except ImportRefusedError:
-        return False
-    return True
-
-
-# Bodies by name, URL-less sources, latitude/longitude and `fields` are the lead's interchange
-# change (issue 13); these tests run once it has landed and are skipped before.
-needs_interchange_v2 = pytest.mark.skipif(
-    not _lead_change_landed(), reason="needs interchange's bodies by name, sources without URL, coordinates, fields"
-)
-
-
 # ----------------------------------------------------------------------------- helpers
 
 
@@ -663,7 +641,6 @@ def test_dayfirst_still_refuses_what_it_cannot_read(tmp_path: Path, text: str, r
 # ----------------------------------------------------------------------------- with the lead's interchange change
 
 
-@needs_interchange_v2
 def test_unmapped_columns_bodies_sources_and_places_reach_the_event(tmp_path: Path) -> None:
     path = _workbook(tmp_path / "full.xlsx", {"S": [
         ["Event", "Date", "Organisations", "Link", "Lat", "Lon", "Attendance", "Checked"],
@@ -677,14 +654,12 @@ def test_unmapped_columns_bodies_sources_and_places_reach_the_event(tmp_path: Pa
     assert dict(event.fields) == {"Attendance": "3100", "Checked": "2023-07-13T08:00"}
 
 
-@needs_interchange_v2
 def test_a_mapped_over_column_is_kept_in_fields(tmp_path: Path) -> None:
     path = _write_csv(tmp_path / "m.csv", [["Event", "Date", "Published"], ["A", "2023-06-15", "2023-06-20"]])
     event = next(iter(_events(path, mapping=(("start", "Published"),)).values()))
     assert event.start.iso() == "2023-06-20" and dict(event.fields) == {"Date": "2023-06-15"}
 
 
-@needs_interchange_v2
 def test_a_table_imports_end_to_end_and_again_updates_the_same_events(tmp_path: Path) -> None:
     from viewer.store.importer import import_parsed
     from viewer.store.reader import EventStore
