@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -14,6 +15,7 @@ import pytest
 from conftest import SAMPLE_JSON, file_state, minimal_document, write_json
 
 from viewer.cli import TerminalProgress, main
+from viewer.store.reader import EventStore
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -212,3 +214,41 @@ def test_from_names_the_format_a_file_does_not_tell(tmp_path: Path, capsys) -> N
     assert main(["import", str(tabbed), "--from", "pdf", "--db", str(db)]) == 2
     assert "invalid choice: 'pdf'" in capsys.readouterr().err
     assert file_state(db) == before
+
+
+def _table(tmp_path: Path) -> Path:
+    source = tmp_path / "tracker.csv"
+    source.write_text("Date;Event;Where\r\n15.06.2023;Defence Ministers;Brussels\r\n", encoding="utf-8")
+    return source
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--map", "colour=Event"], "unknown field 'colour'"),
+        (["--map", "title"], "FIELD=COLUMN"),
+        (["--map", "title=Nope", "--dayfirst"], "Nope"),
+        (["--mapping", "missing.json"], "missing.json"),
+        (["--sheet", "2023"], "a column mapping or a sheet applies to tables"),
+        ([], "--dayfirst"),
+    ],
+)
+def test_bad_import_options_get_one_clear_line_and_write_nothing(
+    tmp_path: Path, capsys, arguments: list[str], message: str
+) -> None:
+    source = _table(tmp_path) if "--sheet" not in arguments else write_json(tmp_path / "s.json", minimal_document())
+    db = tmp_path / "t.db"
+    with contextlib.chdir(tmp_path):
+        assert main(["import", str(source), "--db", str(db), *arguments]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and message in err, err
+    assert not db.exists()
+
+
+def test_a_table_with_its_own_columns_imports_with_dayfirst_and_a_map(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "t.db"
+    assert main(["import", str(_table(tmp_path)), "--db", str(db), "--dayfirst", "--map", "location=Where"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "DB: 1 added, 0 updated, 0 deleted, 0 unchanged"
+    with EventStore(db) as store:
+        (event,) = store.events()
+    assert (event.title, event.start.iso(), event.location) == ("Defence Ministers", "2023-06-15", "Brussels")

@@ -575,9 +575,10 @@ class _BatchWriter:
         if missing:
             shown = ", ".join(errors.shortened(event_id) for event_id in missing[:5])
             more = f" and {len(missing) - 5:,} more" if len(missing) > 5 else ""
+            rest = "; the rest were deleted" if present else ""
             self.notices.append(
                 f"{len(missing):,} of the {len(wanted):,} events to delete were not in the database "
-                f"({shown}{more}); the rest were deleted"
+                f"({shown}{more}){rest}"
             )
         if links:
             self.notices.append(f"{links:,} links to or from deleted events were removed")
