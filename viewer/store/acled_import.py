@@ -46,8 +46,7 @@ from typing import Any
 from viewer.store.csv_text import csv_rows
 from viewer.store.dates import parse_date
 from viewer.store.errors import ImportRefusedError, InvalidDateError
-from viewer.store.input_files import SourceText
-from viewer.store.model import Document
+from viewer.store.input_files import SourceText, TextFileSource
 
 # The layouts as ACLED documents them (only the names matter: columns are found by name).
 CURRENT_COLUMNS = (
@@ -137,7 +136,7 @@ def looks_like_acled_deletions(head: str) -> bool:
 # ----------------------------------------------------------------------------- the source
 
 
-class AcledSource:
+class AcledSource(TextFileSource):
     """An ACLED export or deletions file read a row at a time (a :class:`RecordSource`).
 
     ``deletions`` says which (told by the header): an export gives event records, a
@@ -147,56 +146,44 @@ class AcledSource:
     format = "acled"
 
     def __init__(self, text: SourceText) -> None:
-        self.label = text.label
-        self.document = Document()
-        self.notices: list[str] = []
-        self._text = text
+        super().__init__(text)
         head = text.head()
         found = header_columns(head)
         self._delimiter = found[1] if found else ","
         self.deletions = looks_like_acled_deletions(head)
 
-    def records(self) -> Iterator[Any]:
+    def read(self) -> Iterator[Any]:
         from viewer.store.interchange import deletion_record, event_record
 
         label = self.label
-        try:
-            rows = csv_rows(self._text.chunks(), label, self._delimiter)
-            first = next(rows, None)
-            if first is None:
-                raise ImportRefusedError(label, "the file is empty: an ACLED header row is needed")
-            columns = _checked_header(label, first[1], DELETIONS_COLUMNS if self.deletions else REQUIRED_COLUMNS)
-            width = len(columns)
-            id_index = columns.index("event_id_cnty")
-            plan = _plan(tuple(columns))
-            for line, cells in rows:
-                if not cells or (len(cells) == 1 and not cells[0].strip()):
-                    continue  # a blank line
-                where = f"line {line}"
-                if self.deletions:
-                    if len(cells) != width:
-                        raise ImportRefusedError(label, _count_problem(len(cells), width), record=where)
-                    event_id = cells[id_index].strip()
-                    if not event_id:
-                        raise ImportRefusedError(label, "the event id is empty", record=where, field="event_id_cnty")
-                    yield deletion_record(label, event_id, where)
-                    continue
-                try:
-                    item = plan.item(cells)
-                except RowRefusal as refusal:
-                    event_id = cells[id_index].strip() if id_index < len(cells) else ""
-                    raise ImportRefusedError(
-                        label, refusal.problem, record=where, record_id=event_id or None, field=refusal.column
-                    ) from None
-                yield event_record(label, item, where)
-        finally:
-            self._text.close()
-
-    def progress(self) -> tuple[int, int]:
-        return self._text.bytes_read, self._text.size
-
-    def close(self) -> None:
-        self._text.close()
+        rows = csv_rows(self.text.chunks(), label, self._delimiter)
+        first = next(rows, None)
+        if first is None:
+            raise ImportRefusedError(label, "the file is empty: an ACLED header row is needed")
+        columns = _checked_header(label, first[1], DELETIONS_COLUMNS if self.deletions else REQUIRED_COLUMNS)
+        width = len(columns)
+        id_index = columns.index("event_id_cnty")
+        plan = _plan(tuple(columns))
+        for line, cells in rows:
+            if not cells or (len(cells) == 1 and not cells[0].strip()):
+                continue  # a blank line
+            where = f"line {line}"
+            if self.deletions:
+                if len(cells) != width:
+                    raise ImportRefusedError(label, _count_problem(len(cells), width), record=where)
+                event_id = cells[id_index].strip()
+                if not event_id:
+                    raise ImportRefusedError(label, "the event id is empty", record=where, field="event_id_cnty")
+                yield deletion_record(label, event_id, where)
+                continue
+            try:
+                item = plan.item(cells)
+            except RowRefusal as refusal:
+                event_id = cells[id_index].strip() if id_index < len(cells) else ""
+                raise ImportRefusedError(
+                    label, refusal.problem, record=where, record_id=event_id or None, field=refusal.column
+                ) from None
+            yield event_record(label, item, where)
 
 
 def _checked_header(label: str, header: list[str], required: Sequence[str]) -> list[str]:

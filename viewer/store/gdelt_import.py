@@ -44,8 +44,7 @@ from typing import Any
 from viewer.store import cameo
 from viewer.store.csv_text import csv_rows
 from viewer.store.errors import ImportRefusedError
-from viewer.store.input_files import SourceText
-from viewer.store.model import Document
+from viewer.store.input_files import TextFileSource
 
 # (codebook name, name in ``fields`` or None when the column becomes something else or restates Day)
 _COLUMNS: tuple[tuple[str, str | None], ...] = (
@@ -247,47 +246,31 @@ def row_to_item(cells: Sequence[str]) -> dict[str, Any]:
     return item
 
 
-class GdeltSource:
+class GdeltSource(TextFileSource):
     """A GDELT 2.0 event file read a row at a time, each an event (a :class:`RecordSource`)."""
 
     format = "gdelt"
 
-    def __init__(self, text: SourceText) -> None:
-        self.label = text.label
-        self.document = Document()
-        self.notices: list[str] = []
-        self._text = text
-
-    def records(self) -> Iterator[Any]:
+    def read(self) -> Iterator[Any]:
         from viewer.store.interchange import event_record
 
         label = self.label
-        try:
-            rows = csv_rows(self._text.chunks(), label, "\t", quoting=csv.QUOTE_NONE,
-                            max_field_chars=MAX_FIELD_CHARS, max_line_chars=MAX_LINE_CHARS)
-            for line, cells in rows:
-                if not cells or cells == [""]:
-                    continue  # a blank line (the last one, often)
-                where = f"line {line}"
-                try:
-                    item = row_to_item(cells)
-                except GdeltRowError as error:
-                    event_id = cells[0].strip()
-                    raise ImportRefusedError(
-                        label, error.problem, record=where,
-                        record_id=f"gdelt-{event_id}" if _DIGITS.fullmatch(event_id) else None,
-                        field=error.column,
-                    ) from None
-                yield event_record(label, item, where)
-        finally:
-            self._text.close()
-
-    def progress(self) -> tuple[int, int]:
-        """Bytes read of the file's bytes."""
-        return self._text.bytes_read, self._text.size
-
-    def close(self) -> None:
-        self._text.close()
+        rows = csv_rows(self.text.chunks(), label, "\t", quoting=csv.QUOTE_NONE,
+                        max_field_chars=MAX_FIELD_CHARS, max_line_chars=MAX_LINE_CHARS)
+        for line, cells in rows:
+            if not cells or cells == [""]:
+                continue  # a blank line (the last one, often)
+            where = f"line {line}"
+            try:
+                item = row_to_item(cells)
+            except GdeltRowError as error:
+                event_id = cells[0].strip()
+                raise ImportRefusedError(
+                    label, error.problem, record=where,
+                    record_id=f"gdelt-{event_id}" if _DIGITS.fullmatch(event_id) else None,
+                    field=error.column,
+                ) from None
+            yield event_record(label, item, where)
 
 
 # ----------------------------------------------------------------------------- cells

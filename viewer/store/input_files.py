@@ -14,9 +14,10 @@ import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from viewer.store.errors import ImportRefusedError, display_path
+from viewer.store.model import Document
 
 MAX_SOURCE_BYTES = 64 * 1024**3  # 64 GiB: read a chunk at a time, so only a bound on the time taken
 CHUNK_BYTES = 256 * 1024  # also the steps of the progress shown: a small file moves the bar too
@@ -203,3 +204,36 @@ def _kind(mode: int) -> str:
     if stat.S_ISSOCK(mode):
         return "a socket"
     return "not a regular file"
+
+
+class TextFileSource:
+    """The part every source read from a :class:`SourceText` shares (a ``RecordSource``):
+    its label, document and notices, progress in bytes, and the file let go of once
+    :meth:`records` ends (read through, refused or abandoned) or :meth:`close` is called.
+
+    A reader gives its records from :meth:`read` (the file read from ``self.text``).
+    """
+
+    format = ""  # the format the import records as the events' provenance (one of IMPORT_FORMATS)
+
+    def __init__(self, text: SourceText) -> None:
+        self.label = text.label
+        self.document = Document()
+        self.notices: list[str] = []
+        self.text = text
+
+    def records(self) -> Iterator[Any]:
+        try:
+            yield from self.read()
+        finally:
+            self.text.close()
+
+    def read(self) -> Iterator[Any]:
+        """The source's records (``interchange.Record``), validated as they are read."""
+        raise NotImplementedError
+
+    def progress(self) -> tuple[int, int]:
+        return self.text.bytes_read, self.text.size
+
+    def close(self) -> None:
+        self.text.close()

@@ -26,7 +26,7 @@ from viewer.store.errors import ImportRefusedError
 from viewer.store.event_fields import EVENT_FIELDS, EXTRA_FIELDS, scalar_values
 from viewer.store.ics_import import IcsSource, looks_like_ics
 from viewer.store.import_options import ImportOptions
-from viewer.store.input_files import SourceText
+from viewer.store.input_files import SourceText, TextFileSource
 from viewer.store.json_stream import RECORD_LISTS, Member, read_members, record_id_for_message, refuse_raw_surrogates
 from viewer.store.model import (
     DEFAULT_ROLE,
@@ -239,28 +239,16 @@ def _collected(label: str, document: Document, records: Iterator[Record]) -> Par
 # ----------------------------------------------------------------------------- reading files
 
 
-class _StreamedSource:
+class _StreamedSource(TextFileSource):
     """A source file read a chunk at a time (see :func:`open_source`)."""
 
     def __init__(self, text: SourceText, records: Callable[[Document], Iterator[Record]], fmt: str) -> None:
-        self.label = text.label
+        super().__init__(text)
         self.format = fmt
-        self.document = Document()
-        self.notices: list[str] = []
-        self._text = text
         self._records = records
 
-    def records(self) -> Iterator[Record]:
-        try:
-            yield from self._records(self.document)
-        finally:
-            self._text.close()
-
-    def progress(self) -> tuple[int, int]:
-        return self._text.bytes_read, self._text.size
-
-    def close(self) -> None:
-        self._text.close()
+    def read(self) -> Iterator[Record]:
+        return self._records(self.document)
 
 
 def detect_format(head: str, path: Path) -> str | None:

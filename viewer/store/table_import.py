@@ -47,7 +47,7 @@ from viewer.store.column_mapping import resolve_mapping
 from viewer.store.dates import InvalidDateError, parse_date, parse_date_range
 from viewer.store.errors import DefenceTimelineError, ImportRefusedError
 from viewer.store.import_options import ImportOptions
-from viewer.store.input_files import MAX_SOURCE_BYTES, SourceText, open_binary
+from viewer.store.input_files import MAX_SOURCE_BYTES, SourceText, TextFileSource, open_binary
 from viewer.store.model import Document, Status
 
 MAX_WORKBOOK_BYTES = 512 * 1024**2  # the file itself, compressed
@@ -145,7 +145,7 @@ def _magic(path: Path) -> bytes:
 # ----------------------------------------------------------------------------- delimited text
 
 
-class TableSource:
+class TableSource(TextFileSource):
     """A CSV or TSV file with its own column names (a :class:`RecordSource`; records ``line N``).
 
     The text is read a chunk at a time, in the encoding :class:`SourceText` tells (UTF-8, UTF-16
@@ -157,20 +157,17 @@ class TableSource:
 
     def __init__(self, path: str | Path, options: ImportOptions | None = None) -> None:
         path = Path(path)
-        self._text = SourceText(path, sniff=True)
-        self.label = self._text.label
-        self.document = Document()
-        self.notices: list[str] = []
+        super().__init__(SourceText(path, sniff=True))
         self.options = options or ImportOptions()
         try:
-            head = self._text.head()
+            head = self.text.head()
         except BaseException:
-            self._text.close()
+            self.text.close()
             raise
-        if self._text.notice:
-            self.notices.append(self._text.notice)
+        if self.text.notice:
+            self.notices.append(self.text.notice)
         self.delimiter = "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(head)
-        self._rows = csv_text.csv_rows(self._text.chunks(), self.label, self.delimiter)
+        self._rows = csv_text.csv_rows(self.text.chunks(), self.label, self.delimiter)
         self._header: tuple[int, list[str]] | None = None
 
     def header(self) -> list[str]:
@@ -184,21 +181,12 @@ class TableSource:
                 raise ImportRefusedError(self.label, "the file is empty: a header row naming the columns is needed")
         return self._header[1]
 
-    def records(self) -> Iterator[Any]:
-        try:
-            reader = RowReader(self.header(), self.options, self.label, "line")
-            self.notices.append(reader.mapping_notice())
-            for number, cells in self._rows:
-                if any(cell.strip() for cell in cells):
-                    yield reader.record(cells, number)
-        finally:
-            self._text.close()
-
-    def progress(self) -> tuple[int, int]:
-        return self._text.bytes_read, self._text.size
-
-    def close(self) -> None:
-        self._text.close()
+    def read(self) -> Iterator[Any]:
+        reader = RowReader(self.header(), self.options, self.label, "line")
+        self.notices.append(reader.mapping_notice())
+        for number, cells in self._rows:
+            if any(cell.strip() for cell in cells):
+                yield reader.record(cells, number)
 
 
 def sniff_delimiter(text: str) -> str:
