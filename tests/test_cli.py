@@ -252,3 +252,19 @@ def test_a_table_with_its_own_columns_imports_with_dayfirst_and_a_map(tmp_path: 
     with EventStore(db) as store:
         (event,) = store.events()
     assert (event.title, event.start.iso(), event.location) == ("Defence Ministers", "2023-06-15", "Brussels")
+
+
+def test_map_field_to_nothing_leaves_a_column_its_name_would_find_unread(tmp_path: Path, capsys) -> None:
+    source = tmp_path / "tracker.csv"
+    source.write_text("Date,Event,Location\r\n2023-06-15,Defence Ministers,Brussels\r\n", encoding="utf-8")
+    db = tmp_path / "t.db"
+    assert main(["import", str(source), "--db", str(db), "--map", "location="]) == 0
+    with EventStore(db) as store:
+        (event,) = store.events()
+    assert event.location is None and event.fields == (("Location", "Brussels"),)  # kept, not lost
+    mapping = tmp_path / "m.json"
+    mapping.write_text('{"mapping": {"location": null}}', encoding="utf-8")
+    assert main(["import", str(source), "--db", str(db), "--mapping", str(mapping)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "DB: 0 added, 0 updated, 0 deleted, 1 unchanged"
+    assert main(["import", str(source), "--db", str(db), "--map", "title="]) == 2
+    assert "no column gives the title" in capsys.readouterr().err

@@ -492,8 +492,9 @@ def test_a_mapping_refusal_names_the_file_when_reading_it(tmp_path: Path) -> Non
 def test_parse_map_option() -> None:
     assert parse_map_option("start=Date") == ("start", "Date")
     assert parse_map_option(" Title = Event = Name ") == ("title", "Event = Name")
+    assert parse_map_option("location=") == ("location", "")  # no column for the field
     for bad, expected in [("start", "expected FIELD=COLUMN"), ("=Date", "expected FIELD=COLUMN"),
-                          ("start=", "expected FIELD=COLUMN"), ("venue=Place", "unknown field 'venue'")]:
+                          ("venue=Place", "unknown field 'venue'")]:
         with pytest.raises(MappingError, match=expected):
             parse_map_option(bad)
 

@@ -135,7 +135,8 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     importer.add_argument("--from", dest="fmt", choices=IMPORT_FORMATS,
                           help="read every SOURCE in this format (default: told by each file's content)")
     importer.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
-                          help=f"read a table's COLUMN as the event's FIELD ({', '.join(MAPPABLE_FIELDS)})")
+                          help=f"read a table's COLUMN as the event's FIELD ({', '.join(MAPPABLE_FIELDS)}); "
+                               "FIELD= reads no column for it")
     importer.add_argument("--mapping", metavar="FILE", help="a saved column mapping (JSON; --map wins over it)")
     importer.add_argument("--sheet", metavar="NAME", help="the workbook's sheet to read (default: the first)")
     importer.add_argument("--dayfirst", action="store_true",

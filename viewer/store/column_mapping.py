@@ -73,10 +73,11 @@ for _field, _names in SYNONYMS.items():
 
 def parse_map_option(text: str) -> tuple[str, str]:
     """``FIELD=COLUMN`` (one ``--map``) as (field, column): the column is everything after the
-    first ``=`` (a column name may hold one), spaces around either ignored."""
+    first ``=`` (a column name may hold one), spaces around either ignored. ``FIELD=`` gives the
+    field no column (not even the one its name would find): ``(field, "")``."""
     field, equals, column = text.partition("=")
     field, column = field.strip().lower(), column.strip()
-    if not equals or not field or not column:
+    if not equals or not field:
         raise MappingError(f"--map {text!r}: expected FIELD=COLUMN, e.g. --map start=Date")
     _check_field(field, lambda problem: MappingError(f"--map {text!r}: {problem}"))
     return field, column
@@ -90,7 +91,8 @@ def _check_field(field: str, error: Any) -> None:
 def load_mapping_file(path: str | Path) -> ImportOptions:
     """The options a saved mapping file gives: a JSON object
     ``{"mapping": {FIELD: COLUMN, ...}, "sheet": NAME, "dayfirst": true}``
-    (``sheet`` and ``dayfirst`` optional), refused naming the file and the key when it is not."""
+    (``sheet`` and ``dayfirst`` optional; a COLUMN of ``null`` gives the field no column),
+    refused naming the file and the key when it is not."""
     from viewer.store.input_files import SourceText
 
     path = Path(path)
@@ -118,8 +120,11 @@ def load_mapping_file(path: str | Path) -> ImportOptions:
     for field, column in mapping.items():
         where = f"mapping.{field}"
         _check_field(field, lambda problem, where=where: ImportRefusedError(label, problem, field=where))
+        if column is None:  # no column for this field
+            pairs.append((field, ""))
+            continue
         if not isinstance(column, str) or not column.strip():
-            raise ImportRefusedError(label, "the column must be a name (non-empty text)", field=where)
+            raise ImportRefusedError(label, "the column must be a name (non-empty text) or null", field=where)
         pairs.append((field, column.strip()))
     sheet = data.get("sheet")
     if sheet is not None and (not isinstance(sheet, str) or not sheet.strip()):
@@ -143,7 +148,7 @@ def with_mapping_file(options: ImportOptions, path: str | Path) -> ImportOptions
 
 def mapping_file_text(mapping: Mapping[str, str], *, sheet: str | None = None, dayfirst: bool = False) -> str:
     """The text of a mapping file that :func:`load_mapping_file` reads back as this mapping."""
-    data: dict[str, Any] = {"mapping": dict(mapping)}
+    data: dict[str, Any] = {"mapping": {field: column or None for field, column in mapping.items()}}
     if sheet is not None:
         data["sheet"] = sheet
     if dayfirst:
@@ -173,7 +178,8 @@ def resolve_mapping(
     columns: Sequence[str], options: ImportOptions | None = None, label: str = ""
 ) -> dict[str, str]:
     """The mapping (field -> column, as the header names it) a table with the header ``columns``
-    is read with: ``options.mapping`` first, the :func:`automatic_mapping` for the other fields.
+    is read with: ``options.mapping`` first, the :func:`automatic_mapping` for the other fields
+    (a field given the column ``""`` has none).
 
     A given column is found by its exact name, else by its :func:`normalised_name` when only one
     column has it. Refused with :class:`ImportRefusedError` naming ``label`` and the column: an
@@ -197,6 +203,9 @@ def resolve_mapping(
             raise ImportRefusedError(
                 label, f"the field {field!r} is mapped twice (to {given[field]!r} and {wanted!r})"
             )
+        if wanted == "":  # no column for this field
+            given[field] = ""
+            continue
         column = _find_column(named, wanted, label)
         if column in mapped_by:
             raise ImportRefusedError(
@@ -205,8 +214,8 @@ def resolve_mapping(
         given[field] = column
         mapped_by[column] = field
     automatic = automatic_mapping(named, taken=set(given) | set(mapped_by))
-    mapping = {field: given.get(field) or automatic[field] for field in MAPPABLE_FIELDS
-               if field in given or field in automatic}
+    mapping = {field: given[field] if field in given else automatic[field] for field in MAPPABLE_FIELDS
+               if given.get(field) or (field not in given and field in automatic)}
     for required in REQUIRED_FIELDS:
         if required not in mapping:
             names = ", ".join(SYNONYMS[required][:4])

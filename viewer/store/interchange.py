@@ -290,9 +290,9 @@ def open_source(path: str | Path, fmt: str | None = None, options: ImportOptions
         return table_import.open_table(path, options)
     if fmt == "xlsx":
         raise ImportRefusedError(str(path), "is not an Excel workbook (.xlsx): it is not a zip file")
-    with contextlib.closing(SourceText(path, sniff=True)) as sniffed:  # what the text is, whatever its encoding
-        kind = fmt or detect_format(sniffed.head(), path)
-        own_csv = kind == "csv" and not options.mapping and _is_own_csv_header(sniffed.head())
+    head = _sniffed_head(path)
+    kind = fmt or detect_format(head, path)
+    own_csv = kind == "csv" and not options.mapping and _is_own_csv_header(head)
     if kind not in TABLE_FORMATS and (options.mapping or options.sheet):
         raise ImportRefusedError(
             str(path),
@@ -336,6 +336,24 @@ def open_source(path: str | Path, fmt: str | None = None, options: ImportOptions
     )
 
 
+def detect_file_format(path: str | Path) -> str | None:
+    """The import format a file's content tells (a workbook by its bytes, the rest by their text), or
+    None when it tells none or cannot be read (opening it says why)."""
+    from viewer.store.table_import import is_workbook_file
+
+    path = Path(path)
+    try:
+        return "xlsx" if is_workbook_file(path) else detect_format(_sniffed_head(path), path)
+    except ImportRefusedError:
+        return None
+
+
+def _sniffed_head(path: Path) -> str:
+    """The first text of ``path``, whatever its encoding (see :class:`SourceText`'s ``sniff``)."""
+    with contextlib.closing(SourceText(path, sniff=True)) as sniffed:
+        return sniffed.head()
+
+
 def _is_own_csv_header(head: str) -> bool:
     """True when the first line of ``head`` names only the app's own CSV columns (see :func:`_csv_records`)."""
     line = re.split(r"[\r\n]", head, maxsplit=1)[0]
@@ -352,7 +370,7 @@ def _read_again(path: Path) -> Iterator[str]:
 
 
 def read_source(path: str | Path) -> ParsedSource:
-    """Read and validate one JSON or CSV file whole (see :func:`open_source`)."""
+    """Read and validate one import file whole (see :func:`open_source`)."""
     source = open_source(path)
     parsed = _collected(source.label, source.document, source.records())
     parsed.notices.extend(source.notices)

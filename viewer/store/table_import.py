@@ -519,7 +519,7 @@ class RowReader:
     # --- one converter a field: a cell that is not blank -> the interchange value
 
     def _text(self, value: Any) -> str:
-        return _checked_text(value)
+        return _checked_text(value).strip()  # " Vilnius" as a spreadsheet pads it is Vilnius
 
     def _word(self, value: Any) -> str:
         return _checked_text(value).strip()

@@ -56,7 +56,9 @@ class _Spec:
 
 _SPECS: dict[ActionId, _Spec] = {
     ActionId.OPEN: _Spec("&Open…", (Key.Open,), "Open a Defence Timeline database", icon="folder-open"),
-    ActionId.IMPORT: _Spec("&Import…", ("Ctrl+I",), "Import JSON or CSV files into a database", icon="file-input"),
+    ActionId.IMPORT: _Spec("&Import…", ("Ctrl+I",),
+                           "Import JSON, CSV, Excel, iCalendar, ACLED or GDELT files into a database",
+                           icon="file-input"),
     ActionId.EXPORT_SELECTED: _Spec("&Export Selected…", ("Ctrl+E",), "Write the selected events to a file",
                                     icon="file-output"),
     ActionId.CLEAR_RECENT: _Spec("Clear Recent Files", icon="eraser"),

@@ -244,7 +244,7 @@ def no_file_html() -> str:
     """What the pane says when no file is open."""
     return (
         "<h2>No file open</h2><p>Open a Defence Timeline database with File ▸ Open (Ctrl+O), "
-        "or import events from JSON or CSV with File ▸ Import.</p>"
+        "or import events (JSON, CSV, Excel, iCalendar, ACLED, GDELT) with File ▸ Import.</p>"
     )
 
 

@@ -18,6 +18,7 @@ from viewer import APP_NAME
 from viewer.export.catalogue import DEFAULT_WIDTH
 from viewer.state.view_state import Change, ViewState
 from viewer.store.filters import EventFilter
+from viewer.store.import_options import ImportOptions
 from viewer.store.reader import EventStore
 from viewer.timeline.lanes import LaneMode
 from viewer.timeline.widget import TimelineWidget
@@ -29,6 +30,7 @@ from viewer.ui.event_table import EventTable
 from viewer.ui.export_dialog import ExportDialog
 from viewer.ui.file_loader import FileLoader
 from viewer.ui.filter_panel import FilterPanel
+from viewer.ui.import_dialog import ImportDialog
 from viewer.ui.jobs import Jobs
 from viewer.ui.menus import build_menus, fill_recent_menu
 from viewer.ui.settings import STATE_VERSION, Settings
@@ -278,7 +280,7 @@ class MainWindow(QMainWindow):
             return
         event.acceptProposedAction()
         sources = [p for p in paths if p.suffix.lower() in SOURCE_SUFFIXES]
-        if sources:
+        if sources:  # the import dialog, on the files dropped: their preview before anything is written
             self.transfers.ask_import(sources)
         else:
             self.open_path(paths[0])
@@ -290,9 +292,16 @@ class MainWindow(QMainWindow):
         """The export dialog last opened."""
         return self.transfers.export_dialog
 
-    def import_files(self, sources: list[Path], target: Path) -> None:
+    @property
+    def import_dialog(self) -> ImportDialog | None:
+        """The import dialog last opened (File > Import…, or files dropped on the window)."""
+        return self.transfers.import_dialog
+
+    def import_files(
+        self, sources: list[Path], target: Path, *, fmt: str | None = None, options: ImportOptions | None = None
+    ) -> None:
         """Import in the background (all or nothing), then open the database."""
-        self.transfers.import_files(sources, target)
+        self.transfers.import_files(sources, target, fmt=fmt, options=options)
 
     def export_selected(self, path: Path, fmt: str, *, with_linked: bool = False, width: int = DEFAULT_WIDTH) -> None:
         """Write the selected events in the background, replacing ``path`` atomically."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QStatusBar, QWidget
+from PySide6.QtWidgets import QStatusBar, QWidget
 
 from viewer.export.atomic import atomic_binary_file
 from viewer.export.catalogue import DEFAULT_WIDTH, PICTURE_FORMATS
@@ -16,16 +16,17 @@ from viewer.formatting import count_text
 from viewer.state.view_state import ViewState
 from viewer.store.errors import DefenceTimelineError, OperationCancelledError
 from viewer.store.filters import EventFilter
+from viewer.store.import_options import ImportOptions
 from viewer.store.interchange import IMPORT_SUFFIXES
 from viewer.ui.clipboard import COPY_LIMIT, events_as_text
 from viewer.ui.export_dialog import ExportDialog
+from viewer.ui.import_dialog import DATABASE_FILTER, FOLDER_KEY, SOURCE_FILTER, ImportDialog
 from viewer.ui.jobs import Jobs
 from viewer.ui.settings import Settings
 from viewer.ui.tasks import Cancelled, CancelToken
 
-DATABASE_FILTER = "Defence Timeline databases (*.db *.sqlite *.sqlite3);;All files (*)"
 SOURCE_SUFFIXES = IMPORT_SUFFIXES
-SOURCE_FILTER = f"Event files ({' '.join('*' + suffix for suffix in SOURCE_SUFFIXES)});;All files (*)"
+__all__ = ["DATABASE_FILTER", "SOURCE_FILTER", "SOURCE_SUFFIXES", "Transfers", "file_stem"]
 
 
 class Transfers(QObject):
@@ -40,29 +41,26 @@ class Transfers(QObject):
         self._window, self._state, self._jobs, self._settings = window, state, jobs, settings
         self._bar, self._show_error = bar, show_error
         self.export_dialog: ExportDialog | None = None
+        self.import_dialog: ImportDialog | None = None
 
     # ------------------------------------------------------------------ import
 
     def ask_import(self, sources: list[Path] | None = None) -> None:
-        """Ask for files (unless given) and the database to import them into."""
-        if not sources:
-            names, _ = QFileDialog.getOpenFileNames(self._window, "Import Events", self.last_folder(), SOURCE_FILTER)
-            sources = [Path(name) for name in names]
-        if not sources:
-            return
-        self.remember_folder(sources[0])
-        target, _ = QFileDialog.getSaveFileName(
-            self._window,
-            "Import Into Database (an existing database is updated)",
-            str(sources[0].with_suffix(".db")),
-            DATABASE_FILTER,
-            options=QFileDialog.Option.DontConfirmOverwrite,
+        """The import dialog, on ``sources`` when given (a drop); the import runs when it is accepted."""
+        dialog = ImportDialog(self._window, self._settings, sources or [])
+        dialog.accepted.connect(
+            lambda: self.import_files(dialog.sources(), dialog.target(), fmt=dialog.fmt(), options=dialog.options())
         )
-        if target:
-            self.import_files(sources, Path(target))
+        dialog.open()
+        self.import_dialog = dialog
 
-    def import_files(self, sources: list[Path], target: Path) -> None:
-        """Import in the background (all or nothing); :attr:`imported` then names the database."""
+    def import_files(
+        self, sources: list[Path], target: Path, *, fmt: str | None = None, options: ImportOptions | None = None
+    ) -> None:
+        """Import in the background (all or nothing); :attr:`imported` then names the database.
+
+        ``fmt`` and ``options`` are those of :func:`viewer.store.importer.import_files`.
+        """
         from viewer.store.importer import import_files
         from viewer.store.interrupts import QueryGuard
 
@@ -72,6 +70,7 @@ class Transfers(QObject):
             if report.notices:  # e.g. a recurrence cut short: said where the user looks
                 message += f". Note: {report.notices[0]}" + (f" (and {len(report.notices) - 1} more)"
                                                               if len(report.notices) > 1 else "")
+            message += f" — {report.summary_line.removeprefix('DB: ')}"  # "DB" is the CLI's word for the file
             self._bar.showMessage(message, 15000 if report.notices else 8000)
             self.imported.emit(str(target))
 
@@ -85,8 +84,8 @@ class Transfers(QObject):
 
         guard, token = QueryGuard(), CancelToken()
         token.on_cancel(guard.cancel)  # Cancel stops even the index build, in the middle of its query
-        self._jobs.start(lambda report: import_files(sources, target, report, guard), done, failed, "Importing…",
-                         token=token)
+        self._jobs.start(lambda report: import_files(sources, target, report, guard, fmt, options), done, failed,
+                         "Importing…", token=token)
 
     # ------------------------------------------------------------------ export
 
@@ -183,11 +182,11 @@ class Transfers(QObject):
 
     def last_folder(self) -> str:
         """Where the last file was chosen from."""
-        return self._settings.text("files/folder", str(Path.home()))
+        return self._settings.text(FOLDER_KEY, str(Path.home()))
 
     def remember_folder(self, path: Path) -> None:
         """Start the next file dialog where ``path`` is."""
-        self._settings.set("files/folder", str(path.parent))
+        self._settings.set(FOLDER_KEY, str(path.parent))
 
 
 def file_stem(name: str) -> str:
