@@ -51,6 +51,7 @@ from viewer.ui.import_preview import (
     remembered_mappings,
 )
 from viewer.ui.mapping_editor import MappingEditor
+from viewer.ui.message_box import open_message
 from viewer.ui.settings import Settings
 from viewer.ui.tasks import Cancelled, CancelToken, Task, run_in_background
 
@@ -440,11 +441,7 @@ class ImportDialog(QDialog):
         )
 
     def _warn(self, title: str, message: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self)
-        box.setObjectName("importWarning")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.open()
-        self.warning_box = box
+        self.warning_box = open_message(self, QMessageBox.Icon.Warning, title, message, "importWarning")
 
     # ------------------------------------------------------------------ accepting, closing
 

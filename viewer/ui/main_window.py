@@ -33,6 +33,7 @@ from viewer.ui.filter_panel import FilterPanel
 from viewer.ui.import_dialog import ImportDialog
 from viewer.ui.jobs import Jobs
 from viewer.ui.menus import build_menus, fill_recent_menu
+from viewer.ui.message_box import open_message
 from viewer.ui.settings import STATE_VERSION, Settings
 from viewer.ui.status_pane import StatusPane
 from viewer.ui.tasks import wait_for_background_work
@@ -258,11 +259,7 @@ class MainWindow(QMainWindow):
 
     def show_error(self, title: str, message: str) -> None:
         """A non-blocking error dialog; the window keeps working behind it."""
-        box = QMessageBox(QMessageBox.Icon.Critical, title, message, QMessageBox.StandardButton.Ok, self)
-        box.setObjectName("errorBox")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.open()
-        self.error_box = box
+        self.error_box = open_message(self, QMessageBox.Icon.Critical, title, message, "errorBox")
 
     def _ask_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open Database", self.transfers.last_folder(), DATABASE_FILTER)
