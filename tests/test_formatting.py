@@ -223,3 +223,17 @@ def test_the_calendar_edges_of_the_time_axis_do_not_raise() -> None:
     assert format_instant_range(first, first + 3600) == dashed("1 January 1, 00:00--01:00")
     assert format_instant_range(last - 3600, last) == dashed("31 December 9999, 22:59--23:59")
     assert format_duration(last - first) == "9999 years"
+
+
+def test_a_selection_spans_from_its_first_start_to_its_last_end_as_each_is_known() -> None:
+    from viewer.formatting import format_events_span
+    from viewer.store.model import Event
+
+    june = Event("a", "A", parse_date("2023-06-15"), parse_date("2023-06-16"))
+    july = Event("b", "B", parse_date("2023-07-11"), parse_date("2023-07-12"))
+    year = Event("c", "C", parse_date("2022"))
+    timed = Event("d", "D", parse_date("2023-07-12T13:00"), timezone="Europe/Vilnius")
+    assert format_events_span(june, july) == "15 June – 12 July 2023"
+    assert format_events_span(year, july) == "2022 – 12 July 2023"
+    assert format_events_span(june, timed) == "15 June 2023 – 12 July 2023, 13:00 EEST"
+    assert format_events_span(june, june) == "15–16 June 2023"

@@ -488,3 +488,15 @@ def test_importing_a_calendar_in_the_window_says_when_a_series_was_cut(
     message = window.statusBar().currentMessage()
     assert message.startswith("Created briefings.db: 5 events imported. Note: ")
     assert "'brief@x' recurs more than 5 times; its first 5 occurrences were imported" in message
+
+
+def test_the_details_header_spans_the_whole_selection_in_the_events_own_dates(
+    qtbot, window: MainWindow, monkeypatch
+) -> None:
+    from viewer.ui import detail_html
+
+    monkeypatch.setattr(detail_html, "MAX_LISTED", 2)  # as with a selection larger than the pane lists
+    window.timeline.set_selection(["wales-summit-2014", "dmm-2023-06", "vilnius-summit-2023"])
+    qtbot.waitUntil(lambda: "3 events selected" in window.details.toPlainText())
+    # From the Wales Summit's first day to Vilnius's last, not from the events listed, nor in UTC.
+    assert "4 September 2014 – 12 July 2023" in window.details.toPlainText()

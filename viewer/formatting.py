@@ -43,6 +43,18 @@ def format_span(
     return f"some time during {text}" if within else text
 
 
+def format_events_span(first: Event, last: Event) -> str:
+    """From the start of ``first`` to the end of ``last``, each as known and in its own time zone:
+    "15 June – 12 July 2023"; "2023 – 12 July 2023" when their precisions differ."""
+    end = last.end or last.start
+    if first.start.precision is end.precision and (end.precision is not Precision.MINUTE
+                                                   or first.timezone == last.timezone):
+        return format_span(first.start, end, timezone=first.timezone)
+    start_text = format_partial_date(first.start, timezone=first.timezone)
+    end_text = format_partial_date(end, timezone=last.timezone)
+    return start_text if start_text == end_text else f"{start_text} – {end_text}"
+
+
 def format_place(latitude: float, longitude: float) -> str:
     """Coordinates as a reader writes them: "48.5956° N, 37.9999° E"."""
     return (f"{abs(latitude):.4f}° {'N' if latitude >= 0 else 'S'}, "

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from viewer.formatting import (
     format_event_dates,
-    format_instant_range,
+    format_events_span,
     format_place,
     format_span,
     format_utc_stamp,
@@ -187,13 +187,13 @@ def _sources_html(event: Event) -> str:
     return "<h3>Sources</h3><ol style='margin-left:0'>" + "".join(items) + "</ol>" + more
 
 
-def events_html(events: list[Event], total: int) -> str:
-    """A compact list of several selected events with their common span."""
-    first = min(event.earliest for event in events)
-    last = max(event.latest for event in events)
+def events_html(events: list[Event], total: int, ends: tuple[Event, Event] | None = None) -> str:
+    """A compact list of several selected events (the first of ``total``) with the span of the whole
+    selection: ``ends`` are its earliest-starting and latest-ending events (else those listed)."""
+    first, last = ends or (min(events, key=lambda e: e.earliest), max(events, key=lambda e: e.latest))
     parts = [
         f"<h2>{total:,} events selected</h2>",
-        f"<p><b>{text(format_instant_range(first, last))}</b></p><p>",
+        f"<p><b>{text(format_events_span(first, last))}</b></p><p>",
     ]
     for event in events[:MAX_LISTED]:
         link = _link(internal_link(EVENT_SCHEME, event.id), text(event.title))

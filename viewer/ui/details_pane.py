@@ -7,6 +7,7 @@ background so that the window never waits for it.
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser, QWidget
@@ -65,13 +66,21 @@ class DetailsPane(QTextBrowser):
             self.set_dataset(self._state.dataset)
         if changes & (Change.DATASET | Change.SELECTION):
             positions = self._state.selected_positions()
-            ids = self._state.data.index.ids
-            self.show_selection([ids[p] for p in positions[: detail_html.MAX_LISTED].tolist()], int(positions.size))
+            index = self._state.data.index
+            ids = index.ids
+            ends = None
+            if positions.size > 1:  # the whole selection's span, not only the events listed
+                first = positions[int(np.argmin(index.earliest[positions]))]
+                last = positions[int(np.argmax(index.latest[positions]))]
+                ends = (ids[first], ids[last])
+            self.show_selection([ids[p] for p in positions[: detail_html.MAX_LISTED].tolist()], int(positions.size),
+                                ends)
 
-    def show_selection(self, ids: list[str], count: int | None = None) -> None:
+    def show_selection(self, ids: list[str], count: int | None = None, ends: tuple[str, str] | None = None) -> None:
         """The details of the selected events (the file's summary when none is selected).
 
-        ``ids`` may be the first of ``count`` selected events (as many as the pane lists).
+        ``ids`` may be the first of ``count`` selected events (as many as the pane lists); ``ends``
+        are the ids of the selection's earliest-starting and latest-ending events, for its span.
         """
         if self._dataset is None:
             return
@@ -89,13 +98,19 @@ class DetailsPane(QTextBrowser):
             else:
                 listed = store.events(EventFilter(ids=frozenset(ids[: detail_html.MAX_LISTED])))
                 if listed:
-                    self.setHtml(detail_html.events_html(listed, count))
+                    self.setHtml(detail_html.events_html(listed, count, self._end_events(ends)))
                 else:
                     self.setPlainText(f"{count:,} events selected; they cannot be read from the file.")
         except DefenceTimelineError as error:
             self._show_error(error)
             return
         self.shown.emit()
+
+    def _end_events(self, ends: tuple[str, str] | None) -> tuple[Event, Event] | None:
+        if ends is None or self._dataset is None:
+            return None
+        first, last = (self._dataset.store.event(event_id) for event_id in ends)
+        return (first, last) if first is not None and last is not None else None
 
     def show_summary(self) -> None:
         """What the open file holds."""
