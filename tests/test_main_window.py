@@ -15,6 +15,7 @@ from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QUrl
 from PySide6.QtWidgets import QApplication, QProgressBar
 
 from viewer.cli import main as cli
+from viewer.store.reader import EventStore
 from viewer.ui.actions import ActionId
 from viewer.ui.main_window import MainWindow
 
@@ -500,3 +501,17 @@ def test_the_details_header_spans_the_whole_selection_in_the_events_own_dates(
     qtbot.waitUntil(lambda: "3 events selected" in window.details.toPlainText())
     # From the Wales Summit's first day to Vilnius's last, not from the events listed, nor in UTC.
     assert "4 September 2014 – 12 July 2023" in window.details.toPlainText()
+
+
+def test_the_export_dialog_names_the_file_after_the_selection(qtbot, window: MainWindow, sample_db: Path) -> None:
+    window.timeline.set_selection(["dmm-2023-06"])
+    window.actions[ActionId.EXPORT_SELECTED].trigger()
+    with EventStore(sample_db) as store:
+        title = store.event("dmm-2023-06").title
+    assert title == "Meeting of NATO Defence Ministers, June 2023"
+    assert Path(window.export_dialog.path.text()).stem == "Meeting-of-NATO-Defence-Ministers-June-2023"
+    window.export_dialog.reject()
+    window.timeline.set_selection(["wales-summit-2014", "dmm-2023-06", "vilnius-summit-2023"])
+    window.actions[ActionId.EXPORT_SELECTED].trigger()
+    assert Path(window.export_dialog.path.text()).stem == "2014-09-04-to-2023-07-12"
+    window.export_dialog.reject()

@@ -251,6 +251,11 @@ class TimeIndex:
             mask &= self.earliest < until
         return mask
 
+    def ends_of(self, positions: np.ndarray) -> tuple[int, int]:
+        """The positions, among non-empty ``positions``, of the event starting first and of the one ending last."""
+        return (int(positions[int(np.argmin(self.earliest[positions]))]),
+                int(positions[int(np.argmax(self.latest[positions]))]))
+
     @property
     def span(self) -> tuple[int, int] | None:
         """(first instant, end of the last event), or None when empty."""

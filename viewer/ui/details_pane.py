@@ -7,7 +7,6 @@ background so that the window never waits for it.
 
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser, QWidget
@@ -70,8 +69,7 @@ class DetailsPane(QTextBrowser):
             ids = index.ids
             ends = None
             if positions.size > 1:  # the whole selection's span, not only the events listed
-                first = positions[int(np.argmin(index.earliest[positions]))]
-                last = positions[int(np.argmax(index.latest[positions]))]
+                first, last = index.ends_of(positions)
                 ends = (ids[first], ids[last])
             self.show_selection([ids[p] for p in positions[: detail_html.MAX_LISTED].tolist()], int(positions.size),
                                 ends)

@@ -99,7 +99,7 @@ class Transfers(QObject):
         def count_with_linked() -> int:
             return dataset.store.count(selected_filter(dataset.store, selection, True))
 
-        dialog = ExportDialog(self._window, self._settings, count, count_with_linked, file_stem(dataset.name))
+        dialog = ExportDialog(self._window, self._settings, count, count_with_linked, self._proposed_name())
         dialog.accepted.connect(
             lambda: self.export_selected(
                 dialog.target(), dialog.fmt, with_linked=dialog.with_linked.isChecked(), width=dialog.width.value()
@@ -107,6 +107,25 @@ class Transfers(QObject):
         )
         dialog.open()
         self.export_dialog = dialog
+
+    def _proposed_name(self) -> str:
+        """A file name after what is selected: the one event's title, else the selection's dates
+        ("2023-06-15-to-2023-07-12"), else the dataset's name."""
+        dataset, positions = self._state.dataset, self._state.selected_positions()
+        if dataset is None or not positions.size:
+            return "events"
+        index = dataset.data.index
+        first, last = index.ends_of(positions)
+        try:
+            first_event, last_event = dataset.store.event(index.ids[first]), dataset.store.event(index.ids[last])
+        except DefenceTimelineError:
+            return file_stem(dataset.name)
+        if first_event is None or last_event is None:
+            return file_stem(dataset.name)
+        if positions.size == 1:
+            return file_stem(first_event.title)
+        start, end = first_event.start.iso()[:10], (last_event.end or last_event.start).iso()[:10]
+        return start if start == end else f"{start}-to-{end}"
 
     def export_selected(self, path: Path, fmt: str, *, with_linked: bool = False, width: int = DEFAULT_WIDTH) -> None:
         """Write the selected events in the background, replacing ``path`` atomically."""
