@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import open_window
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QUrl
-from PySide6.QtWidgets import QApplication, QProgressBar
+from PySide6.QtWidgets import QApplication, QProgressBar, QPushButton, QWidget
 
 from viewer.cli import main as cli
 from viewer.store.reader import EventStore
@@ -515,3 +515,22 @@ def test_the_export_dialog_names_the_file_after_the_selection(qtbot, window: Mai
     window.actions[ActionId.EXPORT_SELECTED].trigger()
     assert Path(window.export_dialog.path.text()).stem == "2014-09-04-to-2023-07-12"
     window.export_dialog.reject()
+
+
+def test_after_an_export_the_status_bar_offers_open_and_show_in_folder(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    from PySide6.QtGui import QDesktopServices
+
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    offer = window.findChild(QWidget, "exportedFileActions")
+    assert offer is not None and not offer.isVisible()
+    window.timeline.set_selection(["dmm-2023-06"])
+    target = tmp_path / "brief.md"
+    with qtbot.waitSignal(window.export_finished, timeout=20_000):
+        window.export_selected(target, "md")
+    assert offer.isVisible()
+    offer.findChild(QPushButton, "exportedOpen").click()
+    offer.findChild(QPushButton, "exportedShowFolder").click()
+    assert opened == [str(target), str(tmp_path)]

@@ -20,6 +20,7 @@ from viewer.store.import_options import ImportOptions
 from viewer.store.interchange import IMPORT_SUFFIXES
 from viewer.ui.clipboard import COPY_LIMIT, events_as_text
 from viewer.ui.export_dialog import ExportDialog
+from viewer.ui.exported_file import ExportedFileActions
 from viewer.ui.import_dialog import DATABASE_FILTER, FOLDER_KEY, SOURCE_FILTER, ImportDialog
 from viewer.ui.jobs import Jobs
 from viewer.ui.settings import Settings
@@ -41,6 +42,7 @@ class Transfers(QObject):
         self._window, self._state, self._jobs, self._settings = window, state, jobs, settings
         self._bar, self._show_error = bar, show_error
         self.export_dialog: ExportDialog | None = None
+        self.exported_file = ExportedFileActions(bar)
         self.import_dialog: ImportDialog | None = None
 
     # ------------------------------------------------------------------ import
@@ -175,6 +177,7 @@ class Transfers(QObject):
 
     def _done_exporting(self, path: Path, count: int) -> None:
         self._bar.showMessage(f"Exported {count_text(count, 'event')} to {path.name}", 8000)
+        self.exported_file.offer(path)
         self.exported.emit(str(path))
 
     def _selection_text(self, count: int) -> str:
