@@ -179,11 +179,40 @@ def test_only_events_linked_to_the_selection(qtbot, window: MainWindow) -> None:
     assert window.timeline.selected_ids() == ["vilnius-summit-2023"]
 
 
-def test_copy_puts_the_selection_on_the_clipboard(window: MainWindow) -> None:
-    window.timeline.set_selection(["vilnius-summit-2023"])
+def test_copy_puts_a_table_a_chronology_and_tsv_on_the_clipboard(window: MainWindow) -> None:
+    from html.parser import HTMLParser
+
+    window.timeline.set_selection(["vilnius-summit-2023", "npg-2023-06"])
     window.actions[ActionId.COPY].trigger()
-    text = QApplication.clipboard().text()
-    assert text.splitlines()[1].startswith("2023-07-11\t2023-07-12\tNATO Vilnius Summit\tsummit")
+    data = QApplication.clipboard().mimeData()
+    # Plain text, for a mail: the chronology, dates as known, in time order.
+    lines = data.text().splitlines()
+    assert lines[0].startswith("some time during 15–16 June 2023 — ") and "Nuclear Planning Group" in lines[0]
+    assert lines[1].startswith("11–12 July 2023 — NATO Vilnius Summit (Summit; Vilnius, Lithuania")
+    # TSV, for a spreadsheet: the people's columns, then the machine ones.
+    tsv = bytes(data.data("text/tab-separated-values")).decode("utf-8").splitlines()
+    assert tsv[0].split("\t") == ["Dates", "Title", "Kind", "Bodies", "Location", "Start", "End", "ID"]
+    assert tsv[2].split("\t")[5:] == ["2023-07-11", "2023-07-12", "vilnius-summit-2023"]
+
+    class Cells(HTMLParser):  # an independent reader of the HTML table
+        def __init__(self) -> None:
+            super().__init__()
+            self.rows: list[list[str]] = []
+
+        def handle_starttag(self, tag, attrs) -> None:
+            if tag == "tr":
+                self.rows.append([])
+            elif tag in ("td", "th"):
+                self.rows[-1].append("")
+
+        def handle_data(self, text) -> None:
+            if self.rows and self.rows[-1]:
+                self.rows[-1][-1] += text
+
+    cells = Cells()
+    cells.feed(data.html())
+    assert cells.rows[0][:3] == ["Dates", "Title", "Kind"] and len(cells.rows) == 3
+    assert cells.rows[2][:3] == ["11–12 July 2023", "NATO Vilnius Summit", "Summit"]
 
 
 def test_export_selected(qtbot, window: MainWindow, tmp_path: Path) -> None:

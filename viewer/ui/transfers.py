@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QByteArray, QMimeData, QObject, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QStatusBar, QWidget
 
@@ -18,7 +18,7 @@ from viewer.store.errors import DefenceTimelineError, OperationCancelledError
 from viewer.store.filters import EventFilter
 from viewer.store.import_options import ImportOptions
 from viewer.store.interchange import IMPORT_SUFFIXES
-from viewer.ui.clipboard import COPY_LIMIT, events_as_text
+from viewer.ui.clipboard import COPY_LIMIT, TSV_MIME, copied_events
 from viewer.ui.export_dialog import ExportDialog
 from viewer.ui.exported_file import ExportedFileActions
 from viewer.ui.import_dialog import DATABASE_FILTER, FOLDER_KEY, SOURCE_FILTER, ImportDialog
@@ -188,16 +188,20 @@ class Transfers(QObject):
     # ------------------------------------------------------------------ copy
 
     def copy_selection(self) -> None:
-        """Copy the selected events as tab-separated text (see :mod:`viewer.ui.clipboard`)."""
+        """Copy the selected events as an HTML table, a chronology and TSV together (see :mod:`viewer.ui.clipboard`)."""
         dataset, ids = self._state.dataset, self._state.selected_ids()[:COPY_LIMIT]
         if dataset is None or not ids:
             return
         try:
-            text = events_as_text(dataset.store.iter_events(EventFilter(ids=frozenset(ids))))
+            copied = copied_events(dataset.store.iter_events(EventFilter(ids=frozenset(ids))), dataset.bodies)
         except DefenceTimelineError as error:
             self._show_error("The selection cannot be copied", str(error))
             return
-        QGuiApplication.clipboard().setText(text)
+        data = QMimeData()
+        data.setText(copied.plain)
+        data.setHtml(copied.html)
+        data.setData(TSV_MIME, QByteArray(copied.tsv.encode("utf-8")))
+        QGuiApplication.clipboard().setMimeData(data)
         self._bar.showMessage(f"Copied {count_text(len(ids), 'event')}", 4000)
 
     # ------------------------------------------------------------------ folders
