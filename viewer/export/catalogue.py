@@ -29,6 +29,7 @@ FORMATS: dict[str, ExportFormat] = {
     fmt.key: fmt
     for fmt in (
         ExportFormat("csv", "CSV for spreadsheets", ".csv", False),
+        ExportFormat("xlsx", "Excel workbook", ".xlsx", True),
         ExportFormat("json", "Defence Timeline JSON", ".json", False),
         ExportFormat("ics", "iCalendar for calendars", ".ics", False),
         ExportFormat("timelinejs", "TimelineJS web timeline", ".json", False),

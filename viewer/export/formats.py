@@ -57,6 +57,8 @@ def write_export(store: EventStore, request: ExportRequest, stream: IO[bytes], p
         total = store.count(chosen) if progress else 0
         with _text(stream) as text:
             return write_csv(store.csv_line_batches(chosen), text, total, progress)
+    if request.fmt == "xlsx":
+        return _write_xlsx(store, chosen, stream, progress)
     if request.fmt == "json":
         from viewer.export.json_export import write_json_parts
 
@@ -90,6 +92,22 @@ def write_export(store: EventStore, request: ExportRequest, stream: IO[bytes], p
         if request.with_linked:
             selection += ", with the events linked to them"
         return write_markdown(document, text, selection=selection, today=today)
+
+
+def _write_xlsx(store: EventStore, chosen: EventFilter, stream: IO[bytes], progress: Progress | None) -> int:
+    from viewer.export.people_table import linked
+    from viewer.export.xlsx_export import MAX_ROWS, write_xlsx
+
+    total = store.count(chosen)
+    if total > MAX_ROWS:
+        raise ExportError(f"{total:,} events do not fit in an Excel sheet ({MAX_ROWS:,} rows at most): "
+                          "choose fewer, or export CSV")
+    ids = set() if chosen.is_empty else set(store.event_ids(chosen))
+    links = linked(store.links_among(ids, chosen))
+    others = {other for columns in links.by_event.values() for found in columns.values() for other in found}
+    titles = {event.id: event.title for event in store.events(EventFilter(ids=frozenset(others)))} if others else {}
+    bodies = {body.id: body for body in store.bodies()}
+    return write_xlsx(store.iter_events(chosen), bodies, links, titles, stream, total, progress, title=store.name())
 
 
 def export_to_file(

@@ -1,0 +1,95 @@
+"""The events as a table for people: names instead of slugs, dates as known, one column per relation.
+
+One definition of the columns, for the spreadsheet exports: what a person reads first (dates as
+known, title, kind and body names, place), then what a program reads (id, start, end,
+precision, zone), then one column per relation present, naming the linked events.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from viewer.formatting import format_event_dates
+from viewer.store.model import Body, Event, Link, Relation
+from viewer.timeline.lanes import kind_title
+
+# The column titles; the relation columns follow, in the order of Relation.
+COLUMNS: tuple[str, ...] = (
+    "Dates", "Title", "Kind", "Status", "Bodies", "Location", "Summary", "Tags", "Sources",
+    "ID", "Start", "End", "Precision", "Time zone",
+)
+LIST_SEPARATOR = "; "
+
+
+def relation_columns(links: Iterable[Link]) -> list[tuple[Relation, bool]]:
+    """The relation columns the links call for, as (relation, outgoing), in a fixed order:
+    "Prepares" then "Prepared by", relation after relation."""
+    present = {link.relation for link in links}
+    return [(relation, outgoing) for relation in Relation if relation in present
+            for outgoing in ((True,) if _symmetric(relation) else (True, False))]
+
+
+def _symmetric(relation: Relation) -> bool:
+    """A relation read the same both ways ("Related to"): one column for both directions."""
+    return relation.forward_label == relation.backward_label
+
+
+def relation_title(relation: Relation, outgoing: bool) -> str:
+    """A relation column's title: "Prepares", "Prepared by"."""
+    return relation.forward_label if outgoing else relation.backward_label
+
+
+@dataclass(frozen=True)
+class Linked:
+    """The links of the exported events, by event: for each, (relation, outgoing) -> linked event ids."""
+
+    by_event: Mapping[str, Mapping[tuple[Relation, bool], list[str]]]
+    columns: list[tuple[Relation, bool]]
+
+
+def linked(links: Iterable[Link]) -> Linked:
+    """Index ``links`` by the event they start and end at."""
+    links = list(links)
+    by_event: dict[str, dict[tuple[Relation, bool], list[str]]] = defaultdict(lambda: defaultdict(list))
+    for link in links:
+        by_event[link.source][(link.relation, True)].append(link.target)
+        by_event[link.target][(link.relation, _symmetric(link.relation))].append(link.source)
+    return Linked(by_event, relation_columns(links))
+
+
+def body_names(event: Event, bodies: Mapping[str, Body]) -> str:
+    """ "North Atlantic Council (host); Sweden" — each body by name, its role when not the default."""
+    names = []
+    for participation in event.bodies:
+        body = bodies.get(participation.body_id)
+        name = body.name if body else participation.body_id
+        names.append(name if participation.role == "participant" else f"{name} ({participation.role})")
+    return LIST_SEPARATOR.join(names)
+
+
+def source_names(event: Event) -> str:
+    """Each source as a reader cites it: publisher and title, else its URL."""
+    names = []
+    for source in event.sources:
+        named = ", ".join(part for part in (source.publisher, source.title) if part)
+        names.append(named or source.url or "")
+    return LIST_SEPARATOR.join(name for name in names if name)
+
+
+def people_cells(event: Event, bodies: Mapping[str, Body]) -> list[str]:
+    """The cells of :data:`COLUMNS` for ``event`` (text; the spreadsheet writer types the dates)."""
+    return [
+        format_event_dates(event), event.title, kind_title(event.kind) if event.kind else "",
+        event.status.value.capitalize() if event.status else "", body_names(event, bodies), event.location or "",
+        event.summary or "", LIST_SEPARATOR.join(event.tags), source_names(event),
+        event.id, event.start.iso(), event.end.iso() if event.end else "", event.precision.value,
+        event.timezone or "",
+    ]
+
+
+def relation_cells(event: Event, links: Linked, titles: Mapping[str, str]) -> list[str]:
+    """One cell per relation column: the titles of the events linked that way."""
+    own = links.by_event.get(event.id, {})
+    return [LIST_SEPARATOR.join(titles.get(other, other) for other in own.get(column, ())) for column in links.columns]
