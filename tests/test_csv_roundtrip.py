@@ -226,3 +226,22 @@ def test_the_header_line_decides_the_delimiter(delimiter: str) -> None:
     text = "\r\n".join(delimiter.join(f'"{cell}"' if i else cell for cell in row) for i, row in enumerate(cells))
     event = parse_csv_text(text + "\r\n", "d.csv").document.events[0]
     assert (event.title, event.tags) == ("Meeting, with; both\tkinds", ("a", "b"))
+
+
+def test_csv_for_excel_begins_with_a_bom_and_imports_back_unchanged(tmp_path: Path, sample_db: Path, capsys) -> None:
+    import shutil
+
+    from viewer.cli import main
+
+    plain, excel = tmp_path / "plain.csv", tmp_path / "excel.csv"
+    assert main(["export", str(sample_db), "--format", "csv", "-o", str(plain)]) == 0
+    assert main(["export", str(sample_db), "--format", "csv", "--excel", "-o", str(excel)]) == 0
+    assert excel.read_bytes() == b"\xef\xbb\xbf" + plain.read_bytes()
+    lines = []
+    for source in (plain, excel):  # the BOM is read as what it is: both import the same
+        copy = tmp_path / f"{source.stem}.db"
+        shutil.copy(sample_db, copy)
+        capsys.readouterr()
+        assert main(["import", str(source), "--db", str(copy)]) == 0
+        lines.append(capsys.readouterr().out.splitlines()[-1])
+    assert lines[0] == lines[1] and lines[0].startswith("DB: 0 added,")

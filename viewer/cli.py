@@ -162,6 +162,8 @@ def _subcommand_parser() -> argparse.ArgumentParser:
         "--width", type=int, default=DEFAULT_WIDTH, metavar="PX", help=f"picture width ({', '.join(PICTURE_FORMATS)})"
     )
     exporter.add_argument("--group-by", choices=("kind", "body"), default="kind", help="TimelineJS groups")
+    exporter.add_argument("--excel", action="store_true",
+                          help="CSV for Excel: UTF-8 with a byte-order mark (so that accented names read right)")
     exporter.set_defaults(handler=_run_export)
 
     checker = commands.add_parser("check", help="say what a database file holds")
@@ -252,6 +254,7 @@ def _run_export(options: argparse.Namespace) -> int:
         with_linked=options.with_linked,
         width=options.width,
         group_by=options.group_by,
+        excel=options.excel,
     )
     if options.output is None or options.output == "-":
         _check_stdout_is_not(Path(options.database))

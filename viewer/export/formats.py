@@ -16,6 +16,8 @@ from viewer.store.filters import EventFilter
 from viewer.store.reader import EventStore
 from viewer.timeline.data import TimelineData
 
+UTF8_BOM = "\ufeff"  # read back by every import (the app's readers drop it)
+
 
 @dataclass(frozen=True)
 class ExportRequest:
@@ -26,6 +28,7 @@ class ExportRequest:
     with_linked: bool = False
     width: int = DEFAULT_WIDTH
     group_by: Literal["kind", "body"] = "kind"
+    excel: bool = False  # CSV: begin with a UTF-8 byte-order mark, by which Excel knows the encoding
     selection_text: str | None = None  # how the events were chosen (for the brief)
     now: datetime | None = None  # fixed for reproducible output (tests, docs)
 
@@ -56,6 +59,8 @@ def write_export(store: EventStore, request: ExportRequest, stream: IO[bytes], p
 
         total = store.count(chosen) if progress else 0
         with _text(stream) as text:
+            if request.excel:
+                text.write(UTF8_BOM)
             return write_csv(store.csv_line_batches(chosen), text, total, progress)
     if request.fmt == "xlsx":
         return _write_xlsx(store, chosen, stream, progress)

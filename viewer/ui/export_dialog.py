@@ -67,6 +67,10 @@ class ExportDialog(QDialog):
         self.with_linked = QCheckBox("Include linked events that are not selected", self)
         self.with_linked.setObjectName("exportWithLinked")
         self.with_linked.setAccessibleName("Include linked events that are not selected")
+        self.excel = QCheckBox("For Excel (UTF-8 with a byte-order mark, so that “Nausėda” reads right)", self)
+        self.excel.setObjectName("exportExcel")
+        self.excel.setAccessibleName("CSV for Excel: UTF-8 with a byte-order mark")
+        self.excel.setChecked(settings.text("export/excel", "") == "1")
         self.width = QSpinBox(self)
         self.width.setObjectName("exportWidth")
         self.width.setAccessibleName("Picture width in pixels")
@@ -89,6 +93,7 @@ class ExportDialog(QDialog):
         form.addRow("Format", self.format)
         form.addRow("File", destination)
         form.addRow("", self.with_linked)
+        form.addRow("", self.excel)
         form.addRow("Width", self.width)
         form.addRow("", self.count)
         form.addRow(self.buttons)
@@ -112,6 +117,7 @@ class ExportDialog(QDialog):
         if current.name:
             self.path.setText(str(current.with_suffix(extension)))
         self.width.setEnabled(self.fmt in PICTURE_FORMATS)
+        self.excel.setEnabled(self.fmt == "csv")
         self._update_count()
 
     def _update_count(self) -> None:
@@ -144,4 +150,5 @@ class ExportDialog(QDialog):
         self._settings.set("export/folder", str(target.parent))
         self._settings.set("export/format", self.fmt)
         self._settings.set("export/width", str(self.width.value()))
+        self._settings.set("export/excel", "1" if self.excel.isChecked() else "")
         self.accept()

@@ -300,9 +300,11 @@ class MainWindow(QMainWindow):
         """Import in the background (all or nothing), then open the database."""
         self.transfers.import_files(sources, target, fmt=fmt, options=options)
 
-    def export_selected(self, path: Path, fmt: str, *, with_linked: bool = False, width: int = DEFAULT_WIDTH) -> None:
+    def export_selected(
+        self, path: Path, fmt: str, *, with_linked: bool = False, width: int = DEFAULT_WIDTH, excel: bool = False
+    ) -> None:
         """Write the selected events in the background, replacing ``path`` atomically."""
-        self.transfers.export_selected(path, fmt, with_linked=with_linked, width=width)
+        self.transfers.export_selected(path, fmt, with_linked=with_linked, width=width, excel=excel)
 
     def copy_selection(self) -> None:
         """Copy the selected events as tab-separated text."""

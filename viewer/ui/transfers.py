@@ -104,7 +104,8 @@ class Transfers(QObject):
         dialog = ExportDialog(self._window, self._settings, count, count_with_linked, self._proposed_name())
         dialog.accepted.connect(
             lambda: self.export_selected(
-                dialog.target(), dialog.fmt, with_linked=dialog.with_linked.isChecked(), width=dialog.width.value()
+                dialog.target(), dialog.fmt, with_linked=dialog.with_linked.isChecked(), width=dialog.width.value(),
+                excel=dialog.excel.isChecked() and dialog.fmt == "csv",
             )
         )
         dialog.open()
@@ -129,8 +130,10 @@ class Transfers(QObject):
         start, end = first_event.start.iso()[:10], (last_event.end or last_event.start).iso()[:10]
         return start if start == end else f"{start}-to-{end}"
 
-    def export_selected(self, path: Path, fmt: str, *, with_linked: bool = False, width: int = DEFAULT_WIDTH) -> None:
-        """Write the selected events in the background, replacing ``path`` atomically."""
+    def export_selected(
+        self, path: Path, fmt: str, *, with_linked: bool = False, width: int = DEFAULT_WIDTH, excel: bool = False
+    ) -> None:
+        """Write the selected events in the background, replacing ``path`` atomically (``excel``: see ExportRequest)."""
         dataset, count = self._state.dataset, self._state.selected_count()
         if not count or dataset is None:
             return
@@ -139,6 +142,7 @@ class Transfers(QObject):
             event_filter=self._chosen_filter(),
             with_linked=with_linked,
             width=width,
+            excel=excel,
             selection_text=self._selection_text(count),
         )
         if fmt in PICTURE_FORMATS:
