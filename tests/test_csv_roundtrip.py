@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from viewer.export.csv_export import write_csv
 from viewer.store import interchange
 from viewer.store.errors import ImportRefusedError
+from viewer.store.event_fields import CSV_COLUMNS
 from viewer.store.importer import import_files
-from viewer.store.interchange import EVENT_FIELDS, document_to_dict, parse_csv_text, parse_document, parse_json_text
+from viewer.store.interchange import document_to_dict, parse_csv_text, parse_document, parse_json_text
 from viewer.store.model import Body, Document, Event, Source
 from viewer.store.reader import EventStore
 
@@ -111,9 +112,9 @@ def test_the_export_s_sql_cells_are_the_codec_s(tmp_path_factory, items: list[Ev
 @given(st.lists(events(), min_size=1, max_size=3))
 def test_no_cell_or_list_item_starts_like_a_formula(items: list[Event]) -> None:
     rows = list(csv.reader(io.StringIO(_csv_of(*items), newline=""), delimiter=","))
-    assert rows[0] == list(EVENT_FIELDS) and len(rows) == len(items) + 1
+    assert rows[0] == list(CSV_COLUMNS) and len(rows) == len(items) + 1
     for row in rows[1:]:
-        for name, cell in zip(EVENT_FIELDS, row, strict=True):
+        for name, cell in zip(CSV_COLUMNS, row, strict=True):
             assert not cell.startswith(FORMULA_STARTS), (name, cell)
             if name in LIST_COLUMNS:
                 for part in cell.split(";"):  # as a spreadsheet's "split on ;" would cut it
@@ -123,7 +124,7 @@ def test_no_cell_or_list_item_starts_like_a_formula(items: list[Event]) -> None:
 def test_every_cell_is_quoted() -> None:
     text = _csv_of(_hostile_event(tags=["a", "b"]))
     data_line = text.split("\r\n")[1]
-    assert data_line.startswith('"e1","T","2023-06-15",') and data_line.endswith('"a;b",""')
+    assert data_line.startswith('"e1","T","2023-06-15",') and data_line.endswith('"a;b","","","",""')
 
 
 def test_a_formula_in_a_tag_is_guarded_and_imports_back_as_itself() -> None:

@@ -4,6 +4,7 @@ URL, provenance, earlier dates, and what a re-import reports (added, updated, de
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -212,3 +213,39 @@ def test_damaged_extras_are_left_out_and_the_event_still_shows(small_db: Path, t
     event = _events(small_db)["clash"]
     assert (event.latitude, event.fields, event.history) == (None, (), ())
     assert event.title == "Event clash"
+
+
+def test_a_csv_export_imported_again_keeps_places_and_fields(tmp_path: Path, capsys) -> None:
+    import shutil
+
+    db = tmp_path / "p.db"
+    south = _event("south", latitude=-33.8688, longitude=151.2093, fields={"note": "=1+1", "count": "3"})
+    import_files([write_json(tmp_path / "p.json", _document(PLACED, south))], db)
+    out = tmp_path / "p.csv"
+    assert main(["export", str(db), "--format", "csv", "-o", str(out)]) == 0
+    header = out.read_text(encoding="utf-8").splitlines()[0]
+    assert header.endswith(",latitude,longitude,fields")
+    copy = tmp_path / "copy.db"
+    shutil.copy(db, copy)
+    capsys.readouterr()
+    assert main(["import", str(out), "--db", str(copy)]) == 0
+    # Only the sources' titles and publishers are not in the CSV (it lists URLs): the rest comes back.
+    events = _events(copy)
+    assert (events["south"].latitude, events["south"].longitude) == (-33.8688, 151.2093)
+    assert dict(events["south"].fields) == {"note": "=1+1", "count": "3"}
+    assert capsys.readouterr().out.splitlines()[-1] == "DB: 0 added, 1 updated, 0 deleted, 1 unchanged"
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [("north,1,", "field 'latitude': must be a number of degrees, not 'north'"),
+     ("91,1,", "field 'latitude': 91.0 is outside -90 to 90 degrees"),
+     ('1,1,"{bad"', "field 'fields': must be a JSON object"),
+     ('1,1,"[1]"', "field 'fields': must be an object of name -> text")],
+)
+def test_bad_places_and_fields_in_a_csv_are_refused(tmp_path: Path, cells: str, message: str) -> None:
+    source = tmp_path / "bad.csv"
+    source.write_text(f"id,title,start,latitude,longitude,fields\r\ne1,T,2023,{cells}\r\n", encoding="utf-8")
+    with pytest.raises(errors.ImportRefusedError, match=re.escape(message)):
+        import_files([source], tmp_path / "b.db")
+    assert not (tmp_path / "b.db").exists()

@@ -13,6 +13,7 @@ from conftest import SAMPLE_JSON, minimal_document, write_json
 from viewer.export.csv_export import write_csv
 from viewer.export.formats import ExportRequest, write_export
 from viewer.export.json_export import write_json as export_json
+from viewer.store.event_fields import CSV_COLUMNS
 from viewer.store.filters import EventFilter
 from viewer.store.importer import import_files
 from viewer.store.interchange import EVENT_FIELDS, document_to_dict
@@ -91,7 +92,7 @@ def test_csv_export_is_readable_and_neutralises_formulas(tmp_path: Path) -> None
     with EventStore(path) as store:
         write_csv(store.csv_line_batches(), stream)
     rows = list(csv.DictReader(io.StringIO(stream.getvalue(), newline="")))
-    assert list(rows[0]) == list(EVENT_FIELDS)
+    assert list(rows[0]) == list(CSV_COLUMNS)
     titles = {row["id"]: row["title"] for row in rows}
     assert titles == {"dmm": "'=1+1", "npg": "'+SUM(A1)", "summit": "'-2+3"}
     assert rows[0]["location"] == "'@cmd"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from viewer.store.event_fields import EVENT_FIELDS, SCALAR_NAMES
+from viewer.store.event_fields import CSV_COLUMNS, SCALAR_NAMES
 from viewer.store.interchange import (
     CSV_LIST_SEPARATOR,
     CSV_ROLE_SEPARATOR,
@@ -25,6 +25,8 @@ from viewer.store.interchange import (
 from viewer.store.validity import valid_participation_sql, valid_source_sql, valid_tag_sql
 
 GUARD_FUNCTION = "dt_csv_guard"  # guard_formula
+NUMBER_FUNCTION = "dt_csv_number"  # csv_number
+MAX_FIELDS_TEXT = 4 * 1024 * 1024  # an event's other fields, as JSON text, the most a cell carries
 ITEM_FUNCTION = "dt_csv_item"  # encode_list_item
 LINE_END = "\r\n"
 _CELL_SEPARATOR = ","
@@ -35,9 +37,15 @@ _FIRST_CHARS = ", ".join(str(ord(char)) for char in "'" + FORMULA_STARTS)  # a g
 def register_csv_functions(connection: sqlite3.Connection) -> None:
     """Add the codec's Python functions, which the cell SQL calls for the texts it cannot pass as they are."""
     connection.create_function(GUARD_FUNCTION, 1, guard_formula, deterministic=True)
+    connection.create_function(NUMBER_FUNCTION, 1, csv_number, deterministic=True)
     connection.create_function(
         ITEM_FUNCTION, 2, lambda text, colon: encode_list_item(text, escape_colon=bool(colon)), deterministic=True
     )
+
+
+def csv_number(value: object) -> str:
+    """A coordinate as the CSV writes it: the shortest text that reads back as the same number."""
+    return repr(float(value)) if isinstance(value, int | float) and not isinstance(value, bool) else ""
 
 
 def _contains(text: str, char: str) -> str:
@@ -64,7 +72,15 @@ def _list_cell(item: str, table: str, alias: str, valid: str) -> str:
     )
 
 
-def _cell(name: str) -> str:
+def _cell(name: str, extras: bool) -> str:
+    if name in ("latitude", "longitude", "fields"):
+        if not extras:  # a file older than the extras: nothing to give
+            return "''"
+        if name == "fields":
+            value = f"CASE WHEN length(x.fields) <= {MAX_FIELDS_TEXT} THEN x.fields END"
+            return guarded_sql(f"coalesce((SELECT {value} FROM event_extras x WHERE x.event_id = e.id), '')")
+        number = f"coalesce((SELECT {NUMBER_FUNCTION}(x.{name}) FROM event_extras x WHERE x.event_id = e.id), '')"
+        return guarded_sql(number)  # "-33.5" too: the rule is one for every cell
     if name == "within":
         return "(CASE WHEN e.within THEN 'true' ELSE '' END)"
     if name == "bodies":
@@ -86,10 +102,10 @@ def _quoted(cell: str) -> str:
 
 def csv_header() -> str:
     """The header line (fixed names: no quotes needed), with its line end."""
-    return _CELL_SEPARATOR.join(EVENT_FIELDS) + LINE_END
+    return _CELL_SEPARATOR.join(CSV_COLUMNS) + LINE_END
 
 
-def csv_line_sql() -> str:
+def csv_line_sql(*, extras: bool = True) -> str:
     """SQL for one event's CSV line (``events`` aliased ``e``), without its line end: every cell of
-    :data:`EVENT_FIELDS`, encoded and quoted."""
-    return f" || '{_CELL_SEPARATOR}' || ".join(_quoted(_cell(name)) for name in EVENT_FIELDS)
+    :data:`CSV_COLUMNS`, encoded and quoted (``extras``: the file has ``event_extras``)."""
+    return f" || '{_CELL_SEPARATOR}' || ".join(_quoted(_cell(name, extras)) for name in CSV_COLUMNS)

@@ -40,6 +40,9 @@ LIST_FIELDS: tuple[str, ...] = ("bodies", "tags", "sources")
 EVENT_FIELDS: tuple[str, ...] = SCALAR_NAMES + LIST_FIELDS  # interchange keys and CSV columns, in order
 # Interchange keys since format version 2, stored beside the event (the ``event_extras`` table).
 EXTRA_FIELDS: tuple[str, ...] = ("latitude", "longitude", "fields", "history")
+# The CSV's columns: the event's fields, then its place and other fields (a JSON object in one
+# cell), so that a CSV exported and imported again loses none of them (earlier dates stay in JSON).
+CSV_COLUMNS: tuple[str, ...] = (*EVENT_FIELDS, "latitude", "longitude", "fields")
 
 
 def scalar_values(event: Event) -> dict[str, str | bool | None]:

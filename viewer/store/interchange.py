@@ -23,7 +23,7 @@ from viewer.store.csv_text import LineTooLong, csv_lines, field_limit
 from viewer.store.dates import InvalidDateError, PartialDate, normalise_timezone, parse_date_range, parse_precision
 from viewer.store.dates import parse_date as _parse_date
 from viewer.store.errors import ImportRefusedError
-from viewer.store.event_fields import EVENT_FIELDS, EXTRA_FIELDS, scalar_values
+from viewer.store.event_fields import CSV_COLUMNS, EVENT_FIELDS, EXTRA_FIELDS, scalar_values
 from viewer.store.ics_import import IcsSource, looks_like_ics
 from viewer.store.import_options import ImportOptions
 from viewer.store.input_files import SourceText, TextFileSource
@@ -358,7 +358,7 @@ def _is_own_csv_header(head: str) -> bool:
     """True when the first line of ``head`` names only the app's own CSV columns (see :func:`_csv_records`)."""
     line = re.split(r"[\r\n]", head, maxsplit=1)[0]
     names = [name.strip().lower() for name in line.split(_csv_delimiter(line))]
-    return bool(names) and all(name in EVENT_FIELDS for name in names) and {"id", "title", "start"} <= set(names)
+    return bool(names) and all(name in CSV_COLUMNS for name in names) and {"id", "title", "start"} <= set(names)
 
 
 def _read_again(path: Path) -> Iterator[str]:
@@ -590,10 +590,10 @@ def _refuse_long_field(
 
 def _check_csv_header(label: str, columns: list[str]) -> None:
     for name in columns:
-        if name not in EVENT_FIELDS:
+        if name not in CSV_COLUMNS:
             raise ImportRefusedError(
                 label,
-                f"unknown CSV column {name!r} (columns: {', '.join(EVENT_FIELDS)})",
+                f"unknown CSV column {name!r} (columns: {', '.join(CSV_COLUMNS)})",
             )
     seen: set[str] = set()
     for name in columns:
@@ -615,7 +615,22 @@ def _event_from_csv_record(record: Mapping[str, str]) -> Event:
         converted["tags"] = _decoded_items(record["tags"])
     if "sources" in record:
         converted["sources"] = [{"url": url} for url in _decoded_items(record["sources"])]
+    for name in ("latitude", "longitude"):
+        if name in record:
+            converted[name] = _csv_number(record[name], name)
+    if "fields" in record:
+        try:
+            converted["fields"] = json.loads(record["fields"])
+        except (ValueError, RecursionError):
+            raise _Refusal("fields", 'must be a JSON object of name -> text, such as {"fatalities": "3"}') from None
     return _event_from_record(converted)
+
+
+def _csv_number(cell: str, name: str) -> float:
+    try:
+        return float(cell.strip())
+    except ValueError:
+        raise _Refusal(name, f"must be a number of degrees, not {cell[:40]!r}") from None
 
 
 def _decoded_items(cell: str) -> list[str]:

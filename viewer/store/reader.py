@@ -59,7 +59,7 @@ _LINK_ENDS = (
 
 _BODY_COLUMNS = "id, name, acronym, kind, parent, location, founded, dissolved, replaced_by, url, description"
 _EVENT_COLUMNS = select_columns("e")
-_CSV_LINE = csv_line_sql()
+_CSV_LINES = {extras: csv_line_sql(extras=extras) for extras in (True, False)}
 _ROW_NAMES = ("seq", *SCALAR_NAMES)
 
 
@@ -401,7 +401,8 @@ class EventStore:
         register_csv_functions(self._connection)
         where, params = self._where(event_filter)
         cursor = self._execute(
-            f"SELECT {_CSV_LINE} FROM events e WHERE {where} ORDER BY e.earliest, e.latest, e.id", params
+            f"SELECT {_CSV_LINES[self.schema_version >= EXTRAS_SINCE]} FROM events e WHERE {where} "
+            "ORDER BY e.earliest, e.latest, e.id", params
         )
         while rows := self._fetch(cursor, STREAM_BATCH):
             yield [row[0] for row in rows]
