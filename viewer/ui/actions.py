@@ -19,6 +19,8 @@ class ActionId(Enum):
     OPEN = auto()
     IMPORT = auto()
     EXPORT_SELECTED = auto()
+    PRINT_TIMELINE = auto()
+    PRINT_BRIEF = auto()
     CLEAR_RECENT = auto()
     QUIT = auto()
     SELECT_ALL_VISIBLE = auto()
@@ -59,6 +61,8 @@ _SPECS: dict[ActionId, _Spec] = {
     ActionId.IMPORT: _Spec("&Import…", ("Ctrl+I",),
                            "Import JSON, CSV, Excel, iCalendar, ACLED or GDELT files into a database",
                            icon="file-input"),
+    ActionId.PRINT_TIMELINE: _Spec("&Print Timeline…", (Key.Print,), "Print the selected events' timeline picture"),
+    ActionId.PRINT_BRIEF: _Spec("Print &Brief…", ("Ctrl+Shift+P",), "Print the brief of the selected events"),
     ActionId.EXPORT_SELECTED: _Spec("&Export Selected…", ("Ctrl+E",), "Write the selected events to a file",
                                     icon="file-output"),
     ActionId.CLEAR_RECENT: _Spec("Clear Recent Files", icon="eraser"),

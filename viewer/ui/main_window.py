@@ -105,6 +105,8 @@ class MainWindow(QMainWindow):
         for action_id, slot in (
             (ActionId.OPEN, self._ask_open), (ActionId.IMPORT, self.transfers.ask_import),
             (ActionId.EXPORT_SELECTED, self.transfers.ask_export), (ActionId.QUIT, self.close),
+            (ActionId.PRINT_TIMELINE, lambda: self.transfers.print_selection("picture")),
+            (ActionId.PRINT_BRIEF, lambda: self.transfers.print_selection("brief")),
             (ActionId.SELECT_ALL_VISIBLE, state.select_all_visible), (ActionId.CLEAR_SELECTION, state.clear_selection),
             (ActionId.ADD_LINKED, state.add_linked), (ActionId.COPY, self.transfers.copy_selection),
             (ActionId.FIND, self._find), (ActionId.ZOOM_IN, timeline.zoom_in), (ActionId.ZOOM_OUT, timeline.zoom_out),
@@ -382,7 +384,8 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         has_data = self.state.dataset is not None
         has_selection = has_data and self.state.selected_count() > 0
-        for action_id in (ActionId.EXPORT_SELECTED, ActionId.COPY, ActionId.ADD_LINKED, ActionId.CLEAR_SELECTION):
+        for action_id in (ActionId.EXPORT_SELECTED, ActionId.PRINT_TIMELINE, ActionId.PRINT_BRIEF, ActionId.COPY,
+                          ActionId.ADD_LINKED, ActionId.CLEAR_SELECTION):
             self.actions[action_id].setEnabled(has_selection)
         self.actions[ActionId.SELECT_ALL_VISIBLE].setEnabled(has_data)
         self.actions[ActionId.BACK].setEnabled(self.state.can_go_back)

@@ -17,7 +17,8 @@ RECENT = "recent"  # the Open Recent submenu
 DOCKS = "docks"  # a toggle for each dock, then the toolbar's
 
 MENUS: tuple[tuple[str, tuple[ActionId | str | None, ...]], ...] = (
-    ("&File", (A.OPEN, RECENT, A.IMPORT, SEPARATOR, A.EXPORT_SELECTED, SEPARATOR, A.QUIT)),
+    ("&File", (A.OPEN, RECENT, A.IMPORT, SEPARATOR, A.EXPORT_SELECTED, A.PRINT_TIMELINE, A.PRINT_BRIEF, SEPARATOR,
+               A.QUIT)),
     ("&Edit", (A.SELECT_ALL_VISIBLE, A.CLEAR_SELECTION, A.ADD_LINKED, SEPARATOR, A.COPY, A.FIND)),
     ("&View", (A.ZOOM_IN, A.ZOOM_OUT, A.FIT_ALL, A.GO_TO_DATE, SEPARATOR, A.LANES_BY_BODY, A.LANES_BY_KIND,
                A.LANES_NONE, SEPARATOR, A.SHOW_ALL_LINKS, A.SHOW_LEGEND, SEPARATOR, DOCKS)),

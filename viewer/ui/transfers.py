@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QStatusBar, QWidget
 
 from viewer.export.atomic import atomic_binary_file
 from viewer.export.catalogue import DEFAULT_WIDTH, PICTURE_FORMATS
-from viewer.export.formats import ExportRequest, export_to_file, selected_filter, write_picture
+from viewer.export.formats import ExportRequest, export_to_file, selected_filter, write_export, write_picture
 from viewer.formatting import count_text
 from viewer.state.view_state import ViewState
 from viewer.store.errors import DefenceTimelineError, OperationCancelledError
@@ -43,6 +43,7 @@ class Transfers(QObject):
         self._bar, self._show_error = bar, show_error
         self.export_dialog: ExportDialog | None = None
         self.exported_file = ExportedFileActions(bar)
+        self.print_preview: QWidget | None = None  # the print preview last opened
         self.import_dialog: ImportDialog | None = None
 
     # ------------------------------------------------------------------ import
@@ -110,6 +111,43 @@ class Transfers(QObject):
         )
         dialog.open()
         self.export_dialog = dialog
+
+    # ------------------------------------------------------------------ print
+
+    def print_selection(self, what: str) -> None:
+        """A print preview of the selection's timeline picture (``what="picture"``) or brief (``"brief"``),
+        made as the export makes them."""
+        import io
+
+        from viewer.ui.printing import MAX_PRINTED_EVENTS, paint_brief, paint_picture, preview
+
+        dataset, count = self._state.dataset, self._state.selected_count()
+        if not count or dataset is None:
+            return
+        if count > MAX_PRINTED_EVENTS:
+            self._show_error("Too many events to print", f"{count:,} events are selected; print at most "
+                             f"{MAX_PRINTED_EVENTS:,} (or export them to a file).")
+            return
+        stream = io.BytesIO()
+        fmt = "svg" if what == "picture" else "md"
+        request = ExportRequest(fmt=fmt, event_filter=self._chosen_filter(), selection_text=self._selection_text(count))
+        try:
+            if what == "picture":
+                chosen = dataset.store.event_ids(request.event_filter)
+                write_picture(dataset.data, chosen, request, stream, dataset.name)
+            else:
+                write_export(dataset.store, request, stream)
+        except (DefenceTimelineError, OSError) as error:
+            self._show_error("The selection cannot be printed", str(error))
+            return
+        content, title = stream.getvalue(), self._proposed_name()
+        if what == "picture":
+            self.print_preview = preview(self._window, title, lambda printer: paint_picture(printer, content),
+                                         landscape=True)
+        else:
+            text = content.decode("utf-8")
+            self.print_preview = preview(self._window, title, lambda printer: paint_brief(printer, text, title),
+                                         landscape=False)
 
     def _proposed_name(self) -> str:
         """A file name after what is selected: the one event's title, else the selection's dates
