@@ -128,15 +128,21 @@ def _rendered_markdown(data: bytes) -> str:
 
 def test_markdown_brief_of_the_june_ministerial(sample_db: Path, qapp) -> None:
     raw = _export(sample_db, "md", CHAIN, with_linked=True).decode("utf-8")
-    assert raw.startswith("# NATO Defence Ministers, June 2023, to the Vilnius Summit: ")
-    assert "## 15–16 June 2023\n\n### Meeting of NATO Defence Ministers, June 2023" in raw
-    assert "prepares **NATO Vilnius Summit** (11–12 July 2023)" in raw
-    assert "with the events linked to them" in raw
-    assert re.search(r"^\d+\. \[.+\]\(<https://www\.nato\.int/cps/en/natohq/news_215689\.htm>\)", raw, re.M)
+    assert raw.startswith("# Meeting of NATO Defence Ministers, June 2023\n\nThis brief covers 15 events, ")
+    assert "with the events linked to it" in raw
+    assert ("Meeting of NATO Defence Ministers, June 2023 (15–16 June 2023) prepared NATO Vilnius Summit "
+            "(11–12 July 2023).") in raw
+    assert "### Meeting of NATO Defence Ministers, June 2023\n\n15–16 June 2023 · NATO Headquarters" in raw
+    assert "\n- Prepares: NATO Vilnius Summit (11–12 July 2023)\n" in raw
+    assert not re.search(r"^#+ (some time|[\d–]+ \w+ \d{4}$)", raw, re.M)  # dates are never headings
+    assert re.search(r"^\d+\. NATO, .+ <https://www\.nato\.int/cps/en/natohq/news_215689\.htm>$", raw, re.M)
+    assert "\\[" not in raw and "\\]" not in raw
     text = _rendered_markdown(raw.encode())
-    assert "precedes Meeting of NATO Defence Ministers, October 2023 (11–12 October 2023)" in text
-    assert "Relations: preceded by Meeting of NATO Defence Ministers, February 2023 (14–15 February 2023)" in text
-    assert raw.index("## 14 June 2023") < raw.index("## 15–16 June 2023") < raw.index("## 11–12 July 2023")
+    assert "Precedes: Meeting of NATO Defence Ministers, October 2023 (11–12 October 2023)" in text
+    assert "Preceded by: Meeting of NATO Defence Ministers, February 2023 (14–15 February 2023)" in text
+    assert "Sources: [12], [13], [9], [6]" in text
+    assert raw.index("### Secretary General previews") < raw.index("### Meeting of NATO Defence Ministers, June")
+    assert raw.index("### Meeting of NATO Defence Ministers, June") < raw.index("### NATO Vilnius Summit")
 
 
 # ---------------------------------------------------------------- hostile text in every text format

@@ -342,7 +342,8 @@ def test_export_dialog_writes_a_selection_made_with_the_mouse(
     elif fmt == "ics":
         assert data.count(b"BEGIN:VEVENT") == 2
     elif fmt == "md":
-        assert b"prepares **NATO Vilnius Summit**" in data and b"2 events selected in the window" in data
+        assert b"- Prepares: NATO Vilnius Summit (11\xe2\x80\x9312 July 2023)" in data
+        assert b"Selection: 2 events selected in the window." in data
     else:
         assert data.startswith(b"\x89PNG")
     second = _open(qtbot, sample_db)  # the dialog remembers the format and the folder

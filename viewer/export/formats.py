@@ -82,21 +82,33 @@ def write_export(store: EventStore, request: ExportRequest, stream: IO[bytes], p
             store.document_head(chosen), store.iter_events(chosen), store.time_zones_used(chosen), links, stream,
             store.count(chosen) if progress else 0, now=request.now, progress=report,
         )
+    if request.fmt == "md":
+        return _write_brief(store, chosen, request, stream, progress)
     document = store.document(chosen)
     if progress:
         progress("Writing", 0, max(len(document.events), 1))
     with _text(stream) as text:
-        if request.fmt == "timelinejs":
-            from viewer.export.timelinejs_export import write_timelinejs
+        from viewer.export.timelinejs_export import write_timelinejs
 
-            return write_timelinejs(document, text, request.group_by)
-        from viewer.export.markdown_export import write_markdown
+        return write_timelinejs(document, text, request.group_by)
 
-        today = request.now.date() if request.now else date.today()
-        selection = request.selection_text or request.event_filter.describe()
-        if request.with_linked:
-            selection += ", with the events linked to them"
-        return write_markdown(document, text, selection=selection, today=today)
+
+def _write_brief(
+    store: EventStore, chosen: EventFilter, request: ExportRequest, stream: IO[bytes], progress: Progress | None
+) -> int:
+    """The Markdown brief, its events read twice from the file (a survey, then the chronology) rather than held."""
+    from viewer.export.markdown_export import write_markdown_parts
+
+    if progress:
+        progress("Writing", 0, 0)
+    today = request.now.date() if request.now else date.today()
+    selection = request.selection_text or request.event_filter.describe()
+    if request.with_linked:
+        selection += ", with the events linked to them"
+    links = store.links_among(set() if chosen.is_empty else set(store.event_ids(chosen)), chosen)
+    with _text(stream) as text:
+        return write_markdown_parts(store.document_head(chosen), lambda: store.iter_events(chosen), links, text,
+                                    selection=selection, today=today)
 
 
 def _write_xlsx(store: EventStore, chosen: EventFilter, stream: IO[bytes], progress: Progress | None) -> int:
