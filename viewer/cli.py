@@ -162,6 +162,10 @@ def _subcommand_parser() -> argparse.ArgumentParser:
         "--width", type=int, default=DEFAULT_WIDTH, metavar="PX", help=f"picture width ({', '.join(PICTURE_FORMATS)})"
     )
     exporter.add_argument("--group-by", choices=("kind", "body"), default="kind", help="TimelineJS groups")
+    exporter.add_argument("--size", choices=("slide", "a4"),
+                          help="picture size: a 16:9 slide (1920 × 1080) or an A4 landscape page (default: --width)")
+    exporter.add_argument("--title", metavar="TEXT",
+                          help="the picture's title (default: the one chosen event's title, else the dataset's name)")
     exporter.add_argument("--excel", action="store_true",
                           help="CSV for Excel: UTF-8 with a byte-order mark (so that accented names read right)")
     exporter.set_defaults(handler=_run_export)
@@ -255,6 +259,8 @@ def _run_export(options: argparse.Namespace) -> int:
         width=options.width,
         group_by=options.group_by,
         excel=options.excel,
+        size=options.size,
+        title=options.title,
     )
     if options.output is None or options.output == "-":
         _check_stdout_is_not(Path(options.database))

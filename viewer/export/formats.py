@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import IO, Literal
 
 from viewer.export.catalogue import DEFAULT_WIDTH, FORMATS, PICTURE_FORMATS
+from viewer.export.picture_frame import PictureCaption
 from viewer.progress import Progress
 from viewer.store.errors import ExportError
 from viewer.store.filters import EventFilter
@@ -29,6 +30,8 @@ class ExportRequest:
     width: int = DEFAULT_WIDTH
     group_by: Literal["kind", "body"] = "kind"
     excel: bool = False  # CSV: begin with a UTF-8 byte-order mark, by which Excel knows the encoding
+    size: str | None = None  # pictures: "slide", "a4" or None (the width as asked, the height to fit)
+    title: str | None = None  # pictures: the title (default: the one chosen event's, else the dataset's)
     selection_text: str | None = None  # how the events were chosen (for the brief)
     now: datetime | None = None  # fixed for reproducible output (tests, docs)
 
@@ -140,11 +143,20 @@ def export_to_file(
 def _write_image(store: EventStore, chosen: EventFilter, request: ExportRequest, stream: IO[bytes]) -> int:
     from viewer.timeline_source import load_timeline_data
 
-    return write_picture(load_timeline_data(store), store.event_ids(chosen), request, stream, store.name())
+    return write_picture(load_timeline_data(store), store.event_ids(chosen), request, stream, store.name(),
+                         caption=picture_caption_of(store, chosen, request))
+
+
+def picture_caption_of(store: EventStore, chosen: EventFilter, request: ExportRequest) -> PictureCaption:
+    """The title, dates, sources and data file a picture of ``chosen`` is framed with."""
+    from viewer.export.picture_frame import picture_caption
+
+    return picture_caption(store, chosen, name=request.title, asked=request.event_filter)
 
 
 def write_picture(
-    data: TimelineData, event_ids: Iterable[str], request: ExportRequest, stream: IO[bytes], title: str | None
+    data: TimelineData, event_ids: Iterable[str], request: ExportRequest, stream: IO[bytes], title: str | None,
+    caption: PictureCaption | None = None,
 ) -> int:
     """Draw the given events of already loaded timeline data (the window passes its own)."""
     import numpy as np
@@ -155,7 +167,8 @@ def write_picture(
     subset = data.subset(np.array([p for p in positions if p is not None], dtype=np.int64))
     if len(subset.index) == 0:
         raise ExportError("no event to draw: the selection is empty")
-    return write_image(subset, request.fmt, stream, width=request.width, title=title)
+    return write_image(subset, request.fmt, stream, width=request.width, title=title, caption=caption,
+                       size=request.size)
 
 
 class _text:

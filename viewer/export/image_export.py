@@ -5,6 +5,10 @@ chosen width, their lanes, the ruler, labels, links and the legend. SVG and PDF 
 PNG is drawn at twice the pixel density so that it stays sharp when printed, less when that
 would exceed :data:`MAX_PNG_PIXELS` or :data:`MAX_PNG_SIDE` (a wide picture with many lanes),
 so that drawing one never needs more than about half a gigabyte whatever the width or lanes.
+Above the timeline a title and the dates it shows, below it the sources and the data file
+(:mod:`viewer.export.picture_frame`), painted in the same logical pixels in every format.
+A size preset (:data:`SIZES`: a 16:9 slide, an A4 landscape page) fits the timeline into a
+page of fixed size; otherwise the picture is as high as its lanes need.
 
 The limits below are the one definition of what a picture may be: the command line and the
 window's export dialog use them too.
@@ -16,10 +20,11 @@ import math
 import os
 import re
 import sys
+from dataclasses import dataclass
 from typing import IO
 
 from viewer.export.catalogue import DEFAULT_WIDTH, MAX_WIDTH, MIN_WIDTH, PICTURE_FORMATS
-from viewer.formatting import display_text
+from viewer.export.picture_frame import PictureCaption, PictureFrame, caption_from_data
 from viewer.store.errors import ExportError
 from viewer.timeline.data import TimelineData
 
@@ -28,6 +33,7 @@ MAX_HEIGHT = 20_000  # the picture's height follows its lanes and legend, up to 
 PNG_DENSITY = 2.0  # pixels per point when the picture is small enough
 MAX_PNG_PIXELS = 100_000_000  # 400 MB of pixels at 4 bytes each: the memory bound of a PNG
 MAX_PNG_SIDE = 32_767  # the widest image many decoders (browsers, Windows) open
+MIN_FRAME_TEXT_SCALE = 0.8  # the title and caption shrink with a timeline fitted into a page, down to this
 
 # Characters XML 1.0 forbids, whoever drew them (QSvgGenerator writes text as given).
 _NOT_XML_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -70,11 +76,60 @@ def ensure_application() -> None:
         QApplication(sys.argv[:1])
 
 
+@dataclass(frozen=True)
+class PictureSize:
+    """A size a picture can be asked in: a page of fixed logical size, or a width (height to fit)."""
+
+    key: str
+    label: str
+    width: int | None = None  # logical pixels (points in a PDF); None: the width asked
+    height: int | None = None  # None: as high as the timeline needs
+    pdf_page_mm: tuple[float, float] | None = None  # a PDF's page when it is a paper size
+
+
+# The size presets (``--size slide|a4|WIDTH``). A4 is 297 × 210 mm, in logical pixels at 96 to
+# the inch (1123 × 794: text at its size on the screen, a PNG at 2× is about 190 dpi on paper);
+# its PDF page is the A4 sheet itself.
+A4_WIDTH_MM, A4_HEIGHT_MM = 297.0, 210.0
+SIZES: dict[str, PictureSize] = {
+    size.key: size
+    for size in (
+        PictureSize("slide", "Slide, 16:9 (1920 × 1080)", 1920, 1080),
+        PictureSize("a4", "A4 landscape (297 × 210 mm)", round(A4_WIDTH_MM / 25.4 * 96),
+                    round(A4_HEIGHT_MM / 25.4 * 96), (A4_WIDTH_MM, A4_HEIGHT_MM)),
+        PictureSize("custom", "Width as chosen, height to fit"),
+    )
+}
+
+
+def picture_size(size: str | int | None) -> PictureSize:
+    """The size asked: a preset's key ("slide", "a4", "custom"), a width, or None for "custom"."""
+    if size is None:
+        return SIZES["custom"]
+    if isinstance(size, int) or (isinstance(size, str) and size.strip().isdigit()):
+        return PictureSize("custom", SIZES["custom"].label, int(size))
+    found = SIZES.get(str(size).strip().lower())
+    if found is None:
+        raise ExportError(f"unknown picture size {size!r} (use {', '.join(k for k in SIZES if k != 'custom')} "
+                          "or a width in pixels)")
+    return found
+
+
 def write_image(data: TimelineData, fmt: str, stream: IO[bytes], *, width: int = DEFAULT_WIDTH,
-                title: str | None = None) -> int:
-    """Draw ``data`` as a ``png``, ``svg`` or ``pdf`` into ``stream``; returns the event count."""
+                title: str | None = None, caption: PictureCaption | None = None,
+                size: str | int | None = None, density: float = PNG_DENSITY) -> int:
+    """Draw ``data`` as a ``png``, ``svg`` or ``pdf`` into ``stream``; returns the event count.
+
+    Above the timeline: ``caption``'s title and dates; below it: its sources and data file.
+    Without a caption, the title is ``title`` (else "Timeline") and the dates the data's span.
+    ``size`` is a preset of :data:`SIZES` (a page of fixed size the timeline is fitted into)
+    or a width; by default the picture is ``width`` logical pixels wide (points in a PDF) and
+    as high as its lanes need. A PNG has ``density`` pixels per logical pixel (less when too large).
+    """
     if fmt not in PICTURE_FORMATS:
         raise ValueError(f"not an image format: {fmt}")
+    chosen = picture_size(size)
+    width = chosen.width or width
     check_width(width)
     ensure_application()
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPoint, QRectF, QSize, QSizeF, Qt
@@ -83,30 +138,63 @@ def write_image(data: TimelineData, fmt: str, stream: IO[bytes], *, width: int =
 
     from viewer.timeline.widget import TimelineWidget
 
-    name = display_text(title).strip() or "Defence Timeline"
+    if caption is None:
+        caption = caption_from_data(data, title=title)
+    name = caption.title
     widget = TimelineWidget()
     widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     widget.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     widget.set_show_all_links(True)
     widget.resize(width, 600)
     widget.set_data(data)
-    widget.fit_all()
-    widget.set_picture_mode(True)  # each lane as many rows as it needs: no stacks, whole labels
-    height = picture_height(widget.preferred_height())
-    widget.resize(width, height)  # the same width: the same view and rows
+    frame = PictureFrame(caption, width, widget.font())
+    framing = frame.header_height + frame.footer_height
+    if chosen.height is None:  # as high as the lanes need, the timeline at the picture's width
+        scale = 1.0
+        timeline_width = width
+        timeline_height = min(_lay_out(widget, width), MAX_HEIGHT - framing)
+        height = math.ceil(framing + timeline_height)
+    else:  # a page: the timeline drawn smaller when its lanes need more than the room left
+        height = chosen.height
+        timeline_width, timeline_height, scale = _fit(widget, width, max(height - framing, 40.0))
+        if scale < 1:  # the frame's words a little smaller too, to stay in proportion
+            frame = PictureFrame(caption, width, widget.font(), text_scale=max(scale, MIN_FRAME_TEXT_SCALE))
+            framing = frame.header_height + frame.footer_height
+            timeline_width, timeline_height, scale = _fit(widget, width, max(height - framing, 40.0))
+    widget.resize(timeline_width, math.ceil(timeline_height))
     widget.fit_all()
     widget.set_picture_mode(True)
+    background = widget.palette().base().color()
+
+    def paint(painter: QPainter) -> None:
+        painter.fillRect(QRectF(0, 0, width, height), background)
+        frame.paint_header(painter)
+        painter.save()
+        painter.translate(0, frame.header_height)
+        painter.scale(scale, scale)
+        widget.render(painter, QPoint(0, 0))
+        painter.restore()
+        frame.paint_footer(painter, height - frame.footer_height if chosen.height else
+                           frame.header_height + timeline_height * scale)
+
     buffer = QBuffer()
     buffer.setData(QByteArray())
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     if fmt == "png":
-        pixels_wide, pixels_high = png_size(width, height)
+        pixel_density = min(density, png_density(width, height))
+        pixels_wide, pixels_high = math.ceil(width * pixel_density), math.ceil(height * pixel_density)
         image = QImage(pixels_wide, pixels_high, QImage.Format.Format_RGB32)  # opaque: no alpha to store
         if image.isNull():
             raise ExportError(f"not enough memory for a {pixels_wide} × {pixels_high} picture")
-        image.setDevicePixelRatio(png_density(width, height))
-        image.fill(widget.palette().base().color())
-        widget.render(image)
+        image.setDevicePixelRatio(pixel_density)
+        image.fill(background)
+        painter = QPainter(image)
+        try:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            paint(painter)
+        finally:
+            painter.end()
         if not image.save(buffer, "PNG"):
             raise ExportError("the PNG could not be encoded")
         del image
@@ -119,7 +207,7 @@ def write_image(data: TimelineData, fmt: str, stream: IO[bytes], *, width: int =
         generator.setDescription(f"{len(data.index)} events")
         painter = QPainter(generator)
         try:
-            widget.render(painter, QPoint(0, 0))
+            paint(painter)
         finally:
             painter.end()
     else:
@@ -127,15 +215,16 @@ def write_image(data: TimelineData, fmt: str, stream: IO[bytes], *, width: int =
         writer.setResolution(96)
         writer.setTitle(name)
         writer.setCreator("Defence Timeline")
-        writer.setPageLayout(
-            QPageLayout(QPageSize(QSizeF(width, height), QPageSize.Unit.Point), QPageLayout.Orientation.Portrait,
-                        QMarginsF(0, 0, 0, 0))
-        )
+        if chosen.pdf_page_mm:
+            page = QPageSize(QSizeF(*chosen.pdf_page_mm), QPageSize.Unit.Millimeter)
+        else:
+            page = QPageSize(QSizeF(width, height), QPageSize.Unit.Point)
+        writer.setPageLayout(QPageLayout(page, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
         painter = QPainter(writer)
         try:
-            scale = min(painter.device().width() / width, painter.device().height() / height)
-            painter.scale(scale, scale)
-            widget.render(painter, QPoint(0, 0))
+            scale_to_page = min(painter.device().width() / width, painter.device().height() / height)
+            painter.scale(scale_to_page, scale_to_page)
+            paint(painter)
         finally:
             painter.end()
     buffer.close()
@@ -144,6 +233,30 @@ def write_image(data: TimelineData, fmt: str, stream: IO[bytes], *, width: int =
     stream.write(well_formed_svg(output) if fmt == "svg" else output)
     widget.deleteLater()
     return len(data.index)
+
+
+def _fit(widget, width: int, room: float) -> tuple[int, float, float]:
+    """Lay the timeline out to fill ``width`` × ``room`` once scaled: (width drawn at, its height, scale)."""
+    timeline_width = width
+    wanted = _lay_out(widget, timeline_width)
+    for _attempt in range(3):  # drawn wider then scaled down, the labels need fewer rows
+        if wanted * width / timeline_width <= room + 0.5:
+            break
+        timeline_width = min(max(math.ceil(wanted * width / room), width), MAX_WIDTH)
+        wanted = _lay_out(widget, timeline_width)
+    return timeline_width, wanted, min(width / timeline_width, room / wanted, 1.0)
+
+
+def _lay_out(widget, width: int) -> float:
+    """Lay the timeline out ``width`` wide in picture mode; returns the height its lanes need."""
+    widget.resize(width, 600)
+    widget.fit_all()
+    widget.set_picture_mode(True)  # each lane as many rows as it needs: no stacks, whole labels
+    preferred = picture_height(widget.preferred_height())
+    widget.resize(width, preferred)  # the same width: the same view and rows
+    widget.fit_all()
+    widget.set_picture_mode(True)
+    return float(picture_height(widget.preferred_height()))
 
 
 def well_formed_svg(svg: bytes) -> bytes:

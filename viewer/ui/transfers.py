@@ -11,7 +11,14 @@ from PySide6.QtWidgets import QStatusBar, QWidget
 
 from viewer.export.atomic import atomic_binary_file
 from viewer.export.catalogue import DEFAULT_WIDTH, PICTURE_FORMATS
-from viewer.export.formats import ExportRequest, export_to_file, selected_filter, write_export, write_picture
+from viewer.export.formats import (
+    ExportRequest,
+    export_to_file,
+    picture_caption_of,
+    selected_filter,
+    write_export,
+    write_picture,
+)
 from viewer.formatting import count_text
 from viewer.state.view_state import ViewState
 from viewer.store.errors import DefenceTimelineError, OperationCancelledError
@@ -134,7 +141,8 @@ class Transfers(QObject):
         try:
             if what == "picture":
                 chosen = dataset.store.event_ids(request.event_filter)
-                write_picture(dataset.data, chosen, request, stream, dataset.name)
+                caption = picture_caption_of(dataset.store, request.event_filter, request)
+                write_picture(dataset.data, chosen, request, stream, dataset.name, caption)
             else:
                 write_export(dataset.store, request, stream)
         except (DefenceTimelineError, OSError) as error:
@@ -187,9 +195,11 @@ class Transfers(QObject):
             # Pictures are painted with Qt widgets, which live on the UI thread; they are drawn
             # from the data the window already holds rather than reading the file again.
             try:
-                chosen = dataset.store.event_ids(selected_filter(dataset.store, request.event_filter, with_linked))
+                selection = selected_filter(dataset.store, request.event_filter, with_linked)
+                caption = picture_caption_of(dataset.store, selection, request)
+                chosen = dataset.store.event_ids(selection)
                 with atomic_binary_file(path, overwrite=True, protected=[dataset.path]) as stream:
-                    write_picture(dataset.data, chosen, request, stream, dataset.name)
+                    write_picture(dataset.data, chosen, request, stream, dataset.name, caption)
             except (DefenceTimelineError, OSError) as error:
                 self._show_error("The export failed", str(error))
                 return
