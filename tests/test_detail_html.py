@@ -92,7 +92,7 @@ def test_several_events_and_a_body(sample_db: Path, qapp) -> None:
         commission = store.body("nato-ukraine-commission")
         context = store.body_context(commission)
     text = _rendered(events_html(events, len(events))).toPlainText()
-    assert text.startswith("25 events selected\n2014–2024\n4–5 September 2014: NATO Wales Summit")
+    assert text.startswith("25 events selected\n4 September 2014 – May 2024\n4–5 September 2014: NATO Wales Summit")
     text = _rendered(body_html(commission, context)).toPlainText()
     assert "Replaced by\nNATO-Ukraine Council (NUC)" in text
     assert "Founded\n1997" in text and "Dissolved\n2023-07" in text
