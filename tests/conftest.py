@@ -141,3 +141,14 @@ def sample_timeline(qtbot, path: Path, size: tuple[int, int] = (1400, 900)):
     with EventStore(path) as store:
         widget.set_data(load_timeline_data(store))
     return widget
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clipboard_emptied_at_the_end():
+    """Empty the clipboard once the tests are done: Qt's offscreen platform crashes on exit while
+    its clipboard holds mime data (Copy puts HTML, text and TSV there); xcb and the desktops do not."""
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is not None:
+        QApplication.clipboard().clear()
