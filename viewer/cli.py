@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from viewer import APP_NAME, __version__
-from viewer.export.catalogue import DEFAULT_WIDTH, FORMATS, MAX_WIDTH, MIN_WIDTH, PICTURE_FORMATS
+from viewer.export.catalogue import DEFAULT_WIDTH, FORMATS, MAX_WIDTH, MIN_WIDTH, PICTURE_FORMATS, SIZE_PRESETS
 from viewer.store.errors import DefenceTimelineError, DiskFullError, OperationCancelledError
 from viewer.store.filters import EventFilter
 from viewer.store.import_options import MAPPABLE_FIELDS, ImportOptions
@@ -162,12 +162,12 @@ def _subcommand_parser() -> argparse.ArgumentParser:
         "--width", type=int, default=DEFAULT_WIDTH, metavar="PX", help=f"picture width ({', '.join(PICTURE_FORMATS)})"
     )
     exporter.add_argument("--group-by", choices=("kind", "body"), default="kind", help="TimelineJS groups")
-    exporter.add_argument("--size", choices=("slide", "a4"),
+    exporter.add_argument("--size", choices=SIZE_PRESETS,
                           help="picture size: a 16:9 slide (1920 × 1080) or an A4 landscape page (default: --width)")
     exporter.add_argument("--title", metavar="TEXT",
-                          help="the picture's title (default: the one chosen event's title, else the dataset's name)")
+                          help="a picture's or brief's title (default: the one chosen event's, else the dataset's)")
     exporter.add_argument("--excel", action="store_true",
-                          help="CSV for Excel: UTF-8 with a byte-order mark (so that accented names read right)")
+                          help="a CSV for Excel: UTF-8 with a byte-order mark (so that accented names read right)")
     exporter.set_defaults(handler=_run_export)
 
     checker = commands.add_parser("check", help="say what a database file holds")

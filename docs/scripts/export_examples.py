@@ -1,4 +1,4 @@
-"""Make docs/examples/: the brief and the picture of the June 2023 ministerial's chain.
+"""Make docs/examples/: the briefs (Markdown, Word, PDF) and the picture of the June 2023 ministerial's chain.
 
     xvfb-run -a .venv/bin/python docs/scripts/export_examples.py
 
@@ -29,6 +29,8 @@ def main() -> None:
     with EventStore(sample_database_path()) as store:
         for fmt, name, options in (
             ("md", "june-ministerial-brief.md", {}),
+            ("docx", "june-ministerial-brief.docx", {}),
+            ("pdf-brief", "june-ministerial-brief.pdf", {}),
             ("png", "june-ministerial-chain.png", {"width": 1600}),
         ):
             stream = io.BytesIO()

@@ -9,7 +9,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Literal
 
-from viewer.export.catalogue import DEFAULT_WIDTH, FORMATS, PICTURE_FORMATS
+from viewer.export.catalogue import (
+    BRIEF_PICTURE_WIDTH,
+    DEFAULT_WIDTH,
+    FORMATS,
+    MAX_PAGED_BRIEF_EVENTS,
+    PAGED_BRIEF_FORMATS,
+    PICTURE_FORMATS,
+)
 from viewer.export.picture_frame import PictureCaption
 from viewer.progress import Progress
 from viewer.store.errors import ExportError
@@ -29,10 +36,10 @@ class ExportRequest:
     with_linked: bool = False
     width: int = DEFAULT_WIDTH
     group_by: Literal["kind", "body"] = "kind"
-    excel: bool = False  # CSV: begin with a UTF-8 byte-order mark, by which Excel knows the encoding
+    excel: bool = False  # the CSVs: begin with a UTF-8 byte-order mark, by which Excel knows the encoding
     size: str | None = None  # pictures: "slide", "a4" or None (the width as asked, the height to fit)
-    title: str | None = None  # pictures: the title (default: the one chosen event's, else the dataset's)
-    selection_text: str | None = None  # how the events were chosen (for the brief)
+    title: str | None = None  # pictures and briefs: the title (default: the one chosen event's, else the dataset's)
+    selection_text: str | None = None  # how the events were chosen (for the brief; default: the filter in words)
     now: datetime | None = None  # fixed for reproducible output (tests, docs)
 
 
@@ -48,8 +55,14 @@ def count_events(store: EventStore, request: ExportRequest) -> int:
     return store.count(selected_filter(store, request.event_filter, request.with_linked))
 
 
-def write_export(store: EventStore, request: ExportRequest, stream: IO[bytes], progress: Progress | None = None) -> int:
-    """Write the request's events in its format to a binary stream; returns the event count."""
+def write_export(
+    store: EventStore, request: ExportRequest, stream: IO[bytes], progress: Progress | None = None, *,
+    picture: bytes | None = None,
+) -> int:
+    """Write the request's events in its format to a binary stream; returns the event count.
+
+    A Word or PDF brief holds the selection's picture: ``picture`` when given (the window draws
+    it on the UI thread, see :func:`brief_picture`), else drawn here, which needs the main thread."""
     if request.fmt not in FORMATS:
         raise ExportError(f"unknown export format {request.fmt!r} (use one of: {', '.join(FORMATS)})")
     chosen = selected_filter(store, request.event_filter, request.with_linked)
@@ -67,6 +80,15 @@ def write_export(store: EventStore, request: ExportRequest, stream: IO[bytes], p
             return write_csv(store.csv_line_batches(chosen), text, total, progress)
     if request.fmt == "xlsx":
         return _write_xlsx(store, chosen, stream, progress)
+    if request.fmt == "csv-readable":
+        from viewer.export.readable_csv import write_readable_csv
+
+        total = store.count(chosen)
+        bodies, links, titles = _people_table_parts(store, chosen)
+        with _text(stream) as text:
+            if request.excel:
+                text.write(UTF8_BOM)
+            return write_readable_csv(store.iter_events(chosen), bodies, links, titles, text, total, progress)
     if request.fmt == "json":
         from viewer.export.json_export import write_json_parts
 
@@ -87,6 +109,8 @@ def write_export(store: EventStore, request: ExportRequest, stream: IO[bytes], p
         )
     if request.fmt == "md":
         return _write_brief(store, chosen, request, stream, progress)
+    if request.fmt in PAGED_BRIEF_FORMATS:
+        return _write_paged_brief(store, chosen, request, stream, progress, picture)
     document = store.document(chosen)
     if progress:
         progress("Writing", 0, max(len(document.events), 1))
@@ -96,48 +120,108 @@ def write_export(store: EventStore, request: ExportRequest, stream: IO[bytes], p
         return write_timelinejs(document, text, request.group_by)
 
 
-def _write_brief(
-    store: EventStore, chosen: EventFilter, request: ExportRequest, stream: IO[bytes], progress: Progress | None
-) -> int:
-    """The Markdown brief, its events read twice from the file (a survey, then the chronology) rather than held."""
-    from viewer.export.markdown_export import write_markdown_parts
+def brief_of(store: EventStore, chosen: EventFilter, request: ExportRequest):
+    """The brief of ``chosen`` (its events read from the file twice, never held): what every brief format writes."""
+    from viewer.export.brief import Brief
 
-    if progress:
-        progress("Writing", 0, 0)
-    today = request.now.date() if request.now else date.today()
     selection = request.selection_text or request.event_filter.describe()
     if request.with_linked:
         selection += ", with the events linked to them"
     links = store.links_among(set() if chosen.is_empty else set(store.event_ids(chosen)), chosen)
+    today = request.now.date() if request.now else date.today()
+    return Brief(store.document_head(chosen), lambda: store.iter_events(chosen), links, selection=selection,
+                 today=today, title=request.title)
+
+
+def _write_brief(
+    store: EventStore, chosen: EventFilter, request: ExportRequest, stream: IO[bytes], progress: Progress | None
+) -> int:
+    """The Markdown brief, streamed: the chronology written an event at a time."""
+    from viewer.export.markdown_export import write_blocks
+
+    if progress:
+        progress("Writing", 0, 0)
+    brief = brief_of(store, chosen, request)
     with _text(stream) as text:
-        return write_markdown_parts(store.document_head(chosen), lambda: store.iter_events(chosen), links, text,
-                                    selection=selection, today=today)
+        write_blocks(brief.blocks(), text)
+    return brief.count
+
+
+def check_paged_brief(count: int) -> None:
+    """Refuse a Word or PDF brief (or a printed one) of more events than :data:`MAX_PAGED_BRIEF_EVENTS`."""
+    if count > MAX_PAGED_BRIEF_EVENTS:
+        raise ExportError(f"a Word or PDF brief holds at most {MAX_PAGED_BRIEF_EVENTS:,} events, not {count:,}: "
+                          "choose fewer, or export a Markdown brief")
+
+
+def brief_picture(store: EventStore, chosen: EventFilter, request: ExportRequest,
+                  data: TimelineData | None = None) -> bytes | None:
+    """The PNG a Word or PDF brief of ``chosen`` holds (None: no event to draw), drawn from ``data``
+    (the window's) or from the file. Painted with Qt widgets: call it on the UI (main) thread."""
+    event_ids = store.event_ids(chosen)
+    if not event_ids:
+        return None
+    if data is None:
+        from viewer.timeline_source import load_timeline_data
+
+        data = load_timeline_data(store)
+    drawn = ExportRequest(fmt="png", event_filter=chosen, width=BRIEF_PICTURE_WIDTH, title=request.title)
+    stream = io.BytesIO()
+    write_picture(data, event_ids, drawn, stream, store.name(), caption=picture_caption_of(store, chosen, request))
+    return stream.getvalue()
+
+
+def _write_paged_brief(
+    store: EventStore, chosen: EventFilter, request: ExportRequest, stream: IO[bytes], progress: Progress | None,
+    picture: bytes | None,
+) -> int:
+    check_paged_brief(store.count(chosen))
+    if picture is None:
+        picture = brief_picture(store, chosen, request)
+    brief = brief_of(store, chosen, request)
+    if progress:
+        progress("Writing", 0, brief.count)
+    if request.fmt == "docx":
+        from viewer.export.docx_export import write_docx
+
+        return write_docx(brief, stream, picture=picture, now=request.now, progress=progress)
+    from viewer.export.pdf_brief import write_pdf_brief
+
+    return write_pdf_brief(brief, stream, picture=picture, now=request.now, progress=progress)
+
+
+def _people_table_parts(store: EventStore, chosen: EventFilter):
+    """What the tables for people need besides the events: the bodies, the links among the
+    chosen events by event, and the titles of the events they link to."""
+    from viewer.export.people_table import linked
+
+    ids = set() if chosen.is_empty else set(store.event_ids(chosen))
+    links = linked(store.links_among(ids, chosen))
+    others = {other for columns in links.by_event.values() for found in columns.values() for other in found}
+    titles = {event.id: event.title for event in store.events(EventFilter(ids=frozenset(others)))} if others else {}
+    return {body.id: body for body in store.bodies()}, links, titles
 
 
 def _write_xlsx(store: EventStore, chosen: EventFilter, stream: IO[bytes], progress: Progress | None) -> int:
-    from viewer.export.people_table import linked
     from viewer.export.xlsx_export import MAX_ROWS, write_xlsx
 
     total = store.count(chosen)
     if total > MAX_ROWS:
         raise ExportError(f"{total:,} events do not fit in an Excel sheet ({MAX_ROWS:,} rows at most): "
                           "choose fewer, or export CSV")
-    ids = set() if chosen.is_empty else set(store.event_ids(chosen))
-    links = linked(store.links_among(ids, chosen))
-    others = {other for columns in links.by_event.values() for found in columns.values() for other in found}
-    titles = {event.id: event.title for event in store.events(EventFilter(ids=frozenset(others)))} if others else {}
-    bodies = {body.id: body for body in store.bodies()}
+    bodies, links, titles = _people_table_parts(store, chosen)
     return write_xlsx(store.iter_events(chosen), bodies, links, titles, stream, total, progress, title=store.name())
 
 
 def export_to_file(
-    database: Path, request: ExportRequest, target: Path, *, overwrite: bool, progress: Progress | None = None
+    database: Path, request: ExportRequest, target: Path, *, overwrite: bool, progress: Progress | None = None,
+    picture: bytes | None = None,
 ) -> int:
-    """Open ``database`` read-only and write the export atomically to ``target``."""
+    """Open ``database`` read-only and write the export atomically to ``target`` (``picture``: see write_export)."""
     from viewer.export.atomic import atomic_binary_file
 
     with EventStore(database) as store, atomic_binary_file(target, overwrite=overwrite, protected=[database]) as stream:
-        return write_export(store, request, stream, progress)
+        return write_export(store, request, stream, progress, picture=picture)
 
 
 def _write_image(store: EventStore, chosen: EventFilter, request: ExportRequest, stream: IO[bytes]) -> int:

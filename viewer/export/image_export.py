@@ -20,10 +20,9 @@ import math
 import os
 import re
 import sys
-from dataclasses import dataclass
 from typing import IO
 
-from viewer.export.catalogue import DEFAULT_WIDTH, MAX_WIDTH, MIN_WIDTH, PICTURE_FORMATS
+from viewer.export.catalogue import DEFAULT_WIDTH, MAX_WIDTH, MIN_WIDTH, PICTURE_FORMATS, SIZES, PictureSize
 from viewer.export.picture_frame import PictureCaption, PictureFrame, caption_from_data
 from viewer.store.errors import ExportError
 from viewer.timeline.data import TimelineData
@@ -74,32 +73,6 @@ def ensure_application() -> None:
         if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         QApplication(sys.argv[:1])
-
-
-@dataclass(frozen=True)
-class PictureSize:
-    """A size a picture can be asked in: a page of fixed logical size, or a width (height to fit)."""
-
-    key: str
-    label: str
-    width: int | None = None  # logical pixels (points in a PDF); None: the width asked
-    height: int | None = None  # None: as high as the timeline needs
-    pdf_page_mm: tuple[float, float] | None = None  # a PDF's page when it is a paper size
-
-
-# The size presets (``--size slide|a4|WIDTH``). A4 is 297 × 210 mm, in logical pixels at 96 to
-# the inch (1123 × 794: text at its size on the screen, a PNG at 2× is about 190 dpi on paper);
-# its PDF page is the A4 sheet itself.
-A4_WIDTH_MM, A4_HEIGHT_MM = 297.0, 210.0
-SIZES: dict[str, PictureSize] = {
-    size.key: size
-    for size in (
-        PictureSize("slide", "Slide, 16:9 (1920 × 1080)", 1920, 1080),
-        PictureSize("a4", "A4 landscape (297 × 210 mm)", round(A4_WIDTH_MM / 25.4 * 96),
-                    round(A4_HEIGHT_MM / 25.4 * 96), (A4_WIDTH_MM, A4_HEIGHT_MM)),
-        PictureSize("custom", "Width as chosen, height to fit"),
-    )
-}
 
 
 def picture_size(size: str | int | None) -> PictureSize:

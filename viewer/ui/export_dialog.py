@@ -1,4 +1,5 @@
-"""The Export Selected dialog: format, destination, how many events, and linked events."""
+"""The Export Selected dialog: format, destination, how many events, linked events, and the
+options of the chosen format (a picture's size and width, a title, CSV for Excel)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from viewer.export.catalogue import DEFAULT_WIDTH, FORMATS, MAX_WIDTH, MIN_WIDTH, PICTURE_FORMATS
+from viewer.export.catalogue import (
+    BRIEF_FORMATS,
+    CSV_FORMATS,
+    DEFAULT_WIDTH,
+    FORMATS,
+    MAX_WIDTH,
+    MIN_WIDTH,
+    PICTURE_FORMATS,
+    SIZES,
+)
 from viewer.ui.settings import Settings
 
 
@@ -49,7 +59,7 @@ class ExportDialog(QDialog):
         self.format.setAccessibleName("Format")
         for fmt in FORMATS.values():
             self.format.addItem(f"{fmt.label} ({fmt.extension})", fmt.key)
-        remembered = settings.text("export/format", "csv")
+        remembered = settings.text("export/format", "csv-readable")
         self.format.setCurrentIndex(max(0, self.format.findData(remembered)))
 
         folder = Path(settings.text("export/folder", str(Path.home())))
@@ -78,6 +88,17 @@ class ExportDialog(QDialog):
         self.width.setSingleStep(100)
         self.width.setSuffix(" px")
         self.width.setValue(int(settings.text("export/width", str(DEFAULT_WIDTH)) or DEFAULT_WIDTH))
+        self.size = QComboBox(self)
+        self.size.setObjectName("exportSize")
+        self.size.setAccessibleName("Picture size")
+        for size in SIZES.values():
+            self.size.addItem(size.label, size.key)
+        self.size.setCurrentIndex(max(0, self.size.findData(settings.text("export/size", "custom"))))
+        self.title = QLineEdit(self)
+        self.title.setObjectName("exportTitle")
+        self.title.setAccessibleName("Title of the picture or brief")
+        self.title.setPlaceholderText("The chosen event's title, else the dataset's name")
+        self.title.setClearButtonEnabled(True)
         self.count = QLabel(self)
         self.count.setObjectName("exportCount")
         self.count.setAccessibleName("Events to export")
@@ -94,11 +115,14 @@ class ExportDialog(QDialog):
         form.addRow("File", destination)
         form.addRow("", self.with_linked)
         form.addRow("", self.excel)
+        form.addRow("Size", self.size)
         form.addRow("Width", self.width)
+        form.addRow("Title", self.title)
         form.addRow("", self.count)
         form.addRow(self.buttons)
         self.format.currentIndexChanged.connect(self._on_format)
         self.with_linked.toggled.connect(self._update_count)
+        self.size.currentIndexChanged.connect(self._on_format)
         self._on_format()
         self.resize(560, self.sizeHint().height())
 
@@ -106,6 +130,28 @@ class ExportDialog(QDialog):
     def fmt(self) -> str:
         """The chosen format's key."""
         return str(self.format.currentData())
+
+    @property
+    def size_key(self) -> str | None:
+        """The chosen picture size preset ("slide", "a4"), or None for the width as chosen."""
+        key = str(self.size.currentData())
+        return None if key == "custom" else key
+
+    @property
+    def title_text(self) -> str | None:
+        """The title asked for, or None for the default one."""
+        return " ".join(self.title.text().split()) or None
+
+    def options(self) -> dict[str, object]:
+        """The chosen options of the format, as the export takes them (see ExportRequest)."""
+        picture = self.fmt in PICTURE_FORMATS
+        return {
+            "with_linked": self.with_linked.isChecked(),
+            "width": self.width.value(),
+            "excel": self.excel.isChecked() and self.fmt in CSV_FORMATS,
+            "size": self.size_key if picture else None,
+            "title": self.title_text if picture or self.fmt in BRIEF_FORMATS else None,
+        }
 
     def target(self) -> Path:
         """The chosen file."""
@@ -116,8 +162,11 @@ class ExportDialog(QDialog):
         current = self.target()
         if current.name:
             self.path.setText(str(current.with_suffix(extension)))
-        self.width.setEnabled(self.fmt in PICTURE_FORMATS)
-        self.excel.setEnabled(self.fmt == "csv")
+        picture = self.fmt in PICTURE_FORMATS
+        self.size.setEnabled(picture)
+        self.width.setEnabled(picture and self.size_key is None)
+        self.title.setEnabled(picture or self.fmt in BRIEF_FORMATS)
+        self.excel.setEnabled(self.fmt in CSV_FORMATS)
         self._update_count()
 
     def _update_count(self) -> None:
@@ -151,4 +200,5 @@ class ExportDialog(QDialog):
         self._settings.set("export/format", self.fmt)
         self._settings.set("export/width", str(self.width.value()))
         self._settings.set("export/excel", "1" if self.excel.isChecked() else "")
+        self._settings.set("export/size", str(self.size.currentData()))
         self.accept()

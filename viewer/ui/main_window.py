@@ -303,10 +303,12 @@ class MainWindow(QMainWindow):
         self.transfers.import_files(sources, target, fmt=fmt, options=options)
 
     def export_selected(
-        self, path: Path, fmt: str, *, with_linked: bool = False, width: int = DEFAULT_WIDTH, excel: bool = False
+        self, path: Path, fmt: str, *, with_linked: bool = False, width: int = DEFAULT_WIDTH, excel: bool = False,
+        size: str | None = None, title: str | None = None,
     ) -> None:
         """Write the selected events in the background, replacing ``path`` atomically."""
-        self.transfers.export_selected(path, fmt, with_linked=with_linked, width=width, excel=excel)
+        self.transfers.export_selected(path, fmt, with_linked=with_linked, width=width, excel=excel, size=size,
+                                       title=title)
 
     def copy_selection(self) -> None:
         """Copy the selected events as tab-separated text."""

@@ -1,9 +1,9 @@
 """Printing the selection's timeline picture and its brief, through a print preview.
 
 The picture printed is the export's own SVG (the same title, caption and layout as the file),
-scaled to the page as vector graphics; the brief is the export's Markdown laid out by Qt's
-text engine. Both are made from the selection as an export would make them, so what is printed
-is what would be sent.
+scaled to the page as vector graphics; the brief is the PDF brief's pages, with its picture
+(:func:`viewer.export.pdf_brief.paint_brief_pages`). Both are made from the selection as an
+export would make them, so what is printed is what would be sent.
 """
 
 from __future__ import annotations
@@ -11,12 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QRectF, Qt
-from PySide6.QtGui import QPageLayout, QPainter, QTextDocument
+from PySide6.QtGui import QPageLayout, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QWidget
-
-MAX_PRINTED_EVENTS = 5_000  # a brief or picture printed from the window: more should be exported
 
 
 def paint_picture(printer: QPrinter, svg: bytes) -> None:
@@ -32,14 +30,6 @@ def paint_picture(printer: QPrinter, svg: bytes) -> None:
         renderer.render(painter, target)
     finally:
         painter.end()
-
-
-def paint_brief(printer: QPrinter, markdown: str, title: str) -> None:
-    """Lay out the Markdown brief on ``printer``'s pages (the brief's own escaping keeps data text as text)."""
-    document = QTextDocument()
-    document.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, title)
-    document.setMarkdown(markdown, QTextDocument.MarkdownFeature.MarkdownNoHTML)  # never HTML from the data
-    document.print_(printer)
 
 
 def preview(parent: QWidget, title: str, paint: Callable[[QPrinter], None], *, landscape: bool) -> QPrintPreviewDialog:

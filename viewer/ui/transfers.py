@@ -10,13 +10,15 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QStatusBar, QWidget
 
 from viewer.export.atomic import atomic_binary_file
-from viewer.export.catalogue import DEFAULT_WIDTH, PICTURE_FORMATS
+from viewer.export.catalogue import DEFAULT_WIDTH, PAGED_BRIEF_FORMATS, PICTURE_FORMATS
 from viewer.export.formats import (
     ExportRequest,
+    brief_of,
+    brief_picture,
+    check_paged_brief,
     export_to_file,
     picture_caption_of,
     selected_filter,
-    write_export,
     write_picture,
 )
 from viewer.formatting import count_text
@@ -110,12 +112,7 @@ class Transfers(QObject):
             return dataset.store.count(selected_filter(dataset.store, selection, True))
 
         dialog = ExportDialog(self._window, self._settings, count, count_with_linked, self._proposed_name())
-        dialog.accepted.connect(
-            lambda: self.export_selected(
-                dialog.target(), dialog.fmt, with_linked=dialog.with_linked.isChecked(), width=dialog.width.value(),
-                excel=dialog.excel.isChecked() and dialog.fmt == "csv",
-            )
-        )
+        dialog.accepted.connect(lambda: self.export_selected(dialog.target(), dialog.fmt, **dialog.options()))
         dialog.open()
         self.export_dialog = dialog
 
@@ -123,38 +120,38 @@ class Transfers(QObject):
 
     def print_selection(self, what: str) -> None:
         """A print preview of the selection's timeline picture (``what="picture"``) or brief (``"brief"``),
-        made as the export makes them."""
+        made as the export makes them (the brief as the PDF brief, with its picture)."""
         import io
 
-        from viewer.ui.printing import MAX_PRINTED_EVENTS, paint_brief, paint_picture, preview
+        from viewer.ui.printing import paint_picture, preview
 
         dataset, count = self._state.dataset, self._state.selected_count()
         if not count or dataset is None:
             return
-        if count > MAX_PRINTED_EVENTS:
-            self._show_error("Too many events to print", f"{count:,} events are selected; print at most "
-                             f"{MAX_PRINTED_EVENTS:,} (or export them to a file).")
-            return
-        stream = io.BytesIO()
-        fmt = "svg" if what == "picture" else "md"
-        request = ExportRequest(fmt=fmt, event_filter=self._chosen_filter(), selection_text=self._selection_text(count))
+        request = ExportRequest(fmt="svg" if what == "picture" else "pdf-brief", event_filter=self._chosen_filter())
         try:
+            check_paged_brief(count)
             if what == "picture":
+                stream = io.BytesIO()
                 chosen = dataset.store.event_ids(request.event_filter)
                 caption = picture_caption_of(dataset.store, request.event_filter, request)
                 write_picture(dataset.data, chosen, request, stream, dataset.name, caption)
+                svg = stream.getvalue()
             else:
-                write_export(dataset.store, request, stream)
+                picture = brief_picture(dataset.store, request.event_filter, request, dataset.data)
+                brief = brief_of(dataset.store, request.event_filter, request)
         except (DefenceTimelineError, OSError) as error:
             self._show_error("The selection cannot be printed", str(error))
             return
-        content, title = stream.getvalue(), self._proposed_name()
+        title = self._proposed_name()
         if what == "picture":
-            self.print_preview = preview(self._window, title, lambda printer: paint_picture(printer, content),
+            self.print_preview = preview(self._window, title, lambda printer: paint_picture(printer, svg),
                                          landscape=True)
         else:
-            text = content.decode("utf-8")
-            self.print_preview = preview(self._window, title, lambda printer: paint_brief(printer, text, title),
+            from viewer.export.pdf_brief import paint_brief_pages
+
+            self.print_preview = preview(self._window, title,
+                                         lambda printer: paint_brief_pages(brief, printer, picture=picture),
                                          landscape=False)
 
     def _proposed_name(self) -> str:
@@ -177,34 +174,37 @@ class Transfers(QObject):
         return start if start == end else f"{start}-to-{end}"
 
     def export_selected(
-        self, path: Path, fmt: str, *, with_linked: bool = False, width: int = DEFAULT_WIDTH, excel: bool = False
+        self, path: Path, fmt: str, *, with_linked: bool = False, width: int = DEFAULT_WIDTH, excel: bool = False,
+        size: str | None = None, title: str | None = None,
     ) -> None:
-        """Write the selected events in the background, replacing ``path`` atomically (``excel``: see ExportRequest)."""
+        """Write the selected events in the background, replacing ``path`` atomically (the options: see
+        ExportRequest). The selection is described as the command line would describe it, so that the
+        window and ``defence-timeline export`` write the same file for the same events."""
         dataset, count = self._state.dataset, self._state.selected_count()
         if not count or dataset is None:
             return
-        request = ExportRequest(
-            fmt=fmt,
-            event_filter=self._chosen_filter(),
-            with_linked=with_linked,
-            width=width,
-            excel=excel,
-            selection_text=self._selection_text(count),
-        )
-        if fmt in PICTURE_FORMATS:
+        request = ExportRequest(fmt=fmt, event_filter=self._chosen_filter(), with_linked=with_linked, width=width,
+                                excel=excel, size=size, title=title or None)
+        picture = None
+        if fmt in PICTURE_FORMATS or fmt in PAGED_BRIEF_FORMATS:
             # Pictures are painted with Qt widgets, which live on the UI thread; they are drawn
             # from the data the window already holds rather than reading the file again.
             try:
                 selection = selected_filter(dataset.store, request.event_filter, with_linked)
-                caption = picture_caption_of(dataset.store, selection, request)
-                chosen = dataset.store.event_ids(selection)
-                with atomic_binary_file(path, overwrite=True, protected=[dataset.path]) as stream:
-                    write_picture(dataset.data, chosen, request, stream, dataset.name, caption)
+                if fmt in PAGED_BRIEF_FORMATS:
+                    check_paged_brief(dataset.store.count(selection))
+                    picture = brief_picture(dataset.store, selection, request, dataset.data)
+                else:
+                    caption = picture_caption_of(dataset.store, selection, request)
+                    chosen = dataset.store.event_ids(selection)
+                    with atomic_binary_file(path, overwrite=True, protected=[dataset.path]) as stream:
+                        write_picture(dataset.data, chosen, request, stream, dataset.name, caption)
             except (DefenceTimelineError, OSError) as error:
                 self._show_error("The export failed", str(error))
                 return
-            self._done_exporting(path, count)
-            return
+            if fmt in PICTURE_FORMATS:
+                self._done_exporting(path, count)
+                return
 
         def failed(error: BaseException) -> None:
             if isinstance(error, Cancelled):
@@ -214,7 +214,7 @@ class Transfers(QObject):
 
         database = dataset.path
         self._jobs.start(
-            lambda report: export_to_file(database, request, path, overwrite=True, progress=report),
+            lambda report: export_to_file(database, request, path, overwrite=True, progress=report, picture=picture),
             lambda count: self._done_exporting(path, count),
             failed,
             f"Exporting {count_text(count, 'event')}…",
@@ -231,11 +231,6 @@ class Transfers(QObject):
         self._bar.showMessage(f"Exported {count_text(count, 'event')} to {path.name}", 8000)
         self.exported_file.offer(path)
         self.exported.emit(str(path))
-
-    def _selection_text(self, count: int) -> str:
-        chosen = f"{count:,} event{'s' if count != 1 else ''} selected in the window"
-        event_filter = self._state.event_filter
-        return chosen if event_filter.is_empty else f"{chosen}, filtered by {event_filter.describe()}"
 
     # ------------------------------------------------------------------ copy
 

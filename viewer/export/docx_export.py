@@ -1,0 +1,160 @@
+"""The brief (:mod:`viewer.export.brief`) as a Word document (python-docx).
+
+Word's own heading styles (the title Heading 1, sections Heading 2, events Heading 3: the
+navigation pane shows the brief's outline), the selection's picture under the lead, bulleted
+lists, and the numbered sources at the end with live hyperlinks; a citation "[3]" links to its
+source in the document. Text from the data is run text, never a field, a hyperlink or markup:
+python-docx writes it as XML text, and what XML cannot hold (control characters, lone
+surrogates) is replaced first, as everywhere in the app (:func:`viewer.formatting.display_text`).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from typing import IO
+
+import docx
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_BREAK
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph as WordParagraph
+
+from viewer.export.brief import (
+    PICTURE_HEIGHT_SHARE,
+    Block,
+    Brief,
+    Bullets,
+    Cite,
+    Data,
+    Heading,
+    Inline,
+    Paragraph,
+    Picture,
+    References,
+    WebLink,
+)
+from viewer.formatting import display_text
+from viewer.progress import Progress
+
+PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Mm(210), Mm(297), Mm(20)  # A4 portrait
+LINK_COLOUR = RGBColor(0x1F, 0x4E, 0x99)
+MUTED_COLOUR = RGBColor(0x55, 0x5F, 0x6D)
+_LINK_STYLE = "Brief Hyperlink"
+_BULLETS = ("List Bullet", "List Bullet 2")
+_REFERENCE_STYLE = "Brief Reference"
+
+
+def write_docx(
+    brief: Brief, stream: IO[bytes], *, picture: bytes | None = None, now: datetime | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """Write ``brief`` to ``stream`` as a .docx, with the PNG ``picture`` under its lead; returns the event count."""
+    document = docx.Document()
+    _set_up(document, brief.title, now)
+    written = 0
+    for block in brief.blocks():
+        if isinstance(block, Heading) and block.level == 3:
+            written += 1
+            if progress and written % 100 == 0:
+                progress("Writing", written, brief.count)
+        _add_block(document, block, picture)
+    document.save(stream)
+    return brief.count
+
+
+def _set_up(document: docx.document.Document, title: str, now: datetime | None) -> None:
+    section = document.sections[0]
+    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+    section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = MARGIN
+    properties = document.core_properties
+    properties.title = display_text(title)[:255]
+    properties.author = properties.last_modified_by = "Defence Timeline"
+    properties.comments = ""
+    if now is not None:
+        properties.created = properties.modified = now.replace(tzinfo=None)
+    styles = document.styles
+    styles["Normal"].font.size = Pt(10.5)
+    link = styles.add_style(_LINK_STYLE, WD_STYLE_TYPE.CHARACTER)
+    link.font.color.rgb = LINK_COLOUR
+    link.font.underline = True
+    reference = styles.add_style(_REFERENCE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    reference.base_style = styles["Normal"]
+    reference.paragraph_format.left_indent = Mm(8)
+    reference.paragraph_format.first_line_indent = Mm(-8)
+    reference.paragraph_format.space_after = Pt(3)
+
+
+def _add_block(document: docx.document.Document, block: Block, picture: bytes | None) -> None:
+    if isinstance(block, Heading):
+        paragraph = document.add_heading("", level=block.level)
+        _add_inline(paragraph, block.text)
+    elif isinstance(block, Paragraph):
+        paragraph = document.add_paragraph()
+        for number, line in enumerate(block.lines):
+            if number:
+                paragraph.add_run().add_break(WD_BREAK.LINE)
+            _add_inline(paragraph, line, muted=block.role == "dates")
+    elif isinstance(block, Bullets):
+        for item in block.items:
+            _add_inline(document.add_paragraph(style=_BULLETS[0]), item.text)
+            for child in item.children:
+                _add_inline(document.add_paragraph(style=_BULLETS[1]), child)
+    elif isinstance(block, References):
+        for entry in block.entries:
+            paragraph = document.add_paragraph(style=_REFERENCE_STYLE)
+            _bookmark(paragraph, entry.number)
+            paragraph.add_run(f"[{entry.number}]\t")
+            _add_inline(paragraph, entry.text)
+    elif isinstance(block, Picture) and picture:
+        _add_picture(document, picture)
+
+
+def _add_picture(document: docx.document.Document, picture: bytes) -> None:
+    """The picture at the text's width, or less so that it fits under the title and the lead."""
+    shape = document.add_picture(io.BytesIO(picture), width=PAGE_WIDTH - 2 * MARGIN)
+    tallest = PICTURE_HEIGHT_SHARE * (PAGE_HEIGHT - 2 * MARGIN)
+    if shape.height > tallest:
+        shape.width, shape.height = int(shape.width * tallest / shape.height), int(tallest)
+
+
+def _add_inline(paragraph: WordParagraph, parts: Inline, *, muted: bool = False) -> None:
+    for part in parts:
+        if isinstance(part, str | Data):
+            run = paragraph.add_run(part if isinstance(part, str) else display_text(part.text))
+            if muted:
+                run.font.color.rgb = MUTED_COLOUR
+        elif isinstance(part, WebLink):
+            _hyperlink(paragraph, display_text(part.url), url=part.url)
+        elif isinstance(part, Cite):
+            _hyperlink(paragraph, f"[{part.number}]", anchor=_anchor(part.number))
+
+
+def _hyperlink(paragraph: WordParagraph, text: str, *, url: str | None = None, anchor: str | None = None) -> None:
+    """A hyperlink run: to a web address (an external relationship) or to a bookmark in the document."""
+    link = OxmlElement("w:hyperlink")
+    if url is not None:
+        link.set(qn("r:id"), paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True))
+    else:
+        link.set(qn("w:anchor"), anchor or "")
+    run = paragraph.add_run(text, style=_LINK_STYLE)
+    link.append(run._r)  # the run moves from the paragraph into the hyperlink
+    paragraph._p.append(link)
+
+
+def _anchor(number: int) -> str:
+    return f"source_{number}"
+
+
+def _bookmark(paragraph: WordParagraph, number: int) -> None:
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), _anchor(number))
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(number))
+    paragraph._p.append(start)
+    paragraph._p.append(end)
+
