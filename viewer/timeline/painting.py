@@ -27,7 +27,6 @@ from PySide6.QtGui import (
     QPolygonF,
 )
 
-from viewer.formatting import MONTH_NAMES, WEEKDAY_ABBREVIATIONS
 from viewer.store.model import Relation
 from viewer.store.time_index import PRECISION_CODES
 from viewer.timeline.axis import TimeAxis
@@ -44,8 +43,18 @@ from viewer.timeline.colors import (
     with_alpha,
 )
 from viewer.timeline.density import CELL_PX, STRIP_BIN_PX, strip_alpha
+from viewer.timeline.label_fit import (
+    HEADER_TOP_PX,
+    RULER_EDGE_PX,
+    HeaderLines,
+    group_label,
+    header_indent,
+    minor_label_starts,
+    name_lines,
+    name_room,
+)
 from viewer.timeline.links import Anchor, Arc, LinkGeometry
-from viewer.timeline.scene import LANE_PADDING_PX, ROW_PX, DetailItems, Frame
+from viewer.timeline.scene import LANE_PADDING_PX, ROW_PX, DetailItems, Frame, LaneSlot
 from viewer.timeline.ticks import Ruler, choose_ruler
 
 RULER_PX = 46.0
@@ -480,17 +489,32 @@ class TimelinePainter:
         painter.drawRect(self._state.band.normalized())
 
     def _paint_ruler(self, painter: QPainter, palette: QPalette, width: float, ruler: Ruler) -> None:
-        axis = self._state.axis
+        """The ruler: minor ticks and their labels below, the groups (years, months, days) above.
+
+        Every label is whole inside the ruler: one at the right edge is shifted left, or left
+        out where it would then meet another; a group's label too long for its room is left out.
+        """
         painter.fillRect(QRectF(0, 0, width, RULER_PX), palette.color(QPalette.ColorRole.Window))
-        text = self._inks.window
+        painter.setPen(QPen(self._inks.window, 1))
+        self._paint_minor_ticks(painter, width, ruler)
+        self._paint_major_ticks(painter, width, ruler)
+        painter.setPen(QPen(with_alpha(palette.color(QPalette.ColorRole.WindowText), 90), 1))
+        painter.drawLine(QPointF(0, RULER_PX - 0.5), QPointF(width, RULER_PX - 0.5))
+
+    def _paint_minor_ticks(self, painter: QPainter, width: float, ruler: Ruler) -> None:
+        axis = self._state.axis
         painter.setFont(self._state.label_font)
         metrics = QFontMetricsF(self._state.label_font)
-        painter.setPen(QPen(text, 1))
-        row = RULER_PX / 2
-        for tick in ruler.minor:
-            x = self._header + round(axis.x_of(tick.instant)) + 0.5
+        xs = [self._header + round(axis.x_of(tick.instant)) + 0.5 for tick in ruler.minor]
+        widths = [metrics.horizontalAdvance(tick.label) for tick in ruler.minor]
+        starts = minor_label_starts(xs, widths, self._header + RULER_EDGE_PX, width - RULER_EDGE_PX)
+        for tick, x, start in zip(ruler.minor, xs, starts, strict=True):
             painter.drawLine(QPointF(x, RULER_PX - 6), QPointF(x, RULER_PX))
-            painter.drawText(QPointF(x + 3, RULER_PX - 7), tick.label)
+            if start is not None:
+                painter.drawText(QPointF(start, RULER_PX - 7), tick.label)
+
+    def _paint_major_ticks(self, painter: QPainter, width: float, ruler: Ruler) -> None:
+        axis = self._state.axis
         bold = self._bold(self._state.label_font)
         painter.setFont(bold)
         metrics = QFontMetricsF(bold)
@@ -499,48 +523,54 @@ class TimelinePainter:
             x = self._header + axis.x_of(tick.instant)
             next_x = self._header + axis.x_of(majors[number + 1].instant) if number + 1 < len(majors) else width
             label_x = max(x, self._header) + 4  # the current group's label stays pinned at the left
-            room = next_x - label_x - 6
-            if room > 20:
-                label = _fitting_label(tick.label, metrics, room)
-                painter.drawText(QPointF(label_x, row - 6), label)
+            label = group_label(tick.label, metrics, next_x - label_x - 6)
+            if label is not None:
+                painter.drawText(QPointF(label_x, RULER_PX / 2 - 6), label)
             if x >= self._header:
                 painter.drawLine(QPointF(round(x) + 0.5, 2), QPointF(round(x) + 0.5, RULER_PX))
-        painter.setPen(QPen(with_alpha(palette.color(QPalette.ColorRole.WindowText), 90), 1))
-        painter.drawLine(QPointF(0, RULER_PX - 0.5), QPointF(width, RULER_PX - 0.5))
 
     def _paint_headers(self, painter: QPainter, frame: Frame, palette: QPalette, height: float) -> None:
         window = palette.color(QPalette.ColorRole.Window)
         painter.fillRect(QRectF(0, RULER_PX, self._header, height - RULER_PX), window)
-        text, muted = self._inks.window, self._inks.muted  # lane names; counts and fold arrows
         painter.save()
         painter.setClipRect(QRectF(0, RULER_PX, self._header, height - RULER_PX))
         bold = self._bold(self._state.label_font)
-        metrics = QFontMetricsF(bold)  # the titles are drawn bold: elide with the bold widths
+        lines = HeaderLines.of(QFontMetricsF(bold), QFontMetricsF(self._state.small_font))
         for slot in frame.slots:
-            if slot.top + slot.height < RULER_PX or slot.top > height:
-                continue
-            indent = 8 + 12 * min(slot.lane.depth, 4)
-            if slot.lane.foldable and not self._state.picture:
-                painter.setPen(muted)
-                painter.drawText(
-                    QRectF(indent - 12, slot.top + 4, 12, 18), Qt.AlignmentFlag.AlignCenter,
-                    "▸" if slot.lane.folded else "▾",
-                )
-            painter.setPen(text)
-            painter.setFont(bold)
-            room = self._header - indent - 4
-            title = metrics.elidedText(
-                single_line(slot.lane.title[:MAX_HEADER_TEXT]), Qt.TextElideMode.ElideRight, room - 2
-            )
-            painter.drawText(QRectF(indent, slot.top + 4, room, 18), Qt.AlignmentFlag.AlignLeft, title)
-            painter.setFont(self._state.small_font)
-            painter.setPen(muted)
-            count = f"{slot.count:,} event" + ("" if slot.count == 1 else "s")
-            painter.drawText(QRectF(indent, slot.top + 22, room, 16), Qt.AlignmentFlag.AlignLeft, count)
-            painter.setFont(self._state.label_font)
+            if slot.top + slot.height >= RULER_PX and slot.top <= height:
+                self._paint_header(painter, slot, bold, lines)
         painter.restore()
         painter.setPen(QPen(with_alpha(palette.color(QPalette.ColorRole.WindowText), 90), 1))
         painter.drawLine(QPointF(self._header - 0.5, 0), QPointF(self._header - 0.5, height))
+
+    def _paint_header(self, painter: QPainter, slot: LaneSlot, bold: QFont, lines: HeaderLines) -> None:
+        """A lane's name (wrapped onto two lines where the lane has room, else elided), its count below."""
+        muted = self._inks.muted  # counts and fold arrows
+        indent = header_indent(slot.lane.depth)
+        room = name_room(self._header, slot.lane.depth)
+        if slot.lane.foldable and not self._state.picture:
+            painter.setPen(muted)
+            painter.setFont(self._state.label_font)
+            painter.drawText(
+                QRectF(indent - 12, slot.top + HEADER_TOP_PX, 12, lines.first), Qt.AlignmentFlag.AlignCenter,
+                "▸" if slot.lane.folded else "▾",
+            )
+        flags = int(Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextSingleLine)
+        name = name_lines(single_line(slot.lane.title[:MAX_HEADER_TEXT]), QFontMetricsF(bold), room,
+                          lines.lines_for(slot.height))
+        painter.setPen(self._inks.window)
+        painter.setFont(bold)
+        for number, line in enumerate(name):
+            painter.drawText(QRectF(indent, slot.top + lines.line_top(number), room, lines.first), flags, line)
+        count_top = lines.count_top(len(name))
+        if count_top + lines.count > slot.height:  # no room left under the name (a very large font)
+            return
+        small = self._state.small_font
+        count = f"{slot.count:,} event" + ("" if slot.count == 1 else "s")
+        painter.setFont(small)
+        painter.setPen(muted)
+        text = QFontMetricsF(small).elidedText(count, Qt.TextElideMode.ElideRight, room)
+        painter.drawText(QRectF(indent, slot.top + count_top, room, lines.count), flags, text)
 
     def _paint_loading(self, painter: QPainter, palette: QPalette, width: float, height: float) -> None:
         """A box in the middle of the plot: what is being read, and how far it has got."""
@@ -653,22 +683,6 @@ def diamond(cx: float, cy: float, radius: float = 5.5) -> QPolygonF:
     return QPolygonF(
         [QPointF(cx, cy - radius), QPointF(cx + radius, cy), QPointF(cx, cy + radius), QPointF(cx - radius, cy)]
     )
-
-
-_WEEKDAYS = tuple(f"{day} " for day in WEEKDAY_ABBREVIATIONS)
-
-
-def _fitting_label(label: str, metrics: QFontMetricsF, room: float) -> str:
-    """The label, else with month names shortened, else without the weekday, else elided."""
-    if metrics.horizontalAdvance(label) <= room:
-        return label
-    for month in MONTH_NAMES:
-        label = label.replace(month, month[:3])
-    if metrics.horizontalAdvance(label) <= room:
-        return label
-    if label[:4] in _WEEKDAYS:
-        label = label[4:]
-    return metrics.elidedText(label, Qt.TextElideMode.ElideRight, room)
 
 
 # Relations told apart without colour (greyscale prints, colour blindness): a dash pattern each.

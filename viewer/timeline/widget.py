@@ -36,12 +36,14 @@ from viewer.store.time_index import PRECISION_CODES
 from viewer.timeline.axis import FIT_MARGIN, TimeAxis
 from viewer.timeline.colors import is_dark, kind_color
 from viewer.timeline.data import TimelineData
+from viewer.timeline.label_fit import MAX_NAME_LINES, HeaderLines, header_indent, name_room
 from viewer.timeline.lanes import Lane, LaneMode, Lanes, build_lanes, kind_title
 from viewer.timeline.layout import LABEL_GAP_PX, MARKER_PX
 from viewer.timeline.legend import LegendStrip
 from viewer.timeline.links import EdgeEnd, LinkGeometry, place_links
 from viewer.timeline.painting import (
     HEADER_PX,
+    MAX_HEADER_TEXT,
     RULER_PX,
     Boxes,
     PaintState,
@@ -365,9 +367,8 @@ class TimelineWidget(QAbstractScrollArea):
         self.legend.set_header_width(self._header_px)
         if picture:
             self._axis.width = self._plot_width()
-            self._picture_rows = rows_for_whole_labels(
-                self._data.index, self._lanes, self._mask, self._axis, self._text_width
-            )
+            rows = rows_for_whole_labels(self._data.index, self._lanes, self._mask, self._axis, self._text_width)
+            self._picture_rows = self._rows_for_names(rows)
         self._layout_legend()
         self._update_vertical_range()
         self._invalidate()
@@ -380,9 +381,25 @@ class TimelineWidget(QAbstractScrollArea):
         widest = HEADER_PX
         for number in np.flatnonzero(self._lane_counts > 0)[:500].tolist():
             lane = self._lanes[number]
-            indent = 8 + 12 * min(lane.depth, 4)
-            widest = max(widest, indent + metrics.horizontalAdvance(single_line(lane.title[:80])) + 12)
+            name = metrics.horizontalAdvance(single_line(lane.title[:80]))
+            widest = max(widest, header_indent(lane.depth) + name + 12)
         return float(min(widest, MAX_PICTURE_HEADER_PX, self.width() * 0.35))
+
+    def _rows_for_names(self, rows: np.ndarray) -> np.ndarray:
+        """``rows``, with each lane given the rows its header needs: its name and count (a large
+        font), on two lines for a name too long for the column (a picture has no tooltip)."""
+        bold = QFont(self._label_font)
+        bold.setBold(True)
+        metrics = QFontMetricsF(bold)
+        lines = HeaderLines.of(metrics, QFontMetricsF(self._small_font))
+        one, two = _rows_to_hold(lines.height(1)), _rows_to_hold(lines.height(MAX_NAME_LINES))
+        rows = np.maximum(rows, one)
+        for number in np.flatnonzero((self._lane_counts > 0) & (rows < two))[:500].tolist():
+            lane = self._lanes[number]
+            title = single_line(lane.title[:MAX_HEADER_TEXT])
+            if metrics.horizontalAdvance(title) > name_room(self._header_px, lane.depth):
+                rows[number] = two
+        return rows
 
     def set_loading(self, stage: str | None, done: int = 0, total: int = 0) -> None:
         """Say on the timeline that a file is being read ("Loading 1,000,000 events", 2 of 5); None when done."""
@@ -1256,6 +1273,11 @@ class TimelineWidget(QAbstractScrollArea):
 
 
 # ====================================================================== small helpers
+
+
+def _rows_to_hold(height: float, most: int = 6) -> int:
+    """The fewest rows whose lane is at least ``height`` high (at most ``most``)."""
+    return next((rows for rows in range(1, most) if lane_height(rows) >= height), most)
 
 
 def _plain_tooltip(text: str) -> str:
