@@ -200,3 +200,19 @@ def test_the_words() -> None:
     assert count_words(1, "event") == "one event" and count_words(12, "event") == "12 events"
     assert published_text("2023-06-14") == "14 June 2023" and published_text("2023") == "2023"
     assert published_text("2023-06") == "June 2023" and published_text("mid-2023") == "mid-2023"
+
+
+def test_an_event_s_bodies_are_bounded_and_the_rest_counted() -> None:
+    from viewer.export.brief import MAX_BODIES
+
+    count = MAX_BODIES + 50
+    document = parse_document({
+        "format": "defence-timeline", "version": 1, "name": "Wide",
+        "bodies": [{"id": f"b{n}", "name": f"Body {n}"} for n in range(count)],
+        "events": [{"id": "e", "title": "Conference", "start": "2023-06-15",
+                    "bodies": [{"id": f"b{n}", "role": "participant"} for n in range(count)]}],
+    }, "w.json").document
+    stream = io.StringIO()
+    write_markdown(document, stream, today=TODAY)
+    line = next(line for line in stream.getvalue().splitlines() if line.startswith("Bodies: "))
+    assert line.count(" as participant") == MAX_BODIES and line.endswith("; and 50 more.")

@@ -68,7 +68,8 @@ def _styled(document: docx.document.Document, prefix: str) -> list[tuple[str, st
 
 @pytest.fixture(scope="module")
 def june_docx(sample_db: Path, qapp) -> docx.document.Document:
-    return docx.Document(io.BytesIO(_export(sample_db, "docx", selection_text="the June 2023 Defence Ministers' meeting")))
+    brief = _export(sample_db, "docx", selection_text="the June 2023 Defence Ministers' meeting")
+    return docx.Document(io.BytesIO(brief))
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -166,7 +167,7 @@ def test_a_workbook_reads_formulas_as_their_saved_values_and_keeps_text_as_writt
                                                  ["x", date(2023, 6, 15), "'=1+1"]]})
     with zipfile.ZipFile(path) as archive:  # as a spreadsheet program saves them: the formulas' values too
         members = {name: archive.read(name) for name in archive.namelist()}
-    sheet = members["xl/worksheets/sheet1.xml"]
+    sheet = re.sub(rb"<v ?/>|<v></v>", b"<v />", members["xl/worksheets/sheet1.xml"])  # lxml or the stdlib writer
     assert sheet.count(b"<v />") == 2
     sheet = sheet.replace(b"<f>B3</f><v />", b"<f>B3</f><v>45092</v>")
     sheet = sheet.replace(b"<f>1+1</f><v />", b"<f>1+1</f><v>2</v>")

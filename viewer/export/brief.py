@@ -29,12 +29,15 @@ from viewer.export.brief_text import (
     relation_rank,
 )
 from viewer.formatting import count_text, format_event_dates, format_events_span, is_web_link
+from viewer.progress import Progress
 from viewer.store.dates import MONTH_NAMES
 from viewer.store.model import Document, Event, Link, Relation, Source
 
 MAX_CHAINS = 12  # events whose connections "How they connect" tells
 MAX_NAMED = 12  # events one sentence or list there names before "and N more"
+MAX_BODIES = 100  # bodies an event's line of bodies names before "and N more"
 MAX_RELATED = 50  # events one line of relations under an event names before "and N more"
+PROGRESS_EVERY = 100  # events of the chronology between two reports of progress
 INLINE_AT_MOST = 3  # more than this many events: a list rather than a sentence
 PICTURE_HEIGHT_SHARE = 0.7  # of a page's text height: what the picture may take, to fit under the title and lead
 NO_TITLE = "Defence Timeline brief"
@@ -245,8 +248,9 @@ class Brief:
         """How many events the brief holds."""
         return self.survey.count
 
-    def blocks(self) -> Iterator[Block]:
-        """The brief's blocks, in order; the chronology's read from the events as it goes."""
+    def blocks(self, progress: Progress | None = None) -> Iterator[Block]:
+        """The brief's blocks, in order; the chronology's read from the events as it goes
+        (``progress`` told every :data:`PROGRESS_EVERY` events; raising from it stops the brief)."""
         yield Heading(1, (Data(self.title),))
         yield Paragraph((self._lead(),), role="lead")
         if self.survey.count:
@@ -258,8 +262,10 @@ class Brief:
         references: list[Reference] = []
         if self.survey.count:
             yield Heading(2, ("Chronology",))
-            for event in self._events():
+            for done, event in enumerate(self._events(), 1):
                 yield from self._event_blocks(event, numbers, references)
+                if progress and done % PROGRESS_EVERY == 0:
+                    progress("Writing", done, self.survey.count)
         if references:
             yield Heading(2, ("Sources",))
             yield References(tuple(references))
@@ -365,9 +371,12 @@ class Brief:
         dated = [(Data(part),) for part in (format_event_dates(event), event.location, what) if part]
         yield Paragraph((_joined(dated, " · "),), role="dates")
         if event.bodies:
-            yield Paragraph((("Bodies: ", *_joined(
-                [(self._body_name(p.body_id), " as ", Data(p.role)) if p.role else (self._body_name(p.body_id),)
-                 for p in event.bodies], "; "), "."),))
+            listed: list[Inline] = [
+                (self._body_name(p.body_id), " as ", Data(p.role)) if p.role else (self._body_name(p.body_id),)
+                for p in event.bodies[:MAX_BODIES]]
+            if len(event.bodies) > MAX_BODIES:
+                listed.append((f"and {len(event.bodies) - MAX_BODIES:,} more",))
+            yield Paragraph((("Bodies: ", *_joined(listed, "; "), "."),))
         for text in (event.summary, event.description):
             if text and text.strip():
                 yield Paragraph(tuple((Data(line),) for line in text.strip("\r\n").splitlines() or [text]))

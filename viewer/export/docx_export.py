@@ -55,12 +55,7 @@ def write_docx(
     """Write ``brief`` to ``stream`` as a .docx, with the PNG ``picture`` under its lead; returns the event count."""
     document = docx.Document()
     _set_up(document, brief.title, now)
-    written = 0
-    for block in brief.blocks():
-        if isinstance(block, Heading) and block.level == 3:
-            written += 1
-            if progress and written % 100 == 0:
-                progress("Writing", written, brief.count)
+    for block in brief.blocks(progress):
         _add_block(document, block, picture)
     document.save(stream)
     return brief.count
@@ -122,12 +117,17 @@ def _add_picture(document: docx.document.Document, picture: bytes) -> None:
 
 
 def _add_inline(paragraph: WordParagraph, parts: Inline, *, muted: bool = False) -> None:
-    for part in parts:
+    texts: list[str] = []
+    for part in (*parts, None):
         if isinstance(part, str | Data):
-            run = paragraph.add_run(part if isinstance(part, str) else display_text(part.text))
+            texts.append(part if isinstance(part, str) else display_text(part.text))
+            continue
+        if texts:  # a run of plain text, as one Word run
+            run = paragraph.add_run("".join(texts))
+            texts = []
             if muted:
                 run.font.color.rgb = MUTED_COLOUR
-        elif isinstance(part, WebLink):
+        if isinstance(part, WebLink):
             _hyperlink(paragraph, display_text(part.url), url=part.url)
         elif isinstance(part, Cite):
             _hyperlink(paragraph, f"[{part.number}]", anchor=_anchor(part.number))

@@ -143,7 +143,7 @@ def _write_brief(
         progress("Writing", 0, 0)
     brief = brief_of(store, chosen, request)
     with _text(stream) as text:
-        write_blocks(brief.blocks(), text)
+        write_blocks(brief.blocks(progress), text)
     return brief.count
 
 

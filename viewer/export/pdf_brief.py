@@ -17,7 +17,6 @@ from viewer.export.brief import (
     Block,
     Brief,
     Bullets,
-    Cite,
     Data,
     Heading,
     Inline,
@@ -83,12 +82,7 @@ def brief_document(brief: Brief, device, *, picture: bytes | None = None, progre
     width, height = device.width(), device.height() - _points(device, FOOTER_PT)
     document.setPageSize(QSizeF(width, height))
     writer = _DocumentWriter(document, device, width, picture)
-    written = 0
-    for block in brief.blocks():
-        if isinstance(block, Heading) and block.level == 3:
-            written += 1
-            if progress and written % 100 == 0:
-                progress("Writing", written, brief.count)
+    for block in brief.blocks(progress):
         writer.add(block)
     return document
 
@@ -231,9 +225,9 @@ class _DocumentWriter:
         plain.setFontWeight(QFont.Weight.Bold if bold else QFont.Weight.Normal)
         if colour:
             plain.setForeground(QColor(colour))
-        for part in parts:
-            if isinstance(part, str | Data):
-                self._cursor.insertText(part if isinstance(part, str) else display_text(part.text), plain)
+        for part in _merged(parts):
+            if isinstance(part, str):
+                self._cursor.insertText(part, plain)
             elif isinstance(part, WebLink):
                 link = QTextCharFormat(plain)
                 link.setAnchor(True)
@@ -241,8 +235,6 @@ class _DocumentWriter:
                 link.setForeground(QColor(LINK_COLOUR))
                 link.setFontUnderline(True)
                 self._cursor.insertText(display_text(part.url), link)
-            elif isinstance(part, Cite):
-                self._cursor.insertText(f"[{part.number}]", plain)
 
     def _image(self) -> None:
         from PySide6.QtCore import QUrl
@@ -262,3 +254,21 @@ class _DocumentWriter:
         form.setWidth(width / scale)
         form.setHeight(width * ratio / scale)
         self._cursor.insertImage(form)
+
+
+def _merged(parts: Inline) -> list[str | WebLink]:
+    """The parts as runs of plain text (data text made displayable, citations as "[3]") between links."""
+    runs: list[str | WebLink] = []
+    texts: list[str] = []
+    for part in parts:
+        if isinstance(part, WebLink):
+            if texts:
+                runs.append("".join(texts))
+                texts = []
+            runs.append(part)
+        else:
+            texts.append(part if isinstance(part, str) else
+                         display_text(part.text) if isinstance(part, Data) else f"[{part.number}]")
+    if texts:
+        runs.append("".join(texts))
+    return runs
