@@ -352,3 +352,12 @@ def test_the_calendar_streams_what_the_whole_document_gives(sample_db: Path, eve
     named = {param for line in streamed.decode().split("\r\n") if line.startswith("DTSTART;TZID=")
              for param in [line.split("TZID=")[1].split(":")[0].split(";")[0]]}
     assert {str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")} == named
+
+
+def test_svg_text_is_as_large_as_in_the_png_and_pdf(sample_db: Path, qapp) -> None:
+    """The SVG is laid out in the same logical pixels (96 to the inch) as the PNG and the PDF."""
+    root = ET.fromstring(_export(sample_db, "svg", width=1600))
+    assert root.get("viewBox") == f"0 0 1600 {root.get('viewBox').split()[3]}"
+    assert root.get("width") == f"{1600 / 96 * 25.4:.3f}mm"  # 1600 CSS pixels wide, not 2,133
+    sizes = {float(e.get("font-size")) for e in root.iter() if e.get("font-size")}
+    assert 12 in sizes and 9 not in sizes  # the 9-point labels are 12 pixels, as in the PNG

@@ -178,6 +178,7 @@ def write_image(data: TimelineData, fmt: str, stream: IO[bytes], *, width: int =
         generator.setViewBox(QRectF(0, 0, width, height))
         generator.setTitle(name)
         generator.setDescription(f"{len(data.index)} events")
+        generator.setResolution(96)  # the logical pixels the layout uses, as for PNG and PDF: text at its size
         painter = QPainter(generator)
         try:
             paint(painter)
