@@ -34,6 +34,7 @@ MARGIN_MM = 20.0
 FOOTER_PT = 22.0  # the band at the foot of each page with the title and the page number
 _SIZES_PT = {1: 18.0, 2: 14.0, 3: 11.5}
 BODY_PT = 10.0
+REFERENCE_INDENT_PT = 24.0  # a reference's lines after the first start here, clear of "[12]"
 LINK_COLOUR = "#1F4E99"
 MUTED_COLOUR = "#555F6D"
 
@@ -159,10 +160,12 @@ class _DocumentWriter:
         elif isinstance(block, Picture) and self._picture:
             self._image()
 
-    def _block(self, *, top: float = 0.0, bottom: float = 0.0, heading: int = 0) -> None:
+    def _block(self, *, top: float = 0.0, bottom: float = 0.0, heading: int = 0, form=None) -> None:
+        """A new block; ``form`` (a block format of a list's item) makes it an item of that list:
+        joining by format costs nothing, where ``QTextList.add`` renumbers the whole list each time."""
         from PySide6.QtGui import QColor, QTextBlockFormat, QTextCharFormat
 
-        form = QTextBlockFormat()
+        form = QTextBlockFormat(form) if form is not None else QTextBlockFormat()
         form.setTopMargin(_points(self._device, top))
         form.setBottomMargin(_points(self._device, bottom))
         form.setHeadingLevel(heading)
@@ -178,39 +181,42 @@ class _DocumentWriter:
         else:
             self._cursor.insertBlock(form, plain)
 
-    def _references(self, block: References) -> None:
-        """The sources as a list numbered "[1]", "[2]"… by the layout, the numbers in a column of their own."""
+    def _item(self, lists: dict, level: int, style, *, bottom: float) -> None:
+        """A new block as an item of the list of ``level`` in ``lists``, the list made when there is none."""
         from PySide6.QtGui import QTextListFormat
 
-        numbered = None
+        if level in lists:
+            self._block(bottom=bottom, form=lists[level])
+            return
+        self._block(bottom=bottom)
+        form = QTextListFormat()
+        form.setStyle(style)
+        form.setIndent(level)
+        self._cursor.createList(form)
+        lists[level] = self._cursor.blockFormat()
+
+    def _references(self, block: References) -> None:
+        """The sources numbered "[1]", "[2]"…, each a paragraph with a hanging indent (a list of
+        thousands of items would make Qt renumber it at every item)."""
+        from PySide6.QtGui import QTextBlockFormat
+
+        hanging = _points(self._device, REFERENCE_INDENT_PT)
         for entry in block.entries:
             self._block(bottom=3.0)
-            if numbered is None:
-                form = QTextListFormat()
-                form.setStyle(QTextListFormat.Style.ListDecimal)
-                form.setNumberPrefix("[")
-                form.setNumberSuffix("]")
-                form.setStart(entry.number)
-                form.setIndent(1)
-                numbered = self._cursor.createList(form)
-            else:
-                numbered.add(self._cursor.block())
-            self._inline(entry.text)
+            form = QTextBlockFormat(self._cursor.blockFormat())
+            form.setLeftMargin(hanging)
+            form.setTextIndent(-hanging)
+            self._cursor.setBlockFormat(form)
+            self._inline((f"[{entry.number}] ", *entry.text))
 
     def _list(self, block: Bullets) -> None:
         from PySide6.QtGui import QTextListFormat
 
-        lists = {}
+        styles = {1: QTextListFormat.Style.ListDisc, 2: QTextListFormat.Style.ListCircle}
+        lists: dict = {}
         for item in block.items:
             for level, text in ((1, item.text), *((2, child) for child in item.children)):
-                self._block(bottom=2.0)
-                if level not in lists:
-                    form = QTextListFormat()
-                    form.setStyle(QTextListFormat.Style.ListDisc if level == 1 else QTextListFormat.Style.ListCircle)
-                    form.setIndent(level)
-                    lists[level] = self._cursor.createList(form)
-                else:
-                    lists[level].add(self._cursor.block())
+                self._item(lists, level, styles[level], bottom=2.0)
                 self._inline(text)
             lists.pop(2, None)  # the next item's children are a list of their own
         form = self._cursor.blockFormat()
