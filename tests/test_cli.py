@@ -268,3 +268,16 @@ def test_map_field_to_nothing_leaves_a_column_its_name_would_find_unread(tmp_pat
     assert capsys.readouterr().out.splitlines()[-1] == "DB: 0 added, 0 updated, 0 deleted, 1 unchanged"
     assert main(["import", str(source), "--db", str(db), "--map", "title="]) == 2
     assert "no column gives the title" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("fmt", "option", "expected"), [
+    ("md", ["--excel"], "--excel applies to csv-readable, csv, not to md"),
+    ("docx", ["--size", "slide"], "--size applies to png, svg, pdf, not to docx"),
+    ("json", ["--title", "Road to Vilnius"], "--title applies to png, svg, pdf, md, docx, pdf-brief, not to json"),
+])
+def test_an_option_the_format_has_no_use_for_is_refused(capsys, sample_db: Path, tmp_path: Path, fmt: str,
+                                                        option: list[str], expected: str) -> None:
+    target = tmp_path / "out"
+    code, _out, err = _run(capsys, "export", str(sample_db), "--format", fmt, *option, "-o", str(target))
+    assert code == 2 and err.strip().endswith(expected) and len(err.strip().splitlines()) == 1
+    assert not target.exists()

@@ -14,7 +14,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from viewer import APP_NAME, __version__
-from viewer.export.catalogue import DEFAULT_WIDTH, FORMATS, MAX_WIDTH, MIN_WIDTH, PICTURE_FORMATS, SIZE_PRESETS
+from viewer.export.catalogue import (
+    BRIEF_FORMATS,
+    CSV_FORMATS,
+    DEFAULT_WIDTH,
+    FORMATS,
+    MAX_WIDTH,
+    MIN_WIDTH,
+    PICTURE_FORMATS,
+    SIZE_PRESETS,
+)
 from viewer.store.errors import DefenceTimelineError, DiskFullError, OperationCancelledError
 from viewer.store.filters import EventFilter
 from viewer.store.import_options import MAPPABLE_FIELDS, ImportOptions
@@ -244,6 +253,7 @@ def _run_export(options: argparse.Namespace) -> int:
 
     if not MIN_WIDTH <= options.width <= MAX_WIDTH:
         raise UsageError(f"--width must be between {MIN_WIDTH} and {MAX_WIDTH} pixels")
+    _check_options_fit_format(options)
     request = ExportRequest(
         fmt=options.format,
         event_filter=EventFilter.build(
@@ -269,6 +279,18 @@ def _run_export(options: argparse.Namespace) -> int:
     else:
         export_to_file(Path(options.database), request, Path(options.output), overwrite=options.force)
     return EXIT_OK
+
+
+def _check_options_fit_format(options: argparse.Namespace) -> None:
+    """Refuse an option the chosen format has no use for, rather than ignore it."""
+    fmt = options.format
+    for given, formats, option in (
+        (options.excel, CSV_FORMATS, "--excel"),
+        (options.size, PICTURE_FORMATS, "--size"),
+        (options.title, (*PICTURE_FORMATS, *BRIEF_FORMATS), "--title"),
+    ):
+        if given and fmt not in formats:
+            raise UsageError(f"{option} applies to {', '.join(formats)}, not to {fmt}")
 
 
 def _check_stdout_is_not(database: Path) -> None:
