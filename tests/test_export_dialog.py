@@ -7,6 +7,7 @@ from pathlib import Path
 import docx
 import pypdf
 from conftest import open_window
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from viewer.ui.actions import ActionId
@@ -72,6 +73,7 @@ def test_a_word_brief_from_the_dialog(qtbot, isolated_settings, sample_db: Path,
     dialog.title.setText("Road to Vilnius")
     with qtbot.waitSignal(window.export_finished, timeout=30_000):
         dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert QGuiApplication.overrideCursor() is None  # the wait cursor of the picture's drawing is gone
     document = docx.Document(str(target))
     assert document.paragraphs[0].style.name == "Heading 1" and document.paragraphs[0].text == "Road to Vilnius"
     assert len(document.inline_shapes) == 1

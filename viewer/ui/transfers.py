@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QMimeData, QObject, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QEventLoop, QMimeData, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QStatusBar, QWidget
 
@@ -131,15 +132,16 @@ class Transfers(QObject):
         request = ExportRequest(fmt="svg" if what == "picture" else "pdf-brief", event_filter=self._chosen_filter())
         try:
             check_paged_brief(count)
-            if what == "picture":
-                stream = io.BytesIO()
-                chosen = dataset.store.event_ids(request.event_filter)
-                caption = picture_caption_of(dataset.store, request.event_filter, request)
-                write_picture(dataset.data, chosen, request, stream, dataset.name, caption)
-                svg = stream.getvalue()
-            else:
-                picture = brief_picture(dataset.store, request.event_filter, request, dataset.data)
-                brief = brief_of(dataset.store, request.event_filter, request)
+            with self._busy(f"Preparing the print preview of {count_text(count, 'event')}…"):
+                if what == "picture":
+                    stream = io.BytesIO()
+                    chosen = dataset.store.event_ids(request.event_filter)
+                    caption = picture_caption_of(dataset.store, request.event_filter, request)
+                    write_picture(dataset.data, chosen, request, stream, dataset.name, caption)
+                    svg = stream.getvalue()
+                else:
+                    picture = brief_picture(dataset.store, request.event_filter, request, dataset.data)
+                    brief = brief_of(dataset.store, request.event_filter, request)
         except (DefenceTimelineError, OSError) as error:
             self._show_error("The selection cannot be printed", str(error))
             return
@@ -190,15 +192,9 @@ class Transfers(QObject):
             # Pictures are painted with Qt widgets, which live on the UI thread; they are drawn
             # from the data the window already holds rather than reading the file again.
             try:
-                selection = selected_filter(dataset.store, request.event_filter, with_linked)
-                if fmt in PAGED_BRIEF_FORMATS:
-                    check_paged_brief(dataset.store.count(selection))
-                    picture = brief_picture(dataset.store, selection, request, dataset.data)
-                else:
-                    caption = picture_caption_of(dataset.store, selection, request)
-                    chosen = dataset.store.event_ids(selection)
-                    with atomic_binary_file(path, overwrite=True, protected=[dataset.path]) as stream:
-                        write_picture(dataset.data, chosen, request, stream, dataset.name, caption)
+                with self._busy(f"Drawing the picture of {count_text(count, 'event')}…"):
+                    selection = selected_filter(dataset.store, request.event_filter, with_linked)
+                    picture = self._draw_for_export(fmt, path, request, selection)
             except (DefenceTimelineError, OSError) as error:
                 self._show_error("The export failed", str(error))
                 return
@@ -219,6 +215,31 @@ class Transfers(QObject):
             failed,
             f"Exporting {count_text(count, 'event')}…",
         )
+
+    def _draw_for_export(self, fmt: str, path: Path, request: ExportRequest, selection: EventFilter) -> bytes | None:
+        """Draw a picture export to ``path``; or return a Word or PDF brief's picture, for the worker to write."""
+        dataset = self._state.dataset
+        assert dataset is not None
+        if fmt in PAGED_BRIEF_FORMATS:
+            check_paged_brief(dataset.store.count(selection))
+            return brief_picture(dataset.store, selection, request, dataset.data)
+        caption = picture_caption_of(dataset.store, selection, request)
+        chosen = dataset.store.event_ids(selection)
+        with atomic_binary_file(path, overwrite=True, protected=[dataset.path]) as stream:
+            write_picture(dataset.data, chosen, request, stream, dataset.name, caption)
+        return None
+
+    @contextmanager
+    def _busy(self, message: str) -> Iterator[None]:
+        """Say what the window is doing while the UI thread draws (Qt widgets paint only there)."""
+        self._bar.showMessage(message)
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)  # the message shows
+        try:
+            yield
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+            self._bar.clearMessage()
 
     def _chosen_filter(self) -> EventFilter:
         """The selected events as a filter: when everything shown is selected, the window's own
