@@ -34,7 +34,7 @@ EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
 PROG = "defence-timeline"
-SUBCOMMANDS = ("import", "export", "check")
+SUBCOMMANDS = ("import", "export", "check", "note")
 EXPORT_FORMATS = tuple(FORMATS)
 
 
@@ -122,6 +122,7 @@ def _app_parser() -> argparse.ArgumentParser:
             f"  {PROG} import SOURCE... --db DB   load JSON, CSV, Excel, iCalendar, ACLED or GDELT files\n"
             f"  {PROG} export DB --format FORMAT   write (filtered) events: {'|'.join(EXPORT_FORMATS)}\n"
             f"  {PROG} check DB                   say what a database file holds\n"
+            f"  {PROG} note DB EVENT_ID           star an event, write a note or tags (beside DB)\n"
             f"Run '{PROG} COMMAND --help' for a command's options."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -167,6 +168,8 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     exporter.add_argument("--until", metavar="DATE", help="keep events overlapping up to DATE")
     exporter.add_argument("--id", action="append", default=[], metavar="ID", dest="ids")
     exporter.add_argument("--with-linked", action="store_true", help="add the events linked to those chosen")
+    exporter.add_argument("--starred", action="store_true", help="keep the events starred in the workspace")
+    exporter.add_argument("--has-note", action="store_true", help="keep the events with a note in the workspace")
     exporter.add_argument(
         "--width", type=int, default=DEFAULT_WIDTH, metavar="PX", help=f"picture width ({', '.join(PICTURE_FORMATS)})"
     )
@@ -182,6 +185,17 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     checker = commands.add_parser("check", help="say what a database file holds")
     checker.add_argument("database", metavar="DB")
     checker.set_defaults(handler=_run_check)
+
+    noter = commands.add_parser("note", help="star an event, or write a note or tags on it, in the workspace beside DB")
+    noter.add_argument("database", metavar="DB")
+    noter.add_argument("event_id", metavar="EVENT_ID")
+    star = noter.add_mutually_exclusive_group()
+    star.add_argument("--star", action="store_true", help="star the event")
+    star.add_argument("--unstar", action="store_true", help="take the star off")
+    noter.add_argument("--text", metavar="TEXT", help="the note (an empty TEXT removes it)")
+    noter.add_argument("--tag", action="append", metavar="TAG", help="an analyst's tag (repeat; replaces the tags)")
+    noter.add_argument("--clear-tags", action="store_true", help="remove the analyst's tags")
+    noter.set_defaults(handler=_run_note)
     return parser
 
 
@@ -254,6 +268,7 @@ def _run_export(options: argparse.Namespace) -> int:
     if not MIN_WIDTH <= options.width <= MAX_WIDTH:
         raise UsageError(f"--width must be between {MIN_WIDTH} and {MAX_WIDTH} pixels")
     _check_options_fit_format(options)
+    ids = _annotated_ids(options)
     request = ExportRequest(
         fmt=options.format,
         event_filter=EventFilter.build(
@@ -263,7 +278,7 @@ def _run_export(options: argparse.Namespace) -> int:
             tags=options.tag,
             since=options.since,
             until=options.until,
-            ids=options.ids,
+            ids=ids,
         ),
         with_linked=options.with_linked,
         width=options.width,
@@ -279,6 +294,24 @@ def _run_export(options: argparse.Namespace) -> int:
     else:
         export_to_file(Path(options.database), request, Path(options.output), overwrite=options.force)
     return EXIT_OK
+
+
+def _annotated_ids(options: argparse.Namespace) -> list[str]:
+    """``--id``s, kept to (or made of) the starred events or those with a note, when asked."""
+    if not (options.starred or options.has_note):
+        return options.ids
+    from viewer.store.workspace import load_workspace, workspace_path
+
+    workspace = load_workspace(Path(options.database))
+    chosen = set(options.ids) if options.ids else None
+    for asked, found in ((options.starred, workspace.starred), (options.has_note, workspace.with_notes)):
+        if asked:
+            chosen = found() if chosen is None else chosen & found()
+    if not chosen:
+        raise UsageError(f"no event {'is starred' if options.starred else 'has a note'}"
+                         f"{' among those chosen' if options.ids else ''} in the workspace "
+                         f"{workspace_path(Path(options.database)).name}")
+    return sorted(chosen)
 
 
 def _check_options_fit_format(options: argparse.Namespace) -> None:
@@ -367,6 +400,38 @@ def _run_check(options: argparse.Namespace) -> int:
     if report.problems:
         _fail(f"{display_path(options.database)}: " + "; ".join(report.problems))
         return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
+def _run_note(options: argparse.Namespace) -> int:
+    from viewer.store.reader import EventStore
+    from viewer.store.workspace import load_workspace, save_workspace
+
+    database = Path(options.database)
+    with EventStore(database) as store:  # read-only: the database is never written
+        if store.event(options.event_id) is None:
+            raise UsageError(f"{database.name} has no event {options.event_id!r}")
+    workspace = load_workspace(database)
+    changing = options.star or options.unstar or options.text is not None or options.tag or options.clear_tags
+    if changing:
+        try:
+            annotation = workspace.annotate(
+                options.event_id,
+                starred=True if options.star else False if options.unstar else None,
+                note=options.text,
+                tags=[] if options.clear_tags else options.tag,
+            )
+        except ValueError as error:
+            raise UsageError(f"event {options.event_id!r}: {error}") from None
+        save_workspace(workspace, database)
+    else:
+        annotation = workspace.annotation(options.event_id)
+    parts = ["starred" if annotation.starred else "not starred"]
+    if annotation.tags:
+        parts.append("tags: " + ", ".join(annotation.tags))
+    if annotation.note:
+        parts.append("note: " + " ".join(annotation.note.split()))
+    print(_printable(f"{options.event_id}: " + "; ".join(parts)))
     return EXIT_OK
 
 

@@ -1,0 +1,132 @@
+"""The analyst's workspace beside a database: stars, notes and tags, never inside the database."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE_JSON, file_state
+
+from viewer.cli import main as cli
+from viewer.store.importer import import_files
+from viewer.store.workspace import (
+    MAX_NOTE_LENGTH,
+    WorkspaceError,
+    load_workspace,
+    save_workspace,
+    workspace_path,
+)
+
+
+@pytest.fixture
+def db(sample_db: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "events.db"
+    shutil.copyfile(sample_db, copy)
+    return copy
+
+
+def _cli(capsys, *args: str) -> tuple[int, str, str]:
+    code = cli(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out.strip(), captured.err.strip()
+
+
+def test_a_note_is_kept_beside_the_database_which_is_never_written(capsys, db: Path) -> None:
+    before = file_state(db)
+    code, out, _ = _cli(capsys, "note", str(db), "dmm-2023-06", "--star", "--text", "Prepares Vilnius",
+                        "--tag", "follow-up", "--tag", "vilnius")
+    assert code == 0 and out == "dmm-2023-06: starred; tags: follow-up, vilnius; note: Prepares Vilnius"
+    assert _cli(capsys, "note", str(db), "dmm-2023-06")[1] == out  # shown again, unchanged
+    assert file_state(db) == before
+    path = workspace_path(db)
+    assert path.name == "events.db.workspace.json" and path.parent == db.parent
+    saved = json.loads(path.read_text("utf-8"))
+    assert saved["format"] == "defence-timeline-workspace" and saved["version"] == 1
+    assert saved["annotations"]["dmm-2023-06"]["note"] == "Prepares Vilnius"
+    code, out, _ = _cli(capsys, "note", str(db), "dmm-2023-06", "--unstar", "--text", "", "--clear-tags")
+    assert out == "dmm-2023-06: not starred" and load_workspace(db).annotations == {}
+    assert file_state(db) == before
+
+
+def test_starred_and_noted_events_are_exported(capsys, db: Path, tmp_path: Path) -> None:
+    _cli(capsys, "note", str(db), "dmm-2023-06", "--star")
+    _cli(capsys, "note", str(db), "vilnius-summit-2023", "--star", "--text", "Decisions")
+    _cli(capsys, "note", str(db), "npg-2023-06", "--text", "One agenda only")
+    target = tmp_path / "starred.json"
+    assert _cli(capsys, "export", str(db), "--format", "json", "--starred", "-o", str(target))[0] == 0
+    assert {e["id"] for e in json.loads(target.read_text("utf-8"))["events"]} == {"dmm-2023-06", "vilnius-summit-2023"}
+    assert _cli(capsys, "export", str(db), "--format", "json", "--starred", "--has-note", "-o", str(target),
+                "--force")[0] == 0
+    assert [e["id"] for e in json.loads(target.read_text("utf-8"))["events"]] == ["vilnius-summit-2023"]
+    code, _, err = _cli(capsys, "export", str(db), "--format", "json", "--has-note", "--id", "dmm-2023-06")
+    assert code == 2
+    assert err.endswith("no event has a note among those chosen in the workspace events.db.workspace.json")
+
+
+def test_annotations_survive_a_reimport(capsys, db: Path) -> None:
+    _cli(capsys, "note", str(db), "dmm-2023-06", "--star", "--text", "Keep")
+    import_files([SAMPLE_JSON], db)  # the same events again: updated or unchanged, never renumbered
+    assert load_workspace(db).annotation("dmm-2023-06").note == "Keep"
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert cli(["export", str(db), "--format", "csv-readable", "--starred"]) == 0
+    assert out.getvalue().count("\r\n") == 2 and "dmm-2023-06" in out.getvalue()
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ('{"format": "defence-timeline-workspace", "version": 2, "annotations": {}}',
+     "was written by a newer Defence Timeline (workspace version 2); this one reads version 1"),
+    ('{"format": "defence-timeline-workspace", "version": 1, "annotations": {"dmm-2023-06": {"starred": "yes"}}}',
+     "annotation of event 'dmm-2023-06': field 'starred': must be true or false"),
+    ('{"format": "defence-timeline-workspace", "version": 1, "annotations": {"e": {"colour": 1}}}',
+     "annotation of event 'e': field 'colour': unknown field"),
+    ('{"format": "defence-timeline-workspace", "version": 1, "annotations": {"e": {"tags": [""]}}}',
+     "field 'tags[1]': a tag is text of 1 to"),
+    ('{"format": "defence-timeline-workspace", "version": 1, "annotations": {"a": {}, "a": {}}}',
+     "duplicate key 'a'"),
+    ('{"format": "something else"}', "is not a Defence Timeline workspace"),
+    ("not json", "malformed JSON at line 1, column 1"),
+    ("[1, 2]", "the document must be a JSON object"),
+])
+def test_a_damaged_or_newer_workspace_is_refused_and_left_as_it_is(capsys, db: Path, content: str,
+                                                                   expected: str) -> None:
+    path = workspace_path(db)
+    path.write_text(content, encoding="utf-8")
+    for args in (["note", str(db), "dmm-2023-06", "--star"], ["export", str(db), "--format", "json", "--starred"]):
+        code, _out, err = _cli(capsys, *args)
+        assert code == 2 and expected in err and len(err.splitlines()) == 1, err
+        assert "events.db.workspace.json" in err and "Traceback" not in err
+    assert path.read_text("utf-8") == content  # never overwritten
+    with pytest.raises(WorkspaceError):
+        load_workspace(db)
+
+
+def test_bytes_that_are_not_text_are_refused(db: Path) -> None:
+    workspace_path(db).write_bytes(b"\xff\xfe\x00\x01")
+    with pytest.raises(WorkspaceError, match="is not UTF-8 text"):
+        load_workspace(db)
+
+
+def test_each_save_keeps_the_previous_workspace_as_a_backup(db: Path) -> None:
+    workspace = load_workspace(db)
+    workspace.annotate("dmm-2023-06", starred=True)
+    save_workspace(workspace, db)
+    first = workspace_path(db).read_text("utf-8")
+    workspace.annotate("dmm-2023-06", note="Second thoughts")
+    save_workspace(workspace, db)
+    backup = workspace_path(db).with_name("events.db.workspace.json.bak")
+    assert backup.read_text("utf-8") == first
+    assert load_workspace(db).annotation("dmm-2023-06").note == "Second thoughts"
+    assert [p.name for p in db.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_bad_notes_and_unknown_events_are_refused_with_one_line(capsys, db: Path) -> None:
+    code, _out, err = _cli(capsys, "note", str(db), "no-such-event", "--star")
+    assert code == 2 and err.endswith("events.db has no event 'no-such-event'")
+    code, _out, err = _cli(capsys, "note", str(db), "dmm-2023-06", "--text", "x" * (MAX_NOTE_LENGTH + 1))
+    assert code == 2 and f"a note may have at most {MAX_NOTE_LENGTH:,}" in err and "'dmm-2023-06'" in err
+    assert not workspace_path(db).exists()  # nothing written for a refused change
