@@ -24,6 +24,8 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph as WordParagraph
 
 from viewer.export.brief import (
+    LINK_COLOUR,
+    MUTED_COLOUR,
     PICTURE_HEIGHT_SHARE,
     Block,
     Brief,
@@ -41,8 +43,7 @@ from viewer.formatting import display_text
 from viewer.progress import Progress
 
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Mm(210), Mm(297), Mm(20)  # A4 portrait
-LINK_COLOUR = RGBColor(0x1F, 0x4E, 0x99)
-MUTED_COLOUR = RGBColor(0x55, 0x5F, 0x6D)
+_LINK_RGB, _MUTED_RGB = (RGBColor.from_string(colour.lstrip("#")) for colour in (LINK_COLOUR, MUTED_COLOUR))
 _LINK_STYLE = "Brief Hyperlink"
 _REFERENCE_STYLE = "Brief Reference"
 
@@ -74,7 +75,7 @@ def _set_up(document: docx.document.Document, title: str, now: datetime | None) 
     styles = document.styles
     styles["Normal"].font.size = Pt(10.5)
     link = styles.add_style(_LINK_STYLE, WD_STYLE_TYPE.CHARACTER)
-    link.font.color.rgb = LINK_COLOUR
+    link.font.color.rgb = _LINK_RGB
     link.font.underline = True
     reference = styles.add_style(_REFERENCE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     reference.base_style = styles["Normal"]
@@ -147,7 +148,7 @@ class _Writer:
                 run = paragraph.add_run("".join(texts))
                 texts = []
                 if muted:
-                    run.font.color.rgb = MUTED_COLOUR
+                    run.font.color.rgb = _MUTED_RGB
             if isinstance(part, WebLink):
                 self._hyperlink(paragraph, display_text(part.url), url=part.url)
             elif isinstance(part, Cite):

@@ -13,6 +13,8 @@ from datetime import datetime
 from typing import IO
 
 from viewer.export.brief import (
+    LINK_COLOUR,
+    MUTED_COLOUR,
     PICTURE_HEIGHT_SHARE,
     Block,
     Brief,
@@ -35,8 +37,6 @@ FOOTER_PT = 22.0  # the band at the foot of each page with the title and the pag
 _SIZES_PT = {1: 18.0, 2: 14.0, 3: 11.5}
 BODY_PT = 10.0
 REFERENCE_INDENT_PT = 24.0  # a reference's lines after the first start here, clear of "[12]"
-LINK_COLOUR = "#1F4E99"
-MUTED_COLOUR = "#555F6D"
 
 
 def write_pdf_brief(
