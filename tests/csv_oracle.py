@@ -26,6 +26,8 @@ def event_to_csv_row(event: Event) -> list[str]:
                                                                                              event.longitude))
     fields = json.dumps(dict(event.fields), ensure_ascii=False, separators=(",", ":")) if event.fields else ""
     cells["fields"] = guard_formula(fields)
+    cells["source_reliability"] = CSV_LIST_SEPARATOR.join(s.reliability or "" for s in event.sources
+                                                          if s.url is not None).rstrip(CSV_LIST_SEPARATOR)
     return [cells[name] for name in CSV_COLUMNS]
 
 

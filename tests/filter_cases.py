@@ -8,11 +8,18 @@ from __future__ import annotations
 import re
 
 from viewer.store.filters import EventFilter
+from viewer.store.grading import ADMIRALTY, GradingScheme
 from viewer.store.model import Event
 
 
-def brute_force(events: list[Event], f: EventFilter) -> list[str]:
+def brute_force(events: list[Event], f: EventFilter, grading: GradingScheme = ADMIRALTY) -> list[str]:
     """What the filter means, written plainly over the events: the sorted ids it keeps."""
+    def judged(scale: str) -> list[str]:
+        return [grade.code for grade in grading.scale(scale) if grade.judged]
+
+    def at_least(scale: str, code: str | None, grade: str | None) -> bool:
+        return code is None or grade in judged(scale)[: judged(scale).index(code) + 1]
+
     since, until = f.time_bounds()
     words = [w.lower() for w in f.search_words()]
     kept = []
@@ -32,6 +39,11 @@ def brute_force(events: list[Event], f: EventFilter) -> list[str]:
         if until is not None and event.earliest >= until:
             continue
         if f.ids and event.id not in f.ids:
+            continue
+        if not at_least("credibility", f.min_credibility, event.credibility):
+            continue
+        if f.min_reliability and not any(at_least("reliability", f.min_reliability, source.reliability)
+                                         for source in event.sources):
             continue
         kept.append(event.id)
     return sorted(kept)
@@ -55,4 +67,7 @@ FILTERS = {
         search="ministers", bodies=["north-atlantic-council"], since="2023-06", until="2023-06"
     ),
     "combined kinds and tags": EventFilter.build(kinds=["decision", "plan"], tags=["vilnius-2023"]),
+    "credibility": EventFilter.build(min_credibility="2"),
+    "reliability": EventFilter.build(min_reliability="a"),
+    "grades and kind": EventFilter.build(min_credibility="3", min_reliability="B", kinds=["meeting", "session"]),
 }

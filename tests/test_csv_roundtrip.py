@@ -124,7 +124,7 @@ def test_no_cell_or_list_item_starts_like_a_formula(items: list[Event]) -> None:
 def test_every_cell_is_quoted() -> None:
     text = _csv_of(_hostile_event(tags=["a", "b"]))
     data_line = text.split("\r\n")[1]
-    assert data_line.startswith('"e1","T","2023-06-15",') and data_line.endswith('"a;b","","","",""')
+    assert data_line.startswith('"e1","T","2023-06-15",') and data_line.endswith('"a;b","","","","",""')
 
 
 def test_a_formula_in_a_tag_is_guarded_and_imports_back_as_itself() -> None:

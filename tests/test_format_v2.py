@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -12,9 +13,9 @@ import pytest
 from conftest import file_state, minimal_document, write_json
 
 from viewer.cli import main
-from viewer.store import errors, importer, opening, schema
+from viewer.store import errors, schema
 from viewer.store.importer import import_files, import_parsed
-from viewer.store.interchange import body_id_for_name, deletion_record
+from viewer.store.interchange import FORMAT_VERSION, body_id_for_name, deletion_record
 from viewer.store.model import Document
 from viewer.store.reader import EventStore
 
@@ -54,7 +55,7 @@ def test_a_version_2_document_keeps_its_place_fields_named_bodies_and_sources_wi
     out = tmp_path / "out.json"
     assert main(["export", str(db), "--format", "json", "-o", str(out)]) == 0
     exported = json.loads(out.read_text(encoding="utf-8"))
-    assert exported["version"] == 2
+    assert exported["version"] == FORMAT_VERSION
     (written,) = exported["events"]
     assert written["latitude"] == 48.5956 and written["fields"] == {"fatalities": "3", "event_type": "Battles"}
     assert written["sources"][0] == {"publisher": "Kyiv Independent"}
@@ -183,12 +184,10 @@ def test_a_version_1_document_still_reads(tmp_path: Path) -> None:
     assert len(_events(db)) == 3
 
 
-def test_a_version_2_database_is_read_as_it_is_and_migrated_by_an_import(tmp_path: Path, monkeypatch) -> None:
-    with monkeypatch.context() as older:
-        for module in (schema, importer, opening):
-            older.setattr(module, "SCHEMA_VERSION", 2)
-        path = tmp_path / "older.db"
-        import_files([write_json(tmp_path / "first.json", minimal_document(version=1))], path)
+def test_a_version_2_database_is_read_as_it_is_and_migrated_by_an_import(tmp_path: Path) -> None:
+    # Written by the release before format version 2: conftest's minimal document.
+    path = tmp_path / "older.db"
+    shutil.copyfile(Path(__file__).parent / "data" / "schema-v2.db", path)
     before = path.read_bytes()
     with EventStore(path) as store:
         assert store.schema_version == 2
@@ -224,7 +223,7 @@ def test_a_csv_export_imported_again_keeps_places_and_fields(tmp_path: Path, cap
     out = tmp_path / "p.csv"
     assert main(["export", str(db), "--format", "csv", "-o", str(out)]) == 0
     header = out.read_text(encoding="utf-8").splitlines()[0]
-    assert header.endswith(",latitude,longitude,fields")
+    assert header.endswith(",latitude,longitude,fields,source_reliability")
     copy = tmp_path / "copy.db"
     shutil.copy(db, copy)
     capsys.readouterr()

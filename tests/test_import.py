@@ -80,7 +80,7 @@ REFUSALS = {
     "unknown field": (lambda d: _event(d, "dmm").update(satrt="2023"), ["'satrt'", "unknown field"]),
     "text field holding a number": (lambda d: _event(d, "dmm").update(title=17), ["'title'"]),
     "unsupported format": (lambda d: d.update(format="timelinejs"), ["unsupported format"]),
-    "unsupported version": (lambda d: d.update(version=3), ["unsupported version 3"]),
+    "unsupported version": (lambda d: d.update(version=4), ["unsupported version 4"]),
     "events not a list": (lambda d: d.update(events={"id": "x"}), ["'events' must be a list"]),
     "view without an end": (lambda d: d.update(view={"start": "2023"}), ["'view'"]),
     "view ending before it starts": (

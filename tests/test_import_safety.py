@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 from conftest import file_state, minimal_document, write_json
 
-from viewer.store import errors, importer, opening, schema
+from viewer.store import errors, importer, schema
 from viewer.store.importer import import_files
 from viewer.store.interrupts import QueryGuard
 from viewer.store.reader import EventStore
@@ -109,13 +110,11 @@ def test_importing_into_a_locked_database_says_so(small_db: Path, tmp_path: Path
         assert store.count() == 3
 
 
-def test_an_older_file_opens_as_it_is_and_is_migrated_by_import(tmp_path: Path, monkeypatch) -> None:
+def test_an_older_file_opens_as_it_is_and_is_migrated_by_import(tmp_path: Path) -> None:
     """A version 1 file (no stored time index) is read as it is; an import brings it to this version."""
-    with monkeypatch.context() as older:
-        for module in (schema, importer, opening):
-            older.setattr(module, "SCHEMA_VERSION", 1)
-        path = tmp_path / "older.db"
-        import_files([write_json(tmp_path / "first.json", _many_events(3))], path)
+    # Written by the release before the stored index: three events e0, e1, e2 (see _many_events).
+    path = tmp_path / "older.db"
+    shutil.copyfile(Path(__file__).parent / "data" / "schema-v1.db", path)
     before = path.read_bytes()
     with EventStore(path) as store:
         assert store.schema_version == 1

@@ -126,7 +126,7 @@ def test_one_field_table_names_the_columns_the_keys_and_the_csv_header(tmp_path)
     from conftest import SAMPLE_JSON
 
     from viewer.store.event_fields import EVENT_FIELDS as FIELDS
-    from viewer.store.event_fields import LIST_FIELDS, SCALAR_NAMES
+    from viewer.store.event_fields import GRADE_FIELDS, LIST_FIELDS, SCALAR_NAMES
     from viewer.store.importer import import_files
 
     path = tmp_path / "t.db"
@@ -134,7 +134,9 @@ def test_one_field_table_names_the_columns_the_keys_and_the_csv_header(tmp_path)
     with sqlite3.connect(path) as connection:
         columns = [row[1] for row in connection.execute("PRAGMA table_info(events)")]
     connection.close()
-    assert columns == ["seq", *SCALAR_NAMES, "earliest", "latest"]
+    # The grade columns came with schema version 4 (ALTER TABLE ADD COLUMN), after the time columns.
+    ungraded = [name for name in SCALAR_NAMES if name not in GRADE_FIELDS]
+    assert columns == ["seq", *ungraded, "earliest", "latest", *(n for n in SCALAR_NAMES if n in GRADE_FIELDS)]
     assert FIELDS == (*SCALAR_NAMES, *LIST_FIELDS) and EVENT_FIELDS == FIELDS
 
 

@@ -11,7 +11,11 @@ from conftest import write_json
 
 from viewer.cli import main
 from viewer.export import xlsx_export
+from viewer.export.people_table import COLUMNS
 from viewer.store.importer import import_files
+
+
+ID, START = COLUMNS.index("ID"), COLUMNS.index("Start")
 
 
 def _sheet(db: Path, tmp_path: Path, *arguments: str):
@@ -23,16 +27,17 @@ def _sheet(db: Path, tmp_path: Path, *arguments: str):
 def test_the_sample_as_a_workbook_people_can_read_and_filter(sample_db: Path, tmp_path: Path) -> None:
     sheet = _sheet(sample_db, tmp_path, "--id", "dmm-2023-06", "--with-linked")
     header = [cell.value for cell in sheet[1]]
-    assert header[:14] == ["Dates", "Title", "Kind", "Status", "Bodies", "Location", "Summary", "Tags", "Sources",
+    assert header[:18] == ["Dates", "Title", "Kind", "Status", "Bodies", "Location", "Summary", "Tags", "Sources",
+                           "Credibility", "Starred", "Note", "Analyst's tags",
                            "ID", "Start", "End", "Precision", "Time zone"]
     assert "Prepares" in header and "Part of" in header and header.count("Related to") <= 1
     assert sheet.freeze_panes == "C2" and sheet.auto_filter.ref.startswith("A1:")
-    rows = {row[9].value: row for row in sheet.iter_rows(min_row=2)}
+    rows = {row[ID].value: row for row in sheet.iter_rows(min_row=2)}
     dmm = rows["dmm-2023-06"]
     assert dmm[0].value == "15–16 June 2023" and dmm[2].value == "Meeting"
     assert "North Atlantic Council (host)" in dmm[4].value
-    assert dmm[10].is_date and dmm[10].value.date().isoformat() == "2023-06-15"
-    assert dmm[10].number_format == "d mmm yyyy"
+    assert dmm[START].is_date and dmm[START].value.date().isoformat() == "2023-06-15"
+    assert dmm[START].number_format == "d mmm yyyy"
     assert dmm[8].hyperlink is not None and dmm[8].hyperlink.target.startswith("https://")
     assert "NATO Vilnius Summit" in dmm[header.index("Prepares")].value
     npg = rows["npg-2023-06"]
@@ -51,14 +56,14 @@ def test_data_is_written_as_text_never_as_a_formula_or_a_link(tmp_path: Path, ti
     db = tmp_path / "h.db"
     import_files([write_json(tmp_path / "h.json", document)], db)
     sheet = _sheet(db, tmp_path)
-    rows = {row[9].value: row for row in sheet.iter_rows(min_row=2)}
+    rows = {row[ID].value: row for row in sheet.iter_rows(min_row=2)}
     x = rows["x"]
     assert x[1].value == title and x[1].data_type == "s" and x[5].data_type == "s"
     assert x[8].hyperlink is None  # only web links are links
-    assert x[10].value == "1850-05-01" and not x[10].is_date  # before Excel's dates: text
-    assert rows["y"][10].is_date and rows["y"][10].number_format == "d mmm yyyy hh:mm"
-    assert rows["y"][10].value.hour == 13  # the local wall-clock time, as the event gives it
-    assert rows["z"][10].number_format == "mmm yyyy"
+    assert x[START].value == "1850-05-01" and not x[START].is_date  # before Excel's dates: text
+    assert rows["y"][START].is_date and rows["y"][START].number_format == "d mmm yyyy hh:mm"
+    assert rows["y"][START].value.hour == 13  # the local wall-clock time, as the event gives it
+    assert rows["z"][START].number_format == "mmm yyyy"
 
 
 def test_more_events_than_a_sheet_holds_are_refused_and_nothing_is_written(

@@ -168,6 +168,12 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     exporter.add_argument("--until", metavar="DATE", help="keep events overlapping up to DATE")
     exporter.add_argument("--id", action="append", default=[], metavar="ID", dest="ids")
     exporter.add_argument("--with-linked", action="store_true", help="add the events linked to those chosen")
+    exporter.add_argument("--min-reliability", metavar="GRADE",
+                          help="keep the events whose best source is graded GRADE or better (B: A and B)")
+    exporter.add_argument("--min-credibility", metavar="GRADE",
+                          help="keep the events whose information is graded GRADE or better (3: 1 to 3)")
+    exporter.add_argument("--link-confidence", metavar="WORD",
+                          help="keep only the links this sure or surer: confirmed, probable or possible")
     exporter.add_argument("--starred", action="store_true", help="keep the events starred in the workspace")
     exporter.add_argument("--has-note", action="store_true", help="keep the events with a note in the workspace")
     exporter.add_argument(
@@ -279,6 +285,9 @@ def _run_export(options: argparse.Namespace) -> int:
             since=options.since,
             until=options.until,
             ids=ids,
+            min_reliability=options.min_reliability,
+            min_credibility=options.min_credibility,
+            link_confidence=options.link_confidence,
         ),
         with_linked=options.with_linked,
         width=options.width,

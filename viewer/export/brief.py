@@ -16,7 +16,7 @@ million events streams. "How they connect" tells at most :data:`MAX_CHAINS` chai
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -31,7 +31,9 @@ from viewer.export.brief_text import (
 from viewer.formatting import count_text, format_event_dates, format_events_span, is_web_link
 from viewer.progress import Progress
 from viewer.store.dates import MONTH_NAMES
+from viewer.store.grading import ADMIRALTY, Confidence, GradingScheme, grade_text
 from viewer.store.model import Document, Event, Link, Relation, Source
+from viewer.store.workspace import Annotation
 
 MAX_CHAINS = 12  # events whose connections "How they connect" tells
 MAX_NAMED = 12  # events one sentence or list there names before "and N more"
@@ -226,8 +228,12 @@ class Brief:
         selection: str = "",
         today: date | None = None,
         title: str | None = None,
+        grading: GradingScheme = ADMIRALTY,
+        annotations: Mapping[str, Annotation] | None = None,
     ) -> None:
         self._events = events
+        self._grading = grading
+        self._annotations = annotations or {}
         self._today = today or date.today()
         self._now = int(datetime(self._today.year, self._today.month, self._today.day, tzinfo=UTC).timestamp())
         self._bodies = {body.id: body for body in head.bodies}
@@ -239,6 +245,8 @@ class Brief:
         for number, link in enumerate(self._links):
             self._neighbours[link.source].append((link.relation, True, link.target, number))
             self._neighbours[link.target].append((link.relation, False, link.source, number))
+        self._unsure = {number: link.confidence for number, link in enumerate(self._links)
+                        if link.confidence not in (None, Confidence.CONFIRMED)}
         self.title = title or _title(self.survey, self._neighbours, head.name)
         if selection in ONE_WITH_LINKED and self.title not in (head.name, NO_TITLE):
             selection = f"{self.title}, with the events linked to it"  # formats.py's words for one event and its links
@@ -261,7 +269,7 @@ class Brief:
             yield Heading(2, ("How they connect",))
             yield from self._chains()
         numbers: dict[object, int] = {}
-        references: list[Reference] = []
+        references: list[_Cited] = []
         if self.survey.count:
             yield Heading(2, ("Chronology",))
             for done, event in enumerate(self._events(), 1):
@@ -270,7 +278,10 @@ class Brief:
                     progress("Writing", done, self.survey.count)
         if references:
             yield Heading(2, ("Sources",))
-            yield References(tuple(references))
+            yield References(tuple(cited.reference() for cited in references))
+            if any(cited.reliability or cited.credibility for cited in references):
+                yield Paragraph((("Grades follow the ", Data(self._grading.name), ": the first is the source's "
+                                  "reliability, the second the credibility of what it reports.",),))
 
     # ------------------------------------------------------------------------ the lead
 
@@ -365,8 +376,9 @@ class Brief:
 
     # ------------------------------------------------------------------------ the chronology
 
-    def _event_blocks(self, event: Event, numbers: dict[object, int], references: list[Reference]) -> Iterator[Block]:
-        yield Heading(3, (Data(event.title),))
+    def _event_blocks(self, event: Event, numbers: dict[object, int], references: list[_Cited]) -> Iterator[Block]:
+        annotation = self._annotations.get(event.id)
+        yield Heading(3, ((Data(event.title), " ★") if annotation and annotation.starred else (Data(event.title),)))
         status = event.status.value if event.status else ""
         kind = kind_text(event.kind)
         what = f"{kind}, {status}" if kind and status else (kind or status.capitalize())
@@ -382,11 +394,18 @@ class Brief:
         for text in (event.summary, event.description):
             if text and text.strip():
                 yield Paragraph(tuple((Data(line),) for line in text.strip("\r\n").splitlines() or [text]))
+        if annotation and annotation.note and annotation.note.strip():
+            lines = annotation.note.strip("\r\n").splitlines()
+            yield Paragraph((("Analyst's note: ", Data(lines[0])), *((Data(line),) for line in lines[1:])))
+        if annotation and annotation.tags:
+            yield Paragraph((("Analyst's tags: ", *_joined([(Data(tag),) for tag in annotation.tags], ", "), "."),))
         relations = []
         named = self.survey.named
+        unsure = self._unsure_links(event.id)
         for relation, forward, others in _grouped(self._neighbours.get(event.id, ()), named, whole_first=True):
             label = relation_label(relation, forward)
-            texts = [named[o].text for o in others[:MAX_RELATED]]
+            texts = [(*named[o].text, *((f" ({unsure[o, relation].value})",) if (o, relation) in unsure else ()))
+                     for o in others[:MAX_RELATED]]
             if len(others) > MAX_RELATED:
                 texts.append((f"and {len(others) - MAX_RELATED:,} more",))
             if len(texts) <= INLINE_AT_MOST:
@@ -396,8 +415,28 @@ class Brief:
         if relations:
             yield Bullets(tuple(relations))
         cited = list(dict.fromkeys(_source_number(source, numbers, references) for source in event.sources))
+        for number in cited:
+            references[number - 1].credibility.add(event.credibility)
+        graded = self._credibility_words(event.credibility)
         if cited:
-            yield Paragraph((("Sources: ", *_joined([(Cite(n),) for n in cited], ", ")),))
+            yield Paragraph((("Sources: ", *_joined([(Cite(n),) for n in cited], ", "), *((". ", *graded) if graded
+                                                                                          else ())),))
+        elif graded:
+            yield Paragraph((graded,))
+
+    def _credibility_words(self, code: str | None) -> Inline:
+        """"Credibility 2 (probably true)." for an event's grade, () without one."""
+        if code is None:
+            return ()
+        return ("Credibility ", Data(code), " (", Data(self._grading.label("credibility", code).lower()), ").")
+
+    def _unsure_links(self, event_id: str) -> dict[tuple[str, Relation], Confidence]:
+        """The event's links that are not confirmed, by (the other event, relation)."""
+        found = {}
+        for relation, _forward, other, number in self._neighbours.get(event_id, ()):
+            if number in self._unsure:
+                found[other, relation] = self._unsure[number]
+        return found
 
 
 def _title(survey: Survey, neighbours: dict[str, list], name: str | None) -> str:
@@ -427,9 +466,30 @@ def _grouped(found: Iterable[tuple[Relation, bool, str, int]], named: dict[str, 
         yield relation, forward, sorted(others, key=lambda other: (named[other].earliest, named[other].latest))
 
 
-def _source_number(source: Source, numbers: dict[object, int], references: list[Reference]) -> int:
+@dataclass
+class _Cited:
+    """A numbered source as the chronology cites it: its text, its reliability, and the credibility
+    of each event that cites it (its grade is shown as "A1" when they agree, else as "A")."""
+
+    number: int
+    named: Inline  # publisher, title, date
+    address: Inline  # the URL, after them
+    reliability: str | None
+    credibility: set[str | None] = field(default_factory=set)
+
+    def reference(self) -> Reference:
+        """ "NATO, “Title”, 15 June 2023 — A1. https://…" """
+        named = self.named
+        if self.reliability is not None:
+            credibility = next(iter(self.credibility)) if len(self.credibility) == 1 else None
+            named = (*named, " — " if named else "Graded ", Data(grade_text(self.reliability, credibility)))
+        text = (*named, *((". ",) if named and self.address else ()), *self.address)
+        return Reference(self.number, text or ("Unnamed source",))
+
+
+def _source_number(source: Source, numbers: dict[object, int], references: list[_Cited]) -> int:
     url = (source.url or "").strip()
-    key: object = url or ("", source.publisher, source.title, source.published)
+    key: object = (url or ("", source.publisher, source.title, source.published), source.reliability)
     if key in numbers:
         return numbers[key]
     number = numbers[key] = len(numbers) + 1
@@ -438,10 +498,8 @@ def _source_number(source: Source, numbers: dict[object, int], references: list[
         parts.append(("“", Data(source.title), "”"))
     if source.published:
         parts.append((Data(published_text(source.published)),))
-    text: list[Part] = list(_joined(parts, ", "))
-    if url and is_web_link(url):
-        text += [". "] * bool(text) + [WebLink(url)]
-    elif url:
-        text += [". "] * bool(text) + [Data(url), " (not a web address)"]
-    references.append(Reference(number, tuple(text) or ("Unnamed source",)))
+    address: Inline = ()
+    if url:
+        address = (WebLink(url),) if is_web_link(url) else (Data(url), " (not a web address)")
+    references.append(_Cited(number, tuple(_joined(parts, ", ")), address, source.reliability))
     return number

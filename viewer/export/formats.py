@@ -47,7 +47,7 @@ def selected_filter(store: EventStore, event_filter: EventFilter, with_linked: b
     """The events to export: the filter's, plus those linked to them when asked."""
     if not with_linked:
         return event_filter
-    return EventFilter(ids=frozenset(store.ids_with_linked(event_filter)))
+    return EventFilter(ids=frozenset(store.ids_with_linked(event_filter)), link_confidence=event_filter.link_confidence)
 
 
 def count_events(store: EventStore, request: ExportRequest) -> int:
@@ -84,11 +84,11 @@ def write_export(
         from viewer.export.readable_csv import write_readable_csv
 
         total = store.count(chosen)
-        bodies, links, titles = _people_table_parts(store, chosen)
+        table = people_table_of(store, chosen)
         with _text(stream) as text:
             if request.excel:
                 text.write(UTF8_BOM)
-            return write_readable_csv(store.iter_events(chosen), bodies, links, titles, text, total, progress)
+            return write_readable_csv(store.iter_events(chosen), table, text, total, progress)
     if request.fmt == "json":
         from viewer.export.json_export import write_json_parts
 
@@ -130,7 +130,7 @@ def brief_of(store: EventStore, chosen: EventFilter, request: ExportRequest):
     links = store.links_among(set() if chosen.is_empty else set(store.event_ids(chosen)), chosen)
     today = request.now.date() if request.now else date.today()
     return Brief(store.document_head(chosen), lambda: store.iter_events(chosen), links, selection=selection,
-                 today=today, title=request.title)
+                 today=today, title=request.title, grading=store.grading, annotations=annotations_of(store))
 
 
 def _write_brief(
@@ -190,16 +190,24 @@ def _write_paged_brief(
     return write_pdf_brief(brief, stream, picture=picture, now=request.now, progress=progress)
 
 
-def _people_table_parts(store: EventStore, chosen: EventFilter):
-    """What the tables for people need besides the events: the bodies, the links among the
-    chosen events by event, and the titles of the events they link to."""
-    from viewer.export.people_table import linked
+def people_table_of(store: EventStore, chosen: EventFilter):
+    """What the tables for people need besides the events (see :class:`~viewer.export.people_table.PeopleTable`)."""
+    from viewer.export.people_table import PeopleTable, linked
 
     ids = set() if chosen.is_empty else set(store.event_ids(chosen))
     links = linked(store.links_among(ids, chosen))
     others = {other for columns in links.by_event.values() for found in columns.values() for other in found}
     titles = {event.id: event.title for event in store.events(EventFilter(ids=frozenset(others)))} if others else {}
-    return {body.id: body for body in store.bodies()}, links, titles
+    return PeopleTable({body.id: body for body in store.bodies()}, links, titles, store.grading,
+                       annotations_of(store))
+
+
+def annotations_of(store: EventStore):
+    """The analyst's annotations beside the store's file, by event id (none when it has no workspace;
+    a damaged workspace is refused with its name, and left as it is)."""
+    from viewer.store.workspace import load_workspace
+
+    return load_workspace(store.path).annotations
 
 
 def _write_xlsx(store: EventStore, chosen: EventFilter, stream: IO[bytes], progress: Progress | None) -> int:
@@ -209,8 +217,8 @@ def _write_xlsx(store: EventStore, chosen: EventFilter, stream: IO[bytes], progr
     if total > MAX_ROWS:
         raise ExportError(f"{total:,} events do not fit in an Excel sheet ({MAX_ROWS:,} rows at most): "
                           "choose fewer, or export CSV")
-    bodies, links, titles = _people_table_parts(store, chosen)
-    return write_xlsx(store.iter_events(chosen), bodies, links, titles, stream, total, progress, title=store.name())
+    return write_xlsx(store.iter_events(chosen), people_table_of(store, chosen), stream, total, progress,
+                      title=store.name())
 
 
 def export_to_file(

@@ -10,8 +10,9 @@ Conventions, so that a calendar never shows more precision than the data has:
   ``DESCRIPTION`` ("Date known only to the month: June 2023") and in
   ``X-DEFENCE-TIMELINE-PRECISION``;
 - what no calendar property holds (kind, status, summary and description apart, bodies with
-  their roles, every source, a fixed offset) in ``X-DEFENCE-TIMELINE-*`` properties, which
-  calendar programs ignore and the import reads back (:mod:`viewer.store.ics_import`).
+  their roles, every source with its reliability, the credibility, a fixed offset) in
+  ``X-DEFENCE-TIMELINE-*`` properties, which calendar programs ignore and the import reads back
+  (:mod:`viewer.store.ics_import`).
 
 Text from the data is data: every text value goes through :func:`ics_text` (line breaks of any
 kind become RFC 5545's escaped ``\\n``, other control characters a space) and is written as a
@@ -35,6 +36,7 @@ import icalendar
 from viewer import APP_NAME, __version__
 from viewer.formatting import format_event_dates, is_web_link
 from viewer.store.dates import PartialDate, Precision
+from viewer.store.grading import ADMIRALTY, GradingScheme
 from viewer.store.ics_import import UID_DOMAIN, X_PREFIX
 from viewer.store.model import Document, Event, Link, Relation, Status
 from viewer.timeline.lanes import kind_title
@@ -104,11 +106,12 @@ def write_ics_parts(
     stream.write(opening)
     relations = _relations(links)
     names = {body.id: body.name + (f" ({body.acronym})" if body.acronym else "") for body in head.bodies}
+    grading = head.grading or ADMIRALTY
     count = 0
     for event in events:
         if progress is not None and count % 1000 == 0:
             progress(count, total)
-        stream.write(_component(event, stamp, relations.get(event.id, []), names).to_ical())
+        stream.write(_component(event, stamp, relations.get(event.id, []), names, grading).to_ical())
         count += 1
     stream.write(b"END:VCALENDAR" + closing)
     return count
@@ -122,7 +125,8 @@ def tzid_of(precision: str, within: bool, timezone: str | None) -> str | None:
 
 
 def _component(
-    event: Event, stamp: datetime, related: list[tuple[str, str]], names: dict[str, str]
+    event: Event, stamp: datetime, related: list[tuple[str, str]], names: dict[str, str],
+    grading: GradingScheme = ADMIRALTY,
 ) -> icalendar.Event:
     item = icalendar.Event()
     item.add("uid", ics_text(event_uid(event.id)))
@@ -134,7 +138,7 @@ def _component(
         item.add(X_PREFIX.lower() + "precision", "window" if event.within else event.precision.value)
     if event.location:
         item.add("location", ics_text(event.location))
-    item.add("description", ics_text(_description(event, exact, names)))
+    item.add("description", ics_text(_description(event, exact, names, grading)))
     web = next((s.url.strip() for s in event.sources if is_web_link(s.url)), None)
     if web:
         item.add("url", web)
@@ -156,7 +160,7 @@ def _add_own_fields(item: icalendar.Event, event: Event) -> None:
     if event.timezone:  # a date has none in a calendar, and a fixed offset is written as UTC
         item.add(own + "timezone", event.timezone)
     for name, value in (("kind", event.kind), ("status", event.status), ("summary", event.summary),
-                        ("description", event.description)):
+                        ("description", event.description), ("credibility", event.credibility)):
         if value:
             item.add(own + name, ics_text(str(value)))
     # Each list as one JSON value: one content line however many bodies (a line costs icalendar
@@ -167,7 +171,7 @@ def _add_own_fields(item: icalendar.Event, event: Event) -> None:
     if event.sources:
         sources = [
             {name: value for name, value in (("url", s.url), ("title", s.title), ("publisher", s.publisher),
-                                             ("published", s.published)) if value}
+                                             ("published", s.published), ("reliability", s.reliability)) if value}
             for s in event.sources
         ]
         item.add(own + "sources", ics_text(json.dumps(sources, ensure_ascii=False)))
@@ -221,7 +225,7 @@ def _zone(timezone: str) -> ZoneInfo | None:
         return None
 
 
-def _description(event: Event, exact: bool, names: dict[str, str]) -> str:
+def _description(event: Event, exact: bool, names: dict[str, str], grading: GradingScheme) -> str:
     lines = []
     if not exact:
         if event.within:
@@ -231,7 +235,14 @@ def _description(event: Event, exact: bool, names: dict[str, str]) -> str:
     lines += [text for text in (event.summary, event.description) if text]
     if event.bodies:
         lines.append("Bodies: " + "; ".join(f"{names.get(p.body_id, p.body_id)}, {p.role}" for p in event.bodies))
-    lines += [f"Source: {s.url}" for s in event.sources]
+    if event.credibility:
+        lines.append(f"Credibility: {event.credibility} ({grading.label('credibility', event.credibility).lower()})")
+    for source in event.sources:
+        named = ", ".join(part for part in (source.publisher, source.title) if part)
+        text = ": ".join(part for part in (named, source.url) if part)
+        if source.reliability:
+            text += f" (reliability {source.reliability}: {grading.label('reliability', source.reliability).lower()})"
+        lines.append(f"Source: {text}")
     return "\n\n".join(lines)
 
 

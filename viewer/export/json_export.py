@@ -29,7 +29,8 @@ def write_json_parts(
     """Write the document of ``head`` (its name, view and bodies) with ``events`` as they come and then
     ``links(ids of the events written)``: the text ``json.dump(..., indent=2)`` gives for the whole
     document, without holding the events. Returns the number of events written."""
-    top = document_to_dict(Document(name=head.name, description=head.description, view=head.view, bodies=head.bodies))
+    top = document_to_dict(Document(name=head.name, description=head.description, view=head.view, bodies=head.bodies,
+                                    grading=head.grading))
     del top["events"], top["links"]
     stream.write(_dumps(top)[:-2] + ',\n  "events": [')  # the top-level object, left open
     written: set[str] = set()

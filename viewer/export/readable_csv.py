@@ -11,25 +11,24 @@ Defence Timeline CSV (``--format csv``) or JSON: this one names things rather th
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import IO
 
-from viewer.export.people_table import COLUMNS, Linked, people_cells, relation_cells, relation_title
+from viewer.export.people_table import PeopleTable
 from viewer.progress import Progress
 from viewer.store.interchange import guard_formula
-from viewer.store.model import Body, Event
+from viewer.store.model import Event
 
 
 def write_readable_csv(
-    events: Iterable[Event], bodies: Mapping[str, Body], links: Linked, titles: Mapping[str, str],
-    stream: IO[str], total: int = 0, progress: Progress | None = None,
+    events: Iterable[Event], table: PeopleTable, stream: IO[str], total: int = 0, progress: Progress | None = None,
 ) -> int:
     """Write ``events`` (in order) to ``stream`` as CSV for people; returns how many were written."""
     writer = csv.writer(stream, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    writer.writerow([*COLUMNS, *(relation_title(*column) for column in links.columns)])
+    writer.writerow(table.header())
     written = 0
     for event in events:
-        cells = people_cells(event, bodies) + relation_cells(event, links, titles)
+        cells = table.cells(event)
         writer.writerow([guard_formula(cell) for cell in cells])
         written += 1
         if progress and written % 5_000 == 0:

@@ -8,23 +8,17 @@ from the data is written as text, never as a formula: every string cell is a str
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import IO
 
 import xlsxwriter
 
-from viewer.export.people_table import (
-    COLUMNS,
-    Linked,
-    people_cells,
-    relation_cells,
-    relation_title,
-)
+from viewer.export.people_table import COLUMNS, PeopleTable
 from viewer.formatting import is_web_link
 from viewer.progress import Progress
 from viewer.store.dates import PartialDate, Precision
-from viewer.store.model import Body, Event
+from viewer.store.model import Event
 
 SHEET_NAME = "Events"
 _DATE_FORMATS = {Precision.YEAR: "yyyy", Precision.MONTH: "mmm yyyy", Precision.DAY: "d mmm yyyy",
@@ -32,15 +26,15 @@ _DATE_FORMATS = {Precision.YEAR: "yyyy", Precision.MONTH: "mmm yyyy", Precision.
 _DATE_COLUMNS = (COLUMNS.index("Start"), COLUMNS.index("End"))
 _SOURCES = COLUMNS.index("Sources")
 _WIDTHS = {"Dates": 26, "Title": 48, "Kind": 16, "Bodies": 40, "Location": 28, "Summary": 60, "Sources": 40,
-           "ID": 24, "Start": 16, "End": 16}
+           "Credibility": 24, "Starred": 9, "Note": 40, "ID": 24, "Start": 16, "End": 16}
 MAX_URL_LENGTH = 2079  # the longest hyperlink Excel keeps
 MAX_ROWS = 1_048_575  # a sheet's rows below its header
 EXCEL_FIRST_YEAR = 1900  # Excel's dates begin in 1900: earlier ones are written as text
 
 
 def write_xlsx(
-    events: Iterable[Event], bodies: Mapping[str, Body], links: Linked, titles: Mapping[str, str],
-    stream: IO[bytes], total: int = 0, progress: Progress | None = None, *, title: str | None = None,
+    events: Iterable[Event], table: PeopleTable, stream: IO[bytes], total: int = 0, progress: Progress | None = None,
+    *, title: str | None = None,
 ) -> int:
     """Write ``events`` (in order) to ``stream`` as a workbook; returns how many were written."""
     workbook = xlsxwriter.Workbook(stream, {"constant_memory": True, "strings_to_formulas": False,
@@ -54,7 +48,7 @@ def write_xlsx(
         link = workbook.add_format({"font_color": "#1F4E99", "underline": 1, "valign": "top"})
         dates = {precision: workbook.add_format({"num_format": pattern, "valign": "top", "align": "left"})
                  for precision, pattern in _DATE_FORMATS.items()}
-        header = [*COLUMNS, *(relation_title(*column) for column in links.columns)]
+        header = table.header()
         for index, name in enumerate(header):
             sheet.set_column(index, index, _WIDTHS.get(name, 22))
             sheet.write_string(0, index, name, bold)
@@ -63,7 +57,7 @@ def write_xlsx(
         for event in events:
             written += 1
             row = written
-            cells = people_cells(event, bodies) + relation_cells(event, links, titles)
+            cells = table.cells(event)
             for index, text in enumerate(cells):
                 if index in _DATE_COLUMNS and text and event.start.year >= EXCEL_FIRST_YEAR:
                     value = event.start if index == _DATE_COLUMNS[0] else event.end

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from viewer.store.event_fields import CSV_COLUMNS, SCALAR_NAMES
+from viewer.store.event_fields import CSV_COLUMNS, GRADE_FIELDS, SCALAR_NAMES
+from viewer.store.grading import MAX_CODE_LENGTH
 from viewer.store.interchange import (
     CSV_LIST_SEPARATOR,
     CSV_ROLE_SEPARATOR,
@@ -72,7 +73,13 @@ def _list_cell(item: str, table: str, alias: str, valid: str) -> str:
     )
 
 
-def _cell(name: str, extras: bool) -> str:
+def _grade(column: str) -> str:
+    """A grade as the CSV writes it: a code, or nothing for anything else a crafted file holds."""
+    return (f"(CASE WHEN typeof({column}) = 'text' AND length({column}) <= {MAX_CODE_LENGTH} "
+            f"AND {column} NOT GLOB '*[^A-Za-z0-9]*' THEN {column} ELSE '' END)")
+
+
+def _cell(name: str, extras: bool, grades: bool) -> str:
     if name in ("latitude", "longitude", "fields"):
         if not extras:  # a file older than the extras: nothing to give
             return "''"
@@ -92,6 +99,13 @@ def _cell(name: str, extras: bool) -> str:
     if name == "sources":
         # The CSV lists URLs: a source without one (an outlet named alone) is in the JSON export only.
         return _list_cell(list_item_sql("s.url"), "sources", "s", f"s.url IS NOT NULL AND {valid_source_sql('s')}")
+    if name == "source_reliability":  # one grade per source of the sources cell, in its order
+        if not grades:
+            return "''"
+        cell = _list_cell(_grade("s.reliability"), "sources", "s", f"s.url IS NOT NULL AND {valid_source_sql('s')}")
+        return f"rtrim({cell}, '{CSV_LIST_SEPARATOR}')"  # no grade at all: an empty cell
+    if name in GRADE_FIELDS:
+        return _grade(f'e."{name}"') if grades else "''"
     assert name in SCALAR_NAMES, name
     return guarded_sql(f"coalesce(e.\"{name}\", '')")
 
@@ -105,7 +119,8 @@ def csv_header() -> str:
     return _CELL_SEPARATOR.join(CSV_COLUMNS) + LINE_END
 
 
-def csv_line_sql(*, extras: bool = True) -> str:
+def csv_line_sql(*, extras: bool = True, grades: bool = True) -> str:
     """SQL for one event's CSV line (``events`` aliased ``e``), without its line end: every cell of
-    :data:`CSV_COLUMNS`, encoded and quoted (``extras``: the file has ``event_extras``)."""
-    return f" || '{_CELL_SEPARATOR}' || ".join(_quoted(_cell(name, extras)) for name in CSV_COLUMNS)
+    :data:`CSV_COLUMNS`, encoded and quoted (``extras``: the file has ``event_extras``; ``grades``:
+    it has the grade columns of schema version 4)."""
+    return f" || '{_CELL_SEPARATOR}' || ".join(_quoted(_cell(name, extras, grades)) for name in CSV_COLUMNS)

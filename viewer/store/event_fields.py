@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from viewer.store.grading import MAX_CODE_LENGTH
 from viewer.store.model import Event
 
 
@@ -34,6 +35,7 @@ SCALAR_FIELDS: tuple[EventField, ...] = (
     EventField("location", lambda e: e.location),
     EventField("summary", lambda e: e.summary),
     EventField("description", lambda e: e.description),
+    EventField("credibility", lambda e: e.credibility),  # since schema version 4 (GRADES_SINCE)
 )
 SCALAR_NAMES: tuple[str, ...] = tuple(field.name for field in SCALAR_FIELDS)
 LIST_FIELDS: tuple[str, ...] = ("bodies", "tags", "sources")
@@ -42,7 +44,9 @@ EVENT_FIELDS: tuple[str, ...] = SCALAR_NAMES + LIST_FIELDS  # interchange keys a
 EXTRA_FIELDS: tuple[str, ...] = ("latitude", "longitude", "fields", "history")
 # The CSV's columns: the event's fields, then its place and other fields (a JSON object in one
 # cell), so that a CSV exported and imported again loses none of them (earlier dates stay in JSON).
-CSV_COLUMNS: tuple[str, ...] = (*EVENT_FIELDS, "latitude", "longitude", "fields")
+# ``source_reliability`` holds the reliability of each source of the ``sources`` cell, in its order.
+CSV_COLUMNS: tuple[str, ...] = (*EVENT_FIELDS, "latitude", "longitude", "fields", "source_reliability")
+GRADE_FIELDS: frozenset[str] = frozenset({"credibility"})  # the scalar fields a file before version 4 lacks
 
 
 def scalar_values(event: Event) -> dict[str, str | bool | None]:
@@ -50,9 +54,21 @@ def scalar_values(event: Event) -> dict[str, str | bool | None]:
     return {field.name: field.value(event) for field in SCALAR_FIELDS}
 
 
-def select_columns(alias: str) -> str:
-    """``seq`` and the one-value columns of ``events`` (aliased ``alias``), for a SELECT."""
-    return ", ".join([f"{alias}.seq", *(f'{alias}."{name}"' for name in SCALAR_NAMES)])
+def select_columns(alias: str, *, grades: bool = True) -> str:
+    """``seq`` and the one-value columns of ``events`` (aliased ``alias``), for a SELECT;
+    ``grades=False`` (a file before version 4) selects NULL for the grade columns it lacks.
+
+    A grade column gives only a text as short as a grade's code (anything longer a crafted file
+    holds is read as NULL, never into memory)."""
+    def column(name: str) -> str:
+        if name not in GRADE_FIELDS:
+            return f'{alias}."{name}"'
+        if not grades:
+            return "NULL"
+        value = f'{alias}."{name}"'
+        return f"CASE WHEN typeof({value}) = 'text' AND length({value}) <= {MAX_CODE_LENGTH} THEN {value} END"
+
+    return ", ".join([f"{alias}.seq", *(column(name) for name in SCALAR_NAMES)])
 
 
 FIELD_BY_NAME: dict[str, EventField] = {field.name: field for field in SCALAR_FIELDS}

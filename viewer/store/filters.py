@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from viewer.store.dates import parse_date
 from viewer.store.errors import InvalidDateError, InvalidFilterError
+from viewer.store.grading import ADMIRALTY, Confidence, GradingScheme
 from viewer.store.schema import LONG_EVENT_CONDITION, LONG_EVENT_SECONDS
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -28,6 +29,11 @@ class EventFilter:
     ``search`` is full-text with prefix matching on every word; ``since``/``until`` are
     date texts (any form :func:`~viewer.store.dates.parse_date` reads); ``until`` includes
     its whole period ("2023-06" keeps events up to the end of June).
+
+    ``min_reliability`` keeps the events whose best source is graded that or better ("B": A and
+    B), ``min_credibility`` those whose information is ("3": 1 to 3), in the file's grading
+    scheme; an event without that grade is left out. ``link_confidence`` keeps every event but
+    only the links that sure or surer (a link without a confidence counts as confirmed).
     """
 
     search: str = ""
@@ -37,6 +43,9 @@ class EventFilter:
     since: str | None = None
     until: str | None = None
     ids: frozenset[str] = field(default_factory=frozenset)
+    min_reliability: str | None = None
+    min_credibility: str | None = None
+    link_confidence: Confidence | None = None
 
     @classmethod
     def build(
@@ -49,8 +58,12 @@ class EventFilter:
         since: str | None = None,
         until: str | None = None,
         ids: Iterable[str] = (),
+        min_reliability: str | None = None,
+        min_credibility: str | None = None,
+        link_confidence: str | None = None,
     ) -> EventFilter:
-        """Make a filter from any iterables; checks the dates at once."""
+        """Make a filter from any iterables; checks the dates and the link confidence at once
+        (the grades are checked against the file's scheme when the filter is applied)."""
         result = cls(
             search=search or "",
             bodies=frozenset(bodies),
@@ -59,6 +72,9 @@ class EventFilter:
             since=since or None,
             until=until or None,
             ids=frozenset(ids),
+            min_reliability=_grade_text(min_reliability),
+            min_credibility=_grade_text(min_credibility),
+            link_confidence=_confidence(link_confidence),
         )
         result.time_bounds()
         return result
@@ -72,7 +88,7 @@ class EventFilter:
         """True when the filter keeps every event."""
         return not (
             self.search_words() or self.bodies or self.kinds or self.tags or self.since
-            or self.until or self.ids
+            or self.until or self.ids or self.min_reliability or self.min_credibility
         )
 
     def describe(self) -> str:
@@ -87,7 +103,25 @@ class EventFilter:
             parts.append(f"from {self.since or 'the start'} to {self.until or 'the end'}")
         if self.ids:
             parts.append(f"{len(self.ids):,} chosen event" + ("" if len(self.ids) == 1 else "s"))
+        if self.min_reliability:
+            parts.append(f"sources graded {self.min_reliability} or better")
+        if self.min_credibility:
+            parts.append(f"credibility {self.min_credibility} or better")
+        if self.link_confidence and self.link_confidence is not Confidence.POSSIBLE:
+            parts.append(f"links {self.link_confidence.value}" + (" or probable" if self.link_confidence
+                                                                   is Confidence.PROBABLE else ""))
         return "; ".join(parts) or "all events"
+
+    def grade_codes(self, scale: str, grading: GradingScheme | None) -> tuple[str, ...] | None:
+        """The grades of ``scale`` this filter keeps (None: it does not narrow by that grade);
+        InvalidFilterError when its grade is not one of ``grading``'s (the Admiralty code for None)."""
+        code = self.min_reliability if scale == "reliability" else self.min_credibility
+        if code is None:
+            return None
+        try:
+            return (grading or ADMIRALTY).at_least(scale, code)
+        except ValueError as error:
+            raise InvalidFilterError(f"minimum {scale}: {error}") from None
 
     def search_words(self) -> list[str]:
         """The words of the search text; punctuation only separates words."""
@@ -116,10 +150,24 @@ class EventFilter:
             )
         return since, until
 
-    def where_sql(self, alias: str = "e") -> tuple[str, list[object]]:
-        """A WHERE condition over the ``events`` table (aliased ``alias``) and its parameters."""
+    def where_sql(self, alias: str = "e", grading: GradingScheme | None = None) -> tuple[str, list[object]]:
+        """A WHERE condition over the ``events`` table (aliased ``alias``) and its parameters.
+
+        ``grading``: the file's scheme, or None for a file without grades (which no grade
+        filter keeps anything of).
+        """
         clauses: list[str] = []
         params: list[object] = []
+        for scale, column in (("credibility", f"{alias}.credibility"),
+                              ("reliability", f"{alias}.id IN (SELECT event_id FROM sources WHERE reliability")):
+            codes = self.grade_codes(scale, grading)
+            if codes is None:
+                continue
+            if grading is None:
+                clauses.append("0")
+                continue
+            clauses.append(f"{column} IN ({_marks(codes)})" + (")" if scale == "reliability" else ""))
+            params.extend(codes)
         fts = self.fts_query()
         if fts is not None:
             clauses.append(f"{alias}.seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
@@ -155,6 +203,20 @@ class EventFilter:
                 clauses.append(f"{alias}.id IN (SELECT value FROM json_each(?))")
                 params.append(json.dumps(sorted(self.ids)))
         return (" AND ".join(clauses) or "1"), params
+
+
+def _grade_text(code: str | None) -> str | None:
+    return code.strip().upper() or None if isinstance(code, str) else None
+
+
+def _confidence(word: str | None) -> Confidence | None:
+    if word is None or not str(word).strip():
+        return None
+    try:
+        return Confidence(str(word).strip().lower())
+    except ValueError:
+        allowed = ", ".join(c.value for c in Confidence)
+        raise InvalidFilterError(f"link confidence: {str(word)[:40]!r} is not one of {allowed}") from None
 
 
 def time_overlap_sql(alias: str, since: int, until: int) -> tuple[str, list[object]]:

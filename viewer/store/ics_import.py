@@ -266,7 +266,7 @@ def _item(component: Any, event_id: str, where: str, label: str, ours: bool) -> 
     if status:
         item["status"] = status
     if ours:
-        for name in ("summary", "description"):
+        for name in ("summary", "description", "credibility"):
             if (value := _text(component, X_PREFIX + name.upper())) is not None:
                 item[name] = value
         bodies = _exported(component, "BODIES", where, label)

@@ -28,12 +28,14 @@ from viewer.progress import Progress
 from viewer.store import errors
 from viewer.store.event_fields import SCALAR_FIELDS, SCALAR_NAMES
 from viewer.store.files import give_new_file_permissions
+from viewer.store.grading import ADMIRALTY, GradingScheme, scheme_to_json
 from viewer.store.import_options import ImportOptions
 from viewer.store.interchange import (
     BODY_FIELDS,
     MAX_HISTORY,
     Record,
     RecordSource,
+    grade_problem,
     history_from_json,
     history_to_dict,
     open_source,
@@ -47,7 +49,7 @@ from viewer.store.opening import (
     check_sqlite_header,
     translate_sqlite_error,
 )
-from viewer.store.reader import EventStore
+from viewer.store.reader import EventStore, stored_grading
 from viewer.store.schema import (
     EXTRAS_SINCE,
     SCHEMA_VERSION,
@@ -307,22 +309,82 @@ def _write(
 ) -> _BatchWriter:
     """Write every record of ``sources``, then check what needs them all; the writer, with its counts."""
     writer = _BatchWriter(db.conn, [source.label for source in sources], fresh=fresh)
+    grading = _Grading(db.conn, fresh=fresh)
     for index, source in enumerate(sources):
         name = Path(source.label).name
         writer.start_source(index, getattr(source, "format", "json"))
+        scheme: GradingScheme | None = None
         for record in source.records():
+            scheme = scheme or grading.scheme_for(source)  # a document's scheme comes before its records
+            grading.check(source.label, record, scheme)
             if writer.add(index, record):
                 writer.flush()
                 done, total = source.progress()
                 _report(progress, f"Importing {name}: {writer.events:,} events", done // _PROGRESS_UNIT,
                         total // _PROGRESS_UNIT)
         writer.flush()
+        grading.scheme_for(source)
         _write_meta(db, source)
+    grading.store()
     _report(progress, "Checking references", 0, 0)
     writer.place_events()
     writer.delete_events()
     writer.check_references()
     return writer
+
+
+class _Grading:
+    """The grading scheme of an import: a database keeps one.
+
+    A source that declares no scheme (a CSV, a workbook, a JSON document without ``grading``)
+    grades in the database's scheme (the Admiralty code unless it stores another). A source that
+    declares another scheme is refused while the database holds grades in its own; into a
+    database without grades it brings its scheme, which is then stored.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, *, fresh: bool) -> None:
+        self._conn = connection
+        self._stored = None if fresh else stored_grading(connection)
+        self._scheme = self._stored or ADMIRALTY
+        self._declared = False  # a source of this import declared the scheme in force
+        self._graded = False  # a record of this import gave a grade
+        self._fresh = fresh
+
+    def scheme_for(self, source: RecordSource) -> GradingScheme:
+        """The scheme ``source``'s grades follow (refused when it cannot be the database's)."""
+        declared = source.document.grading
+        if declared is None or declared == self._scheme:
+            self._declared = self._declared or declared is not None
+            return self._scheme
+        if self._declared or self._graded or (not self._fresh and self._holds_grades()):
+            raise errors.ImportRefusedError(
+                source.label, f"its grades follow the {declared.name}, but the database's follow the "
+                f"{self._scheme.name}: a database keeps one grading scheme", field="grading",
+            )
+        self._scheme, self._declared = declared, True
+        return declared
+
+    def check(self, label: str, record: Record, scheme: GradingScheme) -> None:
+        """Refuse ``record`` when one of its grades is not one of ``scheme``'s."""
+        item = record.item
+        self._graded = self._graded or (isinstance(item, Event) and (
+            item.credibility is not None or any(source.reliability for source in item.sources)))
+        problem = grade_problem(item, scheme)
+        if problem is not None:
+            raise errors.ImportRefusedError(label, problem[1], record=record.label, field=problem[0],
+                                            record_id=getattr(record.item, "id", None))
+
+    def store(self) -> None:
+        """Keep a declared scheme in ``meta`` (the Admiralty code needs no entry)."""
+        if self._scheme == (self._stored or ADMIRALTY) or not self._declared:
+            return
+        self._conn.execute(_UPSERT_META, ("grading", scheme_to_json(self._scheme)))
+
+    def _holds_grades(self) -> bool:
+        return bool(self._conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM events WHERE credibility IS NOT NULL) "
+            "OR EXISTS (SELECT 1 FROM sources WHERE reliability IS NOT NULL)"
+        ).fetchone()[0])
 
 
 def _write_meta(db: Database, source: RecordSource) -> None:
@@ -355,7 +417,8 @@ _EVENTS_IN_TIME_ORDER = (
     f"INSERT INTO events ({_EVENT_NAMES}) SELECT {_EVENT_NAMES} FROM temp.import_events ORDER BY earliest, latest, id"
 )
 _UPSERT_BODY = _upsert("bodies", BODY_FIELDS, ("id",))
-_UPSERT_LINK = _upsert("links", ("from_id", "to_id", "relation", "note"), ("from_id", "to_id", "relation"))
+_UPSERT_LINK = _upsert("links", ("from_id", "to_id", "relation", "note", "confidence"),
+                       ("from_id", "to_id", "relation"))
 _LIST_TABLES = ("event_bodies", "event_tags", "sources")
 _LINK_KEY_SEPARATOR = "\x1f"  # no id holds it: an id is text a person typed, of printable characters at most
 
@@ -446,7 +509,8 @@ class _BatchWriter:
             self._write_events(self._events)
         if self._links:
             conn.executemany(
-                _UPSERT_LINK, ((k.source, k.target, k.relation.value, k.note) for k in self._links)
+                _UPSERT_LINK, ((k.source, k.target, k.relation.value, k.note,
+                                k.confidence.value if k.confidence else None) for k in self._links)
             )
         self.bodies += len(self._bodies)
         self.events += len(self._events)
@@ -502,9 +566,10 @@ class _BatchWriter:
             ((e.id, tag, position) for e in events for position, tag in enumerate(e.tags)),
         )
         conn.executemany(
-            "INSERT INTO sources (event_id, position, url, title, publisher, published) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sources (event_id, position, url, title, publisher, published, reliability) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
-                (e.id, position, s.url, s.title, s.publisher, s.published)
+                (e.id, position, s.url, s.title, s.publisher, s.published, s.reliability)
                 for e in events
                 for position, s in enumerate(e.sources)
             ),
@@ -693,7 +758,7 @@ def _stored_form(event: Event) -> tuple[object, ...]:
         _event_values(event),
         tuple((p.body_id, p.role) for p in event.bodies),
         event.tags,
-        tuple((s.url, s.title, s.publisher, s.published) for s in event.sources),
+        tuple((s.url, s.title, s.publisher, s.published, s.reliability) for s in event.sources),
         event.latitude, event.longitude, _fields_json(event),
     )
 
@@ -718,7 +783,7 @@ def _stored_events(connection: sqlite3.Connection, ids: list[str], *, extras: bo
         for sql in (
             "SELECT event_id, body_id, role FROM event_bodies",
             "SELECT event_id, tag FROM event_tags",
-            "SELECT event_id, url, title, publisher, published FROM sources",
+            "SELECT event_id, url, title, publisher, published, reliability FROM sources",
         ):
             grouped: dict[str, list[tuple]] = {}
             for row in connection.execute(f"{sql} WHERE event_id IN ({marks}) ORDER BY event_id, position", chunk):

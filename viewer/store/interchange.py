@@ -24,6 +24,14 @@ from viewer.store.dates import InvalidDateError, PartialDate, normalise_timezone
 from viewer.store.dates import parse_date as _parse_date
 from viewer.store.errors import ImportRefusedError
 from viewer.store.event_fields import CSV_COLUMNS, EVENT_FIELDS, EXTRA_FIELDS, scalar_values
+from viewer.store.grading import (
+    ADMIRALTY,
+    MAX_CODE_LENGTH,
+    Confidence,
+    GradingScheme,
+    scheme_from_dict,
+    scheme_to_dict,
+)
 from viewer.store.ics_import import IcsSource, looks_like_ics
 from viewer.store.import_options import ImportOptions
 from viewer.store.input_files import SourceText, TextFileSource
@@ -43,10 +51,12 @@ from viewer.store.model import (
 from viewer.store.validity import MAX_ID_LENGTH, MAX_TITLE_LENGTH
 
 FORMAT_NAME = "defence-timeline"
-FORMAT_VERSION = 2
-READABLE_VERSIONS = (1, 2)  # version 2 added coordinates, fields, history, bodies by name, sources without URL
+FORMAT_VERSION = 3
+# Version 2 added coordinates, fields, history, bodies by name, sources without URL; version 3 the
+# grades (an event's credibility, a source's reliability, a link's confidence) and their scheme.
+READABLE_VERSIONS = (1, 2, 3)
 
-DOCUMENT_FIELDS = ("format", "version", "name", "description", "view", "bodies", "events", "links")
+DOCUMENT_FIELDS = ("format", "version", "name", "description", "view", "grading", "bodies", "events", "links")
 BODY_FIELDS = (
     "id",
     "name",
@@ -60,8 +70,8 @@ BODY_FIELDS = (
     "url",
     "description",
 )
-LINK_FIELDS = ("from", "to", "relation", "note")
-SOURCE_FIELDS = ("url", "title", "publisher", "published")
+LINK_FIELDS = ("from", "to", "relation", "note", "confidence")
+SOURCE_FIELDS = ("url", "title", "publisher", "published", "reliability")
 # What an import reads (see open_source; --from names one): "csv" is the app's own CSV or any CSV/TSV
 # with its own column names (mapped), "xlsx" a workbook, "acled" and "gdelt" those projects' exports.
 IMPORT_FORMATS = ("json", "csv", "ics", "acled", "xlsx", "gdelt")
@@ -404,11 +414,12 @@ def _json_records(chunks: Iterator[str], label: str, document: Document) -> Iter
 
 def _document_records(members: Iterator[Member], label: str, document: Document) -> Iterator[Record]:
     """The records of an interchange document's top-level members; ``document`` gets the rest."""
-    seen_format = seen_version = False
+    seen_format = seen_version = seen_record = False
     for member in members:
         key, value = member.key, member.value
         if member.index is not None:
-            yield _record(label, key, member.index, value)
+            seen_record = True
+            yield _graded_record(label, _record(label, key, member.index, value), document)
         elif key == "format":
             if value != FORMAT_NAME:
                 raise ImportRefusedError(
@@ -424,7 +435,17 @@ def _document_records(members: Iterator[Member], label: str, document: Document)
             if not isinstance(value, list):
                 raise ImportRefusedError(label, f"{key!r} must be a list", field=key)
             for index, item in enumerate(value, start=1):
-                yield _record(label, key, index, item)
+                seen_record = True
+                yield _graded_record(label, _record(label, key, index, item), document)
+        elif key == "grading":
+            if seen_record:
+                raise ImportRefusedError(label, "the grading scheme must come before the bodies, events and links "
+                                                "it grades", field="grading")
+            try:
+                document.grading = scheme_from_dict(value)
+            except ValueError as error:
+                raise ImportRefusedError(label, str(error).removeprefix("grading: ").removeprefix("grading."),
+                                         field=_grading_field(str(error))) from None
         elif key in DOCUMENT_FIELDS:
             try:
                 if key == "view":
@@ -441,6 +462,40 @@ def _document_records(members: Iterator[Member], label: str, document: Document)
         raise ImportRefusedError(label, f"unsupported format: expected \"format\": \"{FORMAT_NAME}\"", field="format")
     if not seen_version:
         _check_version(label, None)
+
+
+def _grading_field(message: str) -> str:
+    """The field a scheme's refusal names ("grading.reliability[2].code: …" → "grading.reliability[2].code")."""
+    return message.split(":", 1)[0] if message.startswith("grading") else "grading"
+
+
+def _graded_record(label: str, record: Record, document: Document) -> Record:
+    """``record``, its grades checked against the document's scheme (the Admiralty code when it declares none)."""
+    problem = grade_problem(record.item, document.grading or ADMIRALTY)
+    if problem is not None:
+        item = record.item
+        raise ImportRefusedError(label, problem[1], record=record.label, field=problem[0],
+                                 record_id=getattr(item, "id", None))
+    return record
+
+
+def grade_problem(item: object, scheme: GradingScheme) -> tuple[str, str] | None:
+    """(field, problem) for the first grade of an event (its credibility, its sources' reliability)
+    that is not one of ``scheme``'s, else None; anything else has no grade a scheme decides."""
+    if not isinstance(item, Event):
+        return None
+    if item.credibility is not None:
+        try:
+            scheme.credibility_grade(item.credibility)
+        except ValueError as error:
+            return "credibility", str(error)
+    for index, source in enumerate(item.sources, start=1):
+        if source.reliability is not None:
+            try:
+                scheme.reliability_grade(source.reliability)
+            except ValueError as error:
+                return f"sources[{index}].reliability", str(error)
+    return None
 
 
 def _check_version(label: str, version: object) -> None:
@@ -551,7 +606,7 @@ def _csv_records(chunks: Callable[[], Iterator[str]], label: str, delimiter: str
             ) from None
 
 
-_CSV_LIST_COLUMNS = ("bodies", "tags", "sources")
+_CSV_LIST_COLUMNS = ("bodies", "tags", "sources", "source_reliability")
 
 
 def _csv_delimiter(text: str) -> str:
@@ -615,6 +670,15 @@ def _event_from_csv_record(record: Mapping[str, str]) -> Event:
         converted["tags"] = _decoded_items(record["tags"])
     if "sources" in record:
         converted["sources"] = [{"url": url} for url in _decoded_items(record["sources"])]
+    if "source_reliability" in record:
+        grades = [decode_list_item(item) for item in split_list_cell(converted.pop("source_reliability"))]
+        sources = converted.setdefault("sources", [])
+        if len(grades) > len(sources):
+            raise _Refusal("source_reliability", f"gives {len(grades)} grades for {len(sources)} sources "
+                                                 "(one per source of the sources cell, in its order)")
+        for source, grade in zip(sources, grades, strict=False):
+            if grade:
+                source["reliability"] = grade
     for name in ("latitude", "longitude"):
         if name in record:
             converted[name] = _csv_number(record[name], name)
@@ -726,6 +790,7 @@ def _event_from_record(record: Mapping[str, Any]) -> Event:
         location=_text(record, "location"),
         summary=_text(record, "summary"),
         description=_text(record, "description"),
+        credibility=_grade_code(record, "credibility"),
         bodies=_participations(record),
         tags=_tags(record),
         sources=_sources(record),
@@ -887,7 +952,32 @@ def _link_from_record(record: Mapping[str, Any]) -> Link:
         ) from None
     if source == target:
         raise _Refusal("to", "an event cannot be linked to itself")
-    return Link(source, target, relation, _text(record, "note"))
+    return Link(source, target, relation, _text(record, "note"), _confidence(record))
+
+
+def _confidence(record: Mapping[str, Any]) -> Confidence | None:
+    value = record.get("confidence")
+    if value is None:
+        return None
+    try:
+        return Confidence(str(value).strip().lower())
+    except ValueError:
+        allowed = ", ".join(c.value for c in Confidence)
+        raise _Refusal("confidence", f"unknown confidence {str(value)[:60]!r} (use one of: {allowed})") from None
+
+
+def _grade_code(record: Mapping[str, Any], name: str, *, label: str | None = None) -> str | None:
+    """A grade's code as written ("b" → "B", 3 → "3"): letters or digits; the scheme's own codes are
+    checked by :func:`grade_problem`, once the scheme is known."""
+    value = record.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise _Refusal(label or name, f"a grade must be text or a whole number, not {type(value).__name__}")
+    code = str(value).strip().upper()
+    if len(code) > MAX_CODE_LENGTH or not code.isalnum():
+        raise _Refusal(label or name, f"{str(value)[:20]!r} is not a grade (a grade is a code such as A or 3)")
+    return code
 
 
 def _participations(record: Mapping[str, Any]) -> tuple[Participation, ...]:
@@ -940,7 +1030,9 @@ def _sources(record: Mapping[str, Any]) -> tuple[Source, ...]:
         publisher = _text(item, "publisher", label=where + ".publisher")
         if url is None and title is None and publisher is None:
             raise _Refusal(where, "a source needs a URL, a title or a publisher")
-        result.append(Source(url.strip() if url else None, title, publisher, published.iso() if published else None))
+        reliability = _grade_code(item, "reliability", label=where + ".reliability")
+        result.append(Source(url.strip() if url else None, title, publisher, published.iso() if published else None,
+                             reliability))
     return tuple(result)
 
 
@@ -1059,6 +1151,8 @@ def document_to_dict(document: Document) -> dict[str, Any]:
         result["description"] = document.description
     if document.view is not None:
         result["view"] = {"start": document.view[0], "end": document.view[1]}
+    if document.grading is not None:
+        result["grading"] = scheme_to_dict(document.grading)
     result["bodies"] = [_compact(body_to_dict(body)) for body in document.bodies]
     result["events"] = [event_to_dict(event) for event in document.events]
     result["links"] = [link_to_dict(link) for link in document.links]
@@ -1067,7 +1161,8 @@ def document_to_dict(document: Document) -> dict[str, Any]:
 
 def link_to_dict(link: Link) -> dict[str, Any]:
     """One link in the interchange form."""
-    return _compact({"from": link.source, "to": link.target, "relation": link.relation.value, "note": link.note})
+    return _compact({"from": link.source, "to": link.target, "relation": link.relation.value, "note": link.note,
+                     "confidence": link.confidence.value if link.confidence else None})
 
 
 def body_to_dict(body: Body) -> dict[str, Any]:
@@ -1095,6 +1190,7 @@ def event_to_dict(event: Event) -> dict[str, Any]:
                         "title": s.title,
                         "publisher": s.publisher,
                         "published": s.published,
+                        "reliability": s.reliability,
                     }
                 )
                 for s in event.sources

@@ -34,6 +34,10 @@ def _parts(
     since, until = event_filter.time_bounds()
     if since is not None or until is not None:
         parts["dates"] = index.overlapping_mask(since, until)
+    for scale in ("credibility", "reliability"):
+        codes = event_filter.grade_codes(scale, index.grading)
+        if codes is not None:
+            parts[scale] = index.grade_mask(scale, codes)
     if event_filter.ids:
         wanted = set(event_filter.ids)
         parts["ids"] = np.fromiter((event_id in wanted for event_id in index.ids), dtype=bool, count=len(index))

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from viewer.store.dates import PartialDate, Precision
+from viewer.store.grading import Confidence, GradingScheme
 
 
 class Status(StrEnum):
@@ -94,6 +95,7 @@ class Source:
     title: str | None = None
     publisher: str | None = None
     published: str | None = None  # normalised partial date text
+    reliability: str | None = None  # the source's grade in the document's scheme ("A")
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +134,7 @@ class Event:
     location: str | None = None
     summary: str | None = None
     description: str | None = None
+    credibility: str | None = None  # the information's grade in the document's scheme ("2")
     bodies: tuple[Participation, ...] = ()
     tags: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
@@ -181,6 +184,12 @@ class Link:
     target: str
     relation: Relation
     note: str | None = None
+    confidence: Confidence | None = None  # None: as sure as its sources (drawn as confirmed)
+
+    @property
+    def sureness(self) -> Confidence:
+        """The confidence the link is drawn and filtered with: confirmed unless marked otherwise."""
+        return self.confidence or Confidence.CONFIRMED
 
 
 @dataclass(slots=True)
@@ -190,6 +199,7 @@ class Document:
     name: str | None = None
     description: str | None = None
     view: tuple[str, str] | None = None  # the range a viewer shows first (normalised dates)
+    grading: GradingScheme | None = None  # the scheme its grades follow, when it declares one
     bodies: list[Body] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)

@@ -19,12 +19,20 @@ from viewer.store.dates import PartialDate, Precision, normalise_timezone, parse
 from viewer.store.errors import DefenceTimelineError, OperationCancelledError
 from viewer.store.event_fields import SCALAR_NAMES, select_columns
 from viewer.store.filters import EventFilter
+from viewer.store.grading import (
+    ADMIRALTY,
+    MAX_CODE_LENGTH,
+    MAX_SCHEME_JSON,
+    Confidence,
+    GradingScheme,
+    scheme_from_json,
+)
 from viewer.store.interchange import read_extras
 from viewer.store.interrupts import QueryGuard
 from viewer.store.linking import linked_seqs
 from viewer.store.model import Body, Document, Event, Link, Participation, Relation, Source, Status
 from viewer.store.opening import open_for_viewing, translate_sqlite_error
-from viewer.store.schema import EXTRAS_SINCE, STORED_INDEX_SINCE
+from viewer.store.schema import EXTRAS_SINCE, GRADES_SINCE, STORED_INDEX_SINCE
 from viewer.store.stored_index import ORDERED_COLUMNS, StaleIndex, StoredIndex, read_stored_index
 from viewer.store.time_index import TimeIndex
 from viewer.store.validity import (
@@ -58,8 +66,36 @@ _LINK_ENDS = (
 )
 
 _BODY_COLUMNS = "id, name, acronym, kind, parent, location, founded, dissolved, replaced_by, url, description"
-_EVENT_COLUMNS = select_columns("e")
-_CSV_LINES = {extras: csv_line_sql(extras=extras) for extras in (True, False)}
+_EVENT_COLUMNS = {graded: select_columns("e", grades=graded) for graded in (True, False)}
+_CSV_LINES = {(extras, graded): csv_line_sql(extras=extras, grades=graded)
+              for extras in (True, False) for graded in (True, False)}
+_CONFIDENCES = list(Confidence)
+
+
+_CONFIDENCE_LENGTH = max(len(confidence.value) for confidence in Confidence)
+
+
+def _grade_sql(column: str, limit: int = MAX_CODE_LENGTH) -> str:
+    """A grade column as read: a text of at most ``limit`` characters (anything else a crafted file holds is NULL)."""
+    return f"(CASE WHEN typeof({column}) = 'text' AND length({column}) <= {limit} THEN {column} END)"
+
+
+def stored_grading(connection: sqlite3.Connection) -> GradingScheme | None:
+    """The grading scheme a database keeps in ``meta`` (None: it keeps none, so grades follow the
+    Admiralty code; a scheme that is not one, in a crafted file, is not used either)."""
+    try:
+        row = connection.execute(
+            "SELECT value FROM meta WHERE key = 'grading' AND typeof(value) = 'text' AND length(value) <= ?",
+            (MAX_SCHEME_JSON,),
+        ).fetchone()
+    except sqlite3.OperationalError:
+        return None
+    if row is None:
+        return None
+    try:
+        return scheme_from_json(row[0])
+    except ValueError:
+        return None
 _ROW_NAMES = ("seq", *SCALAR_NAMES)
 
 
@@ -153,6 +189,8 @@ class EventStore:
         self._stored: StoredIndex | None = None
         self._stored_read = connection is not None  # over another's connection: no stored index is read
         self._scanned = False
+        self._version: int | None = None
+        self._grading: GradingScheme | None = None
         self.index_reason = ""  # why the time index was rebuilt on opening ("" when the stored one was used)
 
     @classmethod
@@ -179,7 +217,25 @@ class EventStore:
     @property
     def schema_version(self) -> int:
         """The file's schema version (verified on opening)."""
-        return int(self._connection.execute("PRAGMA user_version").fetchone()[0])
+        if self._version is None:
+            self._version = int(self._connection.execute("PRAGMA user_version").fetchone()[0])
+        return self._version
+
+    @property
+    def graded(self) -> bool:
+        """True when the file can hold grades (schema version 4 or later)."""
+        return self.schema_version >= GRADES_SINCE
+
+    @property
+    def grading(self) -> GradingScheme:
+        """The scheme the file's grades follow: the one it keeps, else the Admiralty code."""
+        if self._grading is None:
+            self._grading = (stored_grading(self._connection) if self.graded else None) or ADMIRALTY
+        return self._grading
+
+    @property
+    def _event_columns(self) -> str:
+        return _EVENT_COLUMNS[self.graded]
 
     @property
     def connection(self) -> sqlite3.Connection:
@@ -237,7 +293,8 @@ class EventStore:
                 self.index_reason = "the file was written by an older Defence Timeline"
             else:
                 try:
-                    self._stored = read_stored_index(self._connection, _VALID_EVENT)
+                    self._stored = read_stored_index(self._connection, _VALID_EVENT,
+                                                     self.grading if self.graded else None)
                 except StaleIndex as reason:
                     self.index_reason = str(reason)
         return self._stored
@@ -248,13 +305,20 @@ class EventStore:
         ``rows_checked``: every event row was validated by the import that wrote it (a new file),
         so the conditions that find unreadable rows are not run again (the result is the same).
         """
-        link_from, link_to, relations = self._link_rows()
+        link_from, link_to, relations, confidence = self._link_rows()
         readable = "1" if rows_checked else _VALID_EVENT
         return StoredIndex(
-            TimeIndex.load(self._connection, indexable_event_sql("e")), link_from, link_to, relations,
+            self._loaded_time_index(), link_from, link_to, relations,
             self._counted_summary(readable), {column: self._ordered_seqs(column, readable)
                                               for column in ORDERED_COLUMNS},
+            confidence,
         )
+
+    def _loaded_time_index(self) -> TimeIndex:
+        index = TimeIndex.load(self._connection, indexable_event_sql("e"))
+        if self.graded:
+            index.load_grades(self._connection, self.grading)
+        return index
 
     @_sqlite_errors_translated
     def summary(self) -> StoreSummary:
@@ -326,7 +390,7 @@ class EventStore:
     def time_index(self) -> TimeIndex:
         """Every event's time columns, sorted, for the timeline: stored at import, or read in one query."""
         stored = self.stored_index()
-        return stored.index if stored is not None else TimeIndex.load(self._connection, indexable_event_sql("e"))
+        return stored.index if stored is not None else self._loaded_time_index()
 
     # ------------------------------------------------------------------------- events
 
@@ -354,7 +418,7 @@ class EventStore:
         # The links in memory when the stored index was read already; else from the rows (reading
         # the whole stored index for them would cost more).
         stored = self._stored
-        link_from, link_to, _ = (stored.link_from, stored.link_to, None) if stored else self._link_rows()
+        link_from, link_to = (stored.link_from, stored.link_to) if stored else self._link_rows()[:2]
         seqs = np.fromiter((row[0] for row in chosen), dtype=np.int64, count=len(chosen))
         extra = linked_seqs(link_from, link_to, seqs).tolist()
         ids = [row[1] for row in chosen]
@@ -373,7 +437,7 @@ class EventStore:
         For masks over the time index, which holds only readable rows: the row checks are left
         to it (they cost more than the search itself).
         """
-        where, params = (event_filter or EventFilter()).where_sql()
+        where, params = (event_filter or EventFilter()).where_sql(grading=self._filter_grading)
         rows = self._connection.execute(f"SELECT e.seq FROM events e WHERE {where}", params)
         return np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64)
 
@@ -385,7 +449,7 @@ class EventStore:
         """The full events passing the filter, in time order, read in batches."""
         where, params = self._where(event_filter)
         cursor = self._execute(
-            f"SELECT {_EVENT_COLUMNS} FROM events e WHERE {where} "
+            f"SELECT {self._event_columns} FROM events e WHERE {where} "
             "ORDER BY e.earliest, e.latest, e.id",
             params,
         )
@@ -401,16 +465,20 @@ class EventStore:
         register_csv_functions(self._connection)
         where, params = self._where(event_filter)
         cursor = self._execute(
-            f"SELECT {_CSV_LINES[self.schema_version >= EXTRAS_SINCE]} FROM events e WHERE {where} "
+            f"SELECT {_CSV_LINES[self.schema_version >= EXTRAS_SINCE, self.graded]} FROM events e WHERE {where} "
             "ORDER BY e.earliest, e.latest, e.id", params
         )
         while rows := self._fetch(cursor, STREAM_BATCH):
             yield [row[0] for row in rows]
 
-    @staticmethod
-    def _where(event_filter: EventFilter | None) -> tuple[str, list[object]]:
-        where, params = (event_filter or EventFilter()).where_sql()
+    def _where(self, event_filter: EventFilter | None) -> tuple[str, list[object]]:
+        where, params = (event_filter or EventFilter()).where_sql(grading=self._filter_grading)
         return f"{_VALID_EVENT} AND {where}", params
+
+    @property
+    def _filter_grading(self) -> GradingScheme | None:
+        """The scheme a filter's grades are read in (None: the file holds no grades)."""
+        return self.grading if self.graded else None
 
     @_sqlite_errors_translated
     def _execute(self, sql: str, params: Sequence[object]) -> sqlite3.Cursor:
@@ -439,12 +507,15 @@ class EventStore:
         ):
             tags[event_id].append(tag)
         sources: dict[str, list[Source]] = defaultdict(list)
-        for event_id, url, title, publisher, published in self._connection.execute(
-            "SELECT s.event_id, s.url, s.title, s.publisher, s.published FROM sources s "
+        scheme = self.grading
+        reliability = _grade_sql("s.reliability") if self.graded else "NULL"
+        for event_id, url, title, publisher, published, grade in self._connection.execute(
+            f"SELECT s.event_id, s.url, s.title, s.publisher, s.published, {reliability} FROM sources s "
             f"WHERE s.event_id IN ({marks}) AND {valid_source_sql('s')} ORDER BY s.event_id, s.position",
             ids,
         ):
-            sources[event_id].append(Source(url, title, publisher, published))
+            grade = grade if scheme.position("reliability", grade) is not None else None
+            sources[event_id].append(Source(url, title, publisher, published, grade))
         extras = self._extras(ids, marks)
         events = []
         for row in rows:
@@ -495,7 +566,7 @@ class EventStore:
     ) -> Event | None:
         """The event of a row that passed the SQL checks, or None (counted) if Python's refuse it."""
         try:
-            return _event_from_row(row, bodies, tags, sources)
+            return _event_from_row(row, bodies, tags, sources, self.grading)
         except (DefenceTimelineError, ValueError):
             self._events_skipped_while_reading += 1
             return None
@@ -508,7 +579,7 @@ class EventStore:
     @_sqlite_errors_translated
     def related(self, event_id: str, limit: int = RELATED_LIMIT) -> list[RelatedEvent]:
         """Events linked to ``event_id`` in either direction, in time order (at most ``limit``)."""
-        columns = _EVENT_COLUMNS
+        columns = self._event_columns
         rows = self._connection.execute(
             f"SELECT * FROM (SELECT l.relation, 1, l.note, e.earliest AS sort_time, {columns} FROM links l "
             f"JOIN events e ON e.id = l.to_id WHERE l.from_id = ? AND {_VALID_LINK} AND {_VALID_EVENT} "
@@ -621,33 +692,46 @@ class EventStore:
         return [Body(*row) for row in rows]
 
     @_sqlite_errors_translated
-    def links(self, among: Iterable[str] | None = None) -> list[Link]:
-        """All links, or only those whose both ends are in ``among``; in a stable order."""
+    def links(self, among: Iterable[str] | None = None, *, at_least: Confidence | None = None) -> list[Link]:
+        """All links, or only those whose both ends are in ``among``; in a stable order.
+
+        ``at_least``: only the links that sure or surer (a link without a confidence counts as confirmed).
+        """
         rows = self._connection.execute(
-            f"SELECT l.from_id, l.to_id, l.relation, l.note FROM links l {_LINK_ENDS} "
+            f"SELECT l.from_id, l.to_id, l.relation, l.note, {self._confidence_sql} FROM links l {_LINK_ENDS} "
             "ORDER BY l.from_id, l.to_id, l.relation"
         ).fetchall()
         if among is not None:
             keep = set(among)
             rows = [row for row in rows if row[0] in keep and row[1] in keep]
-        return [Link(row[0], row[1], Relation(row[2]), row[3]) for row in rows]
+        found = [Link(row[0], row[1], Relation(row[2]), row[3], _confidence(row[4])) for row in rows]
+        if at_least is not None:
+            found = [link for link in found if _CONFIDENCES.index(link.sureness) <= _CONFIDENCES.index(at_least)]
+        return found
+
+    @property
+    def _confidence_sql(self) -> str:
+        return _grade_sql("l.confidence", _CONFIDENCE_LENGTH) if self.graded else "NULL"
 
     @_sqlite_errors_translated
-    def link_seqs(self) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        """Every readable link's (from seqs, to seqs, relations), for the in-memory timeline."""
+    def link_seqs(self) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
+        """Every readable link's (from seqs, to seqs, relations, confidences as positions in
+        :class:`Confidence`), for the in-memory timeline."""
         stored = self.stored_index()
         if stored is not None:
-            return stored.link_from, stored.link_to, stored.link_relations
+            return stored.link_from, stored.link_to, stored.link_relations, stored.confidences()
         return self._link_rows()
 
-    def _link_rows(self) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    def _link_rows(self) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
         # Ends that the time index left out map to no position there and are dropped by the caller.
         rows = self._connection.execute(
-            "SELECT f.seq, t.seq, l.relation FROM links l JOIN events f ON f.id = l.from_id "
+            f"SELECT f.seq, t.seq, l.relation, {self._confidence_sql} FROM links l JOIN events f ON f.id = l.from_id "
             f"JOIN events t ON t.id = l.to_id WHERE {_VALID_LINK}"
         ).fetchall()
-        ends = np.array([(source, target) for source, target, _ in rows], dtype=np.int64).reshape(-1, 2)
-        return ends[:, 0].copy(), ends[:, 1].copy(), [relation for _, _, relation in rows]
+        ends = np.array([(source, target) for source, target, _, _ in rows], dtype=np.int64).reshape(-1, 2)
+        confidence = np.fromiter((_CONFIDENCES.index(_confidence(row[3]) or Confidence.CONFIRMED) for row in rows),
+                                 dtype=np.int8, count=len(rows))
+        return ends[:, 0].copy(), ends[:, 1].copy(), [relation for _, _, relation, _ in rows], confidence
 
     def _rows_for_ids(self, sql_template: str, ids: Iterable[str]) -> list[tuple]:
         wanted = list(dict.fromkeys(ids))
@@ -688,7 +772,12 @@ class EventStore:
                 params,
             ).fetchall()
             bodies = self._bodies_closure({row[0] for row in referenced})
-        return Document(name=self.name(), description=self.description(), view=self.view(), bodies=bodies)
+        return Document(name=self.name(), description=self.description(), view=self.view(), bodies=bodies,
+                        grading=self._declared_grading())
+
+    def _declared_grading(self) -> GradingScheme | None:
+        """The scheme an export declares: the file's own, when it keeps one other than the Admiralty code."""
+        return None if self.grading == ADMIRALTY else self.grading
 
     @_sqlite_errors_translated
     def time_zones_used(self, event_filter: EventFilter | None = None) -> set[tuple[str, bool, str]]:
@@ -701,8 +790,10 @@ class EventStore:
         return {(precision, bool(within), zone) for precision, within, zone in rows}
 
     def links_among(self, event_ids: set[str], event_filter: EventFilter | None = None) -> list[Link]:
-        """The links of :meth:`document`: all of them without a filter, else those among ``event_ids``."""
-        return self.links(among=None if (event_filter or EventFilter()).is_empty else event_ids)
+        """The links of :meth:`document`: all of them without a filter, else those among ``event_ids``
+        (and as sure as the filter's link confidence asks)."""
+        event_filter = event_filter or EventFilter()
+        return self.links(among=None if event_filter.is_empty else event_ids, at_least=event_filter.link_confidence)
 
     def _bodies_closure(self, wanted: set[str]) -> list[Body]:
         found: dict[str, Body] = {}
@@ -724,8 +815,12 @@ def _event_from_row(
     bodies: tuple[Participation, ...],
     tags: tuple[str, ...],
     sources: tuple[Source, ...],
+    grading: GradingScheme = ADMIRALTY,
 ) -> Event:
     value = dict(zip(_ROW_NAMES, row, strict=True))
+    credibility = value["credibility"]
+    if not (isinstance(credibility, str) and grading.position("credibility", credibility) is not None):
+        credibility = None  # a value a crafted file holds that is no grade: the event is shown ungraded
     level = Precision(value["precision"])
     end, timezone, status = value["end"], value["timezone"], value["status"]
     return Event(
@@ -740,10 +835,19 @@ def _event_from_row(
         location=value["location"],
         summary=value["summary"],
         description=value["description"],
+        credibility=credibility,
         bodies=bodies,
         tags=tags,
         sources=sources,
     )
+
+
+def _confidence(value: object) -> Confidence | None:
+    """A link's stored confidence (None for none, or for anything else a crafted file holds)."""
+    try:
+        return Confidence(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _stored_date(text: str, precision: Precision) -> PartialDate:

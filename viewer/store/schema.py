@@ -6,9 +6,12 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APPLICATION_TABLES = ("meta", "bodies", "events", "event_bodies", "event_tags", "sources", "links")
 EXTRAS_SINCE = 3  # the first version with event_extras and imports, and sources without URL
+GRADES_SINCE = 4  # the first version with events.credibility, sources.reliability and links.confidence
+# The grade columns version 4 adds (table, column), in the order of their ALTER TABLE.
+GRADE_COLUMNS = (("events", "credibility"), ("sources", "reliability"), ("links", "confidence"))
 FTS_COLUMNS = ("title", "summary", "description", "location")
 
 # Events longer than this are "long"; a partial index lists them so that a time-range query
@@ -45,8 +48,11 @@ def create_tables(db: Database, version: int | None = None) -> None:
     later versions as their migrations would (which :func:`finish_schema` then finds done).
     """
     _create_version_1_tables(db)
-    if (SCHEMA_VERSION if version is None else version) >= EXTRAS_SINCE:
+    wanted = SCHEMA_VERSION if version is None else version
+    if wanted >= EXTRAS_SINCE:
         _shape_version_3_tables(db)
+    if wanted >= GRADES_SINCE:
+        _add_grade_columns(db)
 
 
 def _create_version_1_tables(db: Database) -> None:
@@ -204,9 +210,25 @@ def _migrate_2_to_3(db: Database) -> None:
         _stale_index_triggers(db, "sources")
 
 
+def _add_grade_columns(db: Database) -> None:
+    """The grade columns, added as the migration to version 4 adds them (so that a new file and a
+    migrated one hold the same schema text); nothing when they are there already."""
+    for table, column in GRADE_COLUMNS:
+        if column not in {row[1] for row in db.execute(f"PRAGMA table_info({table})").fetchall()}:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
+
+
+def _migrate_3_to_4(db: Database) -> None:
+    """Version 4: the analyst's grades: an event's information credibility, a source's
+    reliability, a link's confidence (see :mod:`viewer.store.grading`); the grading scheme, when
+    a document declares one, is kept in ``meta``. A partial index lists the graded sources."""
+    _add_grade_columns(db)
+    db.execute("CREATE INDEX sources_graded ON sources(event_id) WHERE reliability IS NOT NULL")
+
+
 # Migrations from version N to N + 1, applied in order on a writable database inside the
 # import's transaction (a new file is made as version 1, then migrated: both hold the same schema).
-MIGRATIONS: dict[int, Callable[[Database], None]] = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
+MIGRATIONS: dict[int, Callable[[Database], None]] = {1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4}
 
 
 def migrate(db: Database, from_version: int, to_version: int | None = None) -> None:

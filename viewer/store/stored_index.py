@@ -19,11 +19,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from viewer.store.grading import Confidence, GradingScheme, scheme_to_dict
 from viewer.store.model import Relation
 from viewer.store.time_index import PRECISION_CODES, ROW_DTYPE, TimeIndex, sound_rows
 from viewer.store.validity import valid_body_sql
 
-FORMAT = 1  # the layout of the parts below
+FORMAT = 2  # the layout of the parts below (2 added the grades; a file before schema 4 may hold layout 1)
+UNGRADED_FORMAT = 1
 TABLE = "stored_index"
 ORDERED_COLUMNS = ("title", "location")  # the table's sorts that need the text
 SAMPLE = 256  # rows compared with the events table on opening
@@ -32,7 +34,9 @@ _ARRAYS = {  # part -> dtype (little-endian, whatever the machine)
     "body_sizes": "<i8", "body_positions": "<i8", "tag_sizes": "<i8", "tag_positions": "<i8",
     "link_from": "<i8", "link_to": "<i8", "link_relation": "<i4",
     "order_title": "<i8", "order_location": "<i8",
+    "credibility": "i1", "reliability": "i1", "link_confidence": "i1",
 }
+_GRADE_PARTS = ("credibility", "reliability", "link_confidence")
 _TEXTS = ("header", "ids", "titles")
 
 
@@ -50,6 +54,13 @@ class StoredIndex:
     link_relations: list[str]  # one relation value per link
     summary: dict[str, object]  # events, bodies, links, first_date, last_date
     orders: dict[str, np.ndarray]  # column -> every seq, in that column's order
+    link_confidence: np.ndarray | None = None  # per link: its position in Confidence (None: all confirmed)
+
+    def confidences(self) -> np.ndarray:
+        """Each link's confidence as its position in :class:`Confidence` (0: confirmed)."""
+        if self.link_confidence is None:
+            return np.zeros(self.link_from.size, dtype=np.int8)
+        return self.link_confidence
 
 
 # ----------------------------------------------------------------------------- writing
@@ -66,7 +77,7 @@ def write_stored_index(connection: sqlite3.Connection, stored: StoredIndex) -> N
     header = {
         "format": FORMAT, "count": len(index), "kinds": list(index.kinds), "bodies": body_keys, "tags": tag_keys,
         "relations": relations, "links": int(stored.link_from.size), "summary": stored.summary,
-        "schema_cookie": _schema_cookie(connection),
+        "schema_cookie": _schema_cookie(connection), "grading": scheme_to_dict(index.grading),
     }
     arrays = {
         "seq": index.seq, "earliest": index.earliest, "latest": index.latest, "kind": index.kind, "flags": flags,
@@ -75,6 +86,8 @@ def write_stored_index(connection: sqlite3.Connection, stored: StoredIndex) -> N
         "link_relation": np.fromiter((code[r] for r in stored.link_relations), dtype=np.int64,
                                      count=len(stored.link_relations)),
         **{f"order_{column}": stored.orders[column] for column in ORDERED_COLUMNS},
+        "credibility": index.grades("credibility"), "reliability": index.grades("reliability"),
+        "link_confidence": stored.confidences(),
     }
     connection.execute(f"DELETE FROM {TABLE}")
     insert = f"INSERT INTO {TABLE}(part, data) VALUES (?, ?)"
@@ -100,18 +113,21 @@ def _flatten(members: dict[str, np.ndarray]) -> tuple[list[str], np.ndarray, np.
 # ----------------------------------------------------------------------------- reading
 
 
-def read_stored_index(connection: sqlite3.Connection, valid_event: str) -> StoredIndex:
+def read_stored_index(
+    connection: sqlite3.Connection, valid_event: str, grading: GradingScheme | None = None
+) -> StoredIndex:
     """The stored index, every part checked; raises :class:`StaleIndex` saying why it cannot be used.
 
     ``valid_event`` is the readers' SQL condition over ``events`` aliased ``e``: sampled rows
-    must pass it and match the index.
+    must pass it and match the index. ``grading`` is the file's grading scheme (None: a file
+    before schema version 4, which holds no grades and may hold an index of layout 1).
     """
-    parts = _Parts(connection)
-    header = _header(parts)
+    parts = _Parts(connection, graded=grading is not None)
+    header = _header(parts, graded=grading is not None)
     _expect(header.get("schema_cookie") == _schema_cookie(connection),
             "the file's schema was changed after it was written (a trigger remade, or the file compacted)")
     count = header["count"]
-    array = {name: _array(parts, name) for name in _ARRAYS}
+    array = {name: _array(parts, name) for name in _ARRAYS if name not in _GRADE_PARTS or header["format"] == FORMAT}
     for name in ("seq", "earliest", "latest", "kind", "flags"):
         _expect(array[name].size == count, f"the part {name!r} does not hold one value per event")
     ids, titles = _texts(parts, "ids", count), _texts(parts, "titles", count)
@@ -147,16 +163,29 @@ def read_stored_index(connection: sqlite3.Connection, valid_event: str) -> Store
         _expect(order.size == count and bool((index.positions_of_seqs(order) >= 0).all())
                 and _distinct(order), f"the {column} order does not list every event once")
         orders[column] = order
+    link_confidence = None
+    if grading is not None and header["format"] == FORMAT:
+        _expect(header.get("grading") == scheme_to_dict(grading), "it was made for another grading scheme")
+        index.grading = grading
+        for scale in ("credibility", "reliability"):
+            values = array[scale]
+            _expect(values.size == count and bool(((values >= -1) & (values < len(grading.scale(scale)))).all()),
+                    f"an event's {scale} is not a grade of the file's scheme")
+            setattr(index, scale, values if (values >= 0).any() else None)
+        link_confidence = array["link_confidence"]
+        _expect(link_confidence.size == links and bool(((link_confidence >= 0)
+                                                         & (link_confidence < len(Confidence))).all()),
+                "a link's confidence is not one this program knows")
     _compare_sample(connection, index, valid_event)
     return StoredIndex(index, array["link_from"], array["link_to"], [relations[c] for c in codes.tolist()],
-                       header["summary"], orders)
+                       header["summary"], orders, link_confidence)
 
 
 class _Parts:
     """The stored parts, each read when asked for (so no more than one part's bytes are held at once)."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        names = set(_ARRAYS) | set(_TEXTS)
+    def __init__(self, connection: sqlite3.Connection, *, graded: bool) -> None:
+        names = (set(_ARRAYS) | set(_TEXTS)) - (set() if graded else set(_GRADE_PARTS))
         found = {row[0] for row in connection.execute(f"SELECT part FROM {TABLE} WHERE typeof(data) = 'blob'")}
         if not found:
             raise StaleIndex(
@@ -172,12 +201,14 @@ class _Parts:
         return row[0]
 
 
-def _header(parts: _Parts) -> dict:
+def _header(parts: _Parts, *, graded: bool) -> dict:
     try:
         header = json.loads(parts["header"])
     except (UnicodeDecodeError, ValueError):
         raise _unusable("its header is not JSON") from None
-    _expect(isinstance(header, dict) and header.get("format") == FORMAT, "it was written in another layout")
+    layouts = (FORMAT,) if graded else (FORMAT, UNGRADED_FORMAT)
+    _expect(isinstance(header, dict) and header.get("format") in layouts and type(header.get("format")) is int,
+            "it was written in another layout")
     count, links = header.get("count"), header.get("links")
     _expect(type(count) is int and count >= 0 and type(links) is int and links >= 0, "its counts are not numbers")
     for key in ("kinds", "bodies", "tags", "relations"):
@@ -308,6 +339,9 @@ def first_difference(stored: StoredIndex, rebuilt: StoredIndex) -> str | None:
             return f"the events' {what} differ"
     if _links(stored) != _links(rebuilt):
         return "the links differ"
+    for scale in ("credibility", "reliability"):
+        if not np.array_equal(a.grades(scale), b.grades(scale)):
+            return f"the events' {scale} grades differ"
     if stored.summary != rebuilt.summary:
         return "the summary differs"
     for column in ORDERED_COLUMNS:
@@ -316,5 +350,6 @@ def first_difference(stored: StoredIndex, rebuilt: StoredIndex) -> str | None:
     return None
 
 
-def _links(stored: StoredIndex) -> list[tuple[int, int, str]]:
-    return sorted(zip(stored.link_from.tolist(), stored.link_to.tolist(), stored.link_relations, strict=True))
+def _links(stored: StoredIndex) -> list[tuple[int, int, str, int]]:
+    return sorted(zip(stored.link_from.tolist(), stored.link_to.tolist(), stored.link_relations,
+                      stored.confidences().tolist(), strict=True))

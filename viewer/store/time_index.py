@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from viewer.store.dates import Precision
+from viewer.store.grading import ADMIRALTY, GradingScheme
 from viewer.store.validity import FIRST_INSTANT, LAST_INSTANT, ZONE_SLACK
 
 PRECISION_CODES = {precision.value: code for code, precision in enumerate(Precision)}
@@ -56,11 +57,54 @@ class TimeIndex:
     ids: list[str] = field(default_factory=list)
     body_members: dict[str, np.ndarray] = field(default_factory=dict)
     tag_members: dict[str, np.ndarray] = field(default_factory=dict)
+    # Grades, as positions in the scales of ``grading`` (0 for the first grade, -1 for none):
+    # each event's credibility, and the best reliability among its sources (a judged grade
+    # before one that cannot judge). None: no event is graded.
+    credibility: np.ndarray | None = None
+    reliability: np.ndarray | None = None
+    grading: GradingScheme = ADMIRALTY
     _seq_order: np.ndarray | None = field(default=None, repr=False)  # positions sorted by seq
     _seq_table: np.ndarray | None = field(default=None, repr=False)  # position by seq, when seqs are compact
 
     def __len__(self) -> int:
         return int(self.seq.size)
+
+    def grades(self, scale: str) -> np.ndarray:
+        """The positions of every event's ``scale`` grade ("credibility" or "reliability"), -1 for none."""
+        values = self.credibility if scale == "credibility" else self.reliability
+        return values if values is not None else np.full(len(self), -1, dtype=np.int8)
+
+    def grade_mask(self, scale: str, codes: Iterable[str]) -> np.ndarray:
+        """A boolean mask of the events whose ``scale`` grade is one of ``codes``."""
+        positions = [self.grading.position(scale, code) for code in codes]
+        wanted = np.array([p for p in positions if p is not None], dtype=np.int8)
+        return np.isin(self.grades(scale), wanted)
+
+    def load_grades(self, connection: sqlite3.Connection, grading: GradingScheme) -> None:
+        """Read the events' grades (a file of schema version 4 or later), as positions in ``grading``."""
+        self.grading = grading
+        self.credibility = self._positions_by_seq(connection, _grade_case("e.credibility", grading.credibility),
+                                                  "FROM events e WHERE e.credibility IS NOT NULL")
+        best = self._positions_by_seq(
+            connection, f"min({_grade_case('s.reliability', grading.reliability, unjudged_after=True)})",
+            "FROM sources s JOIN events e ON e.id = s.event_id WHERE s.reliability IS NOT NULL GROUP BY e.seq")
+        if best is not None:
+            best[best >= _UNJUDGED] -= _UNJUDGED
+        self.reliability = best
+
+    def _positions_by_seq(self, connection: sqlite3.Connection, value: str, rest: str) -> np.ndarray | None:
+        row = connection.execute(
+            f"SELECT count(*), group_concat(seq), group_concat(value) FROM (SELECT e.seq AS seq, {value} AS value "
+            f"{rest}) WHERE value IS NOT NULL"
+        ).fetchone()
+        if not row[0]:
+            return None
+        seqs, values = _numbers(row[1], int(row[0])), _numbers(row[2], int(row[0]))
+        positions = self.positions_of_seqs(seqs)
+        found = np.full(len(self), -1, dtype=np.int8)
+        inside = positions >= 0
+        found[positions[inside]] = values[inside]
+        return found
 
     @classmethod
     def load(cls, connection: sqlite3.Connection, readable: str = "1") -> TimeIndex:
@@ -180,6 +224,9 @@ class TimeIndex:
         )
         smaller.body_members = _members_within(self.body_members, keep)
         smaller.tag_members = _members_within(self.tag_members, keep)
+        smaller.grading = self.grading
+        smaller.credibility = None if self.credibility is None else self.credibility[keep]
+        smaller.reliability = None if self.reliability is None else self.reliability[keep]
         return smaller
 
     def positions_of_seqs(self, seqs: np.ndarray | Iterable[int]) -> np.ndarray:
@@ -262,6 +309,21 @@ class TimeIndex:
         if not len(self):
             return None
         return int(self.earliest[0]), int(self.max_latest[-1])
+
+
+_UNJUDGED = 64  # added to the position of a grade that does not judge, so that min() prefers a judged one
+
+
+def _grade_case(column: str, grades: tuple, *, unjudged_after: bool = False) -> str:
+    """SQL giving the position of ``column``'s grade among ``grades`` (NULL for any other value).
+
+    The codes are letters and digits only (the scheme checks them), so they are written inline.
+    """
+    cases = " ".join(
+        f"WHEN '{grade.code}' THEN {number + (0 if grade.judged or not unjudged_after else _UNJUDGED)}"
+        for number, grade in enumerate(grades)
+    )
+    return f"(CASE {column} {cases} END)"
 
 
 def _split_by_group(keys: list[str], groups: np.ndarray, positions: np.ndarray) -> dict[str, np.ndarray]:

@@ -27,6 +27,8 @@ class TimelineData:
     link_from: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))  # positions
     link_to: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     link_labels: list[str] = field(default_factory=list)  # "Prepares", "Part of", …
+    # How sure each link is: 0 confirmed (solid), 1 probable (dashed), 2 possible (dotted).
+    link_confidence: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int8))
 
     _positions_by_id: dict[str, int] | None = field(default=None, repr=False)
     _body_tree: BodyTree | None = field(default=None, repr=False)
@@ -40,12 +42,17 @@ class TimelineData:
         labels = self.link_labels if isinstance(self.link_labels, list) else list(self.link_labels)
         if len(labels) != count:
             labels = (labels + [""] * count)[:count]
+        confidence = np.asarray(self.link_confidence, dtype=np.int8).ravel()[:count]
+        if confidence.size != count:
+            confidence = np.concatenate([confidence, np.zeros(count - confidence.size, dtype=np.int8)])
+        confidence = np.where((confidence >= 0) & (confidence <= 2), confidence, 0).astype(np.int8)
         size = len(self.index)
         valid = (link_from >= 0) & (link_from < size) & (link_to >= 0) & (link_to < size)
         if not valid.all():
-            link_from, link_to = link_from[valid], link_to[valid]
+            link_from, link_to, confidence = link_from[valid], link_to[valid], confidence[valid]
             labels = list(itertools.compress(labels, valid.tolist()))
         self.link_from, self.link_to, self.link_labels = link_from, link_to, labels
+        self.link_confidence = confidence
 
     @classmethod
     def empty(cls) -> TimelineData:
@@ -91,6 +98,7 @@ class TimelineData:
             np.searchsorted(keep, self.link_from[both]),
             np.searchsorted(keep, self.link_to[both]),
             list(itertools.compress(self.link_labels, both.tolist())),
+            self.link_confidence[both],
         )
 
     def without_seqs(self, seqs: Iterable[int]) -> TimelineData:
