@@ -14,7 +14,6 @@ from viewer.export import xlsx_export
 from viewer.export.people_table import COLUMNS
 from viewer.store.importer import import_files
 
-
 ID, START = COLUMNS.index("ID"), COLUMNS.index("Start")
 
 

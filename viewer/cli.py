@@ -25,7 +25,7 @@ from viewer.export.catalogue import (
     SIZE_PRESETS,
 )
 from viewer.store.errors import DefenceTimelineError, DiskFullError, OperationCancelledError
-from viewer.store.filters import EventFilter
+from viewer.store.filters import EventFilter, annotated_ids
 from viewer.store.import_options import MAPPABLE_FIELDS, ImportOptions
 from viewer.store.interchange import IMPORT_FORMATS
 from viewer.store.interrupts import clear_stop_request, request_stop, stop_requested
@@ -34,7 +34,7 @@ EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
 PROG = "defence-timeline"
-SUBCOMMANDS = ("import", "export", "check", "note")
+SUBCOMMANDS = ("import", "export", "check", "note", "views")
 EXPORT_FORMATS = tuple(FORMATS)
 
 
@@ -174,6 +174,8 @@ def _subcommand_parser() -> argparse.ArgumentParser:
                           help="keep the events whose information is graded GRADE or better (3: 1 to 3)")
     exporter.add_argument("--link-confidence", metavar="WORD",
                           help="keep only the links this sure or surer: confirmed, probable or possible")
+    exporter.add_argument("--view", metavar="NAME",
+                          help="the events a view saved in the workspace shows (its filter; not with other filters)")
     exporter.add_argument("--starred", action="store_true", help="keep the events starred in the workspace")
     exporter.add_argument("--has-note", action="store_true", help="keep the events with a note in the workspace")
     exporter.add_argument(
@@ -202,6 +204,10 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     noter.add_argument("--tag", action="append", metavar="TAG", help="an analyst's tag (repeat; replaces the tags)")
     noter.add_argument("--clear-tags", action="store_true", help="remove the analyst's tags")
     noter.set_defaults(handler=_run_note)
+
+    lister = commands.add_parser("views", help="list the views saved in the workspace beside DB, with their counts")
+    lister.add_argument("database", metavar="DB")
+    lister.set_defaults(handler=_run_views)
     return parser
 
 
@@ -274,22 +280,26 @@ def _run_export(options: argparse.Namespace) -> int:
     if not MIN_WIDTH <= options.width <= MAX_WIDTH:
         raise UsageError(f"--width must be between {MIN_WIDTH} and {MAX_WIDTH} pixels")
     _check_options_fit_format(options)
-    ids = _annotated_ids(options)
-    request = ExportRequest(
-        fmt=options.format,
-        event_filter=EventFilter.build(
+    if options.view is not None:
+        event_filter, with_linked = _view_filter(options)
+    else:
+        event_filter = EventFilter.build(
             search=options.search,
             bodies=options.body,
             kinds=options.kind,
             tags=options.tag,
             since=options.since,
             until=options.until,
-            ids=ids,
+            ids=_annotated_ids(options),
             min_reliability=options.min_reliability,
             min_credibility=options.min_credibility,
             link_confidence=options.link_confidence,
-        ),
-        with_linked=options.with_linked,
+        )
+        with_linked = options.with_linked
+    request = ExportRequest(
+        fmt=options.format,
+        event_filter=event_filter,
+        with_linked=with_linked,
         width=options.width,
         group_by=options.group_by,
         excel=options.excel,
@@ -305,6 +315,42 @@ def _run_export(options: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+_FILTER_OPTIONS = ("search", "body", "kind", "tag", "since", "until", "ids", "with_linked", "starred", "has_note",
+                   "min_reliability", "min_credibility", "link_confidence")
+
+
+def _view_filter(options: argparse.Namespace) -> tuple[EventFilter, bool]:
+    """The filter of the saved view ``--view`` names (and whether it adds the selection's linked events)."""
+    from viewer.store.workspace import load_workspace, workspace_path
+
+    given = [name for name in _FILTER_OPTIONS if getattr(options, name)]
+    if given:
+        option = "--id" if given[0] == "ids" else "--" + given[0].replace("_", "-")
+        raise UsageError(f"--view takes the view's own filter: leave out {option}")
+    workspace = load_workspace(Path(options.database))
+    view = workspace.views.get(options.view.strip())
+    if view is None:
+        known = ", ".join(repr(name) for name in list(workspace.views)[:10]) or "none"
+        raise UsageError(f"no view {options.view!r} in the workspace {workspace_path(Path(options.database)).name} "
+                         f"(views: {known})")
+    if view.linked_only and view.selection:  # the window shows the selection and the events linked to it
+        return EventFilter(ids=frozenset(view.selection), link_confidence=view.event_filter.link_confidence), True
+    return view.event_filter, False
+
+
+def _run_views(options: argparse.Namespace) -> int:
+    from viewer.store.reader import EventStore
+    from viewer.store.workspace import load_workspace
+
+    database = Path(options.database)
+    workspace = load_workspace(database)
+    with EventStore(database) as store:
+        for name, view in workspace.views.items():
+            count = store.count(view.event_filter)
+            print(_printable(f"{name}: {count:,} event{'' if count == 1 else 's'} ({view.event_filter.describe()})"))
+    return EXIT_OK
+
+
 def _annotated_ids(options: argparse.Namespace) -> list[str]:
     """``--id``s, kept to (or made of) the starred events or those with a note, when asked."""
     if not (options.starred or options.has_note):
@@ -312,10 +358,8 @@ def _annotated_ids(options: argparse.Namespace) -> list[str]:
     from viewer.store.workspace import load_workspace, workspace_path
 
     workspace = load_workspace(Path(options.database))
-    chosen = set(options.ids) if options.ids else None
-    for asked, found in ((options.starred, workspace.starred), (options.has_note, workspace.with_notes)):
-        if asked:
-            chosen = found() if chosen is None else chosen & found()
+    asked = EventFilter.build(ids=options.ids, starred=options.starred, noted=options.has_note)
+    chosen = annotated_ids(asked, workspace.starred(), workspace.with_notes())
     if not chosen:
         raise UsageError(f"no event {'is starred' if options.starred else 'has a note'}"
                          f"{' among those chosen' if options.ids else ''} in the workspace "

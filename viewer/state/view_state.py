@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from viewer.state.history import NavigationHistory, Place
 from viewer.state.selection import Selection
 from viewer.store.filters import EventFilter
-from viewer.store.masks import FacetCounts, filter_and_facets, filter_mask, search_only
+from viewer.store.masks import FacetCounts, Marked, filter_and_facets, filter_mask, search_only
 from viewer.timeline.data import TimelineData
 
 VIEW_SETTLE_MS = 700  # a view that stays this long after a zoom or a pan is a place of the history
@@ -82,6 +82,7 @@ class ViewState(QObject):
         self._selection = Selection()
         self._view: tuple[float, float] | None = None
         self._history = NavigationHistory()
+        self._marked = Marked()
         self._pending: _Request | None = None  # waiting for its search
         self._unsent = Change.NONE
         self._sending = False
@@ -226,6 +227,17 @@ class ViewState(QObject):
         if pending is not None:  # a filter asked for while the file was read: match it in the new file
             self._submit(pending)
 
+    @property
+    def marked(self) -> Marked:
+        """The workspace's starred and noted events (for the filters "starred" and "with a note")."""
+        return self._marked
+
+    def set_marked(self, marked: Marked) -> None:
+        """The workspace changed (or another was read): the filters that use it are worked out again."""
+        self._marked = marked
+        if self._filter.starred or self._filter.noted:
+            self._notify(self._work_out_mask())
+
     # ================================================================== the filter
 
     def set_filter(self, event_filter: EventFilter, linked_only: bool = False) -> None:
@@ -295,11 +307,11 @@ class ViewState(QObject):
         seqs = self._text_seqs if self._filter.fts_query() is not None else None
         changes = Change.MASK | Change.FACETS
         if self._linked_only and self._selection.count:
-            base = filter_mask(index, self._filter, seqs)
+            base = filter_mask(index, self._filter, seqs, marked=self._marked)
             if base is not None and self._selection.keep(base):
                 changes |= Change.SELECTION | Change.CURRENT
         linked = self._linked_flags() if self._linked_only and self._selection.count else None
-        self._mask, self._facets = filter_and_facets(index, self._filter, seqs, linked)
+        self._mask, self._facets = filter_and_facets(index, self._filter, seqs, linked, self._marked)
         if self._mask is not None and self._selection.keep(self._mask):
             changes |= Change.SELECTION | Change.CURRENT
         return changes

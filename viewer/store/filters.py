@@ -34,6 +34,8 @@ class EventFilter:
     B), ``min_credibility`` those whose information is ("3": 1 to 3), in the file's grading
     scheme; an event without that grade is left out. ``link_confidence`` keeps every event but
     only the links that sure or surer (a link without a confidence counts as confirmed).
+    ``starred`` and ``noted`` keep the events the analyst starred or wrote a note on, in the
+    workspace beside the file (see :func:`annotated_ids`): the reader and the masks resolve them.
     """
 
     search: str = ""
@@ -46,6 +48,8 @@ class EventFilter:
     min_reliability: str | None = None
     min_credibility: str | None = None
     link_confidence: Confidence | None = None
+    starred: bool = False
+    noted: bool = False
 
     @classmethod
     def build(
@@ -61,6 +65,8 @@ class EventFilter:
         min_reliability: str | None = None,
         min_credibility: str | None = None,
         link_confidence: str | None = None,
+        starred: bool = False,
+        noted: bool = False,
     ) -> EventFilter:
         """Make a filter from any iterables; checks the dates and the link confidence at once
         (the grades are checked against the file's scheme when the filter is applied)."""
@@ -75,6 +81,8 @@ class EventFilter:
             min_reliability=_grade_text(min_reliability),
             min_credibility=_grade_text(min_credibility),
             link_confidence=_confidence(link_confidence),
+            starred=bool(starred),
+            noted=bool(noted),
         )
         result.time_bounds()
         return result
@@ -88,7 +96,8 @@ class EventFilter:
         """True when the filter keeps every event."""
         return not (
             self.search_words() or self.bodies or self.kinds or self.tags or self.since
-            or self.until or self.ids or self.min_reliability or self.min_credibility
+            or self.until or self.ids or self.min_reliability or self.min_credibility or self.starred
+            or self.noted
         )
 
     def describe(self) -> str:
@@ -103,6 +112,9 @@ class EventFilter:
             parts.append(f"from {self.since or 'the start'} to {self.until or 'the end'}")
         if self.ids:
             parts.append(f"{len(self.ids):,} chosen event" + ("" if len(self.ids) == 1 else "s"))
+        if self.starred or self.noted:
+            parts.append(" and ".join(word for word, asked in (("starred", self.starred),
+                                                                ("with a note", self.noted)) if asked))
         if self.min_reliability:
             parts.append(f"sources graded {self.min_reliability} or better")
         if self.min_credibility:
@@ -156,6 +168,8 @@ class EventFilter:
         ``grading``: the file's scheme, or None for a file without grades (which no grade
         filter keeps anything of).
         """
+        if self.starred or self.noted:
+            raise ValueError("a filter of starred or noted events is resolved against the workspace first")
         clauses: list[str] = []
         params: list[object] = []
         for scale, column in (("credibility", f"{alias}.credibility"),
@@ -203,6 +217,70 @@ class EventFilter:
                 clauses.append(f"{alias}.id IN (SELECT value FROM json_each(?))")
                 params.append(json.dumps(sorted(self.ids)))
         return (" AND ".join(clauses) or "1"), params
+
+
+_LIST_FIELDS = ("bodies", "kinds", "tags", "ids")
+_TEXT_FIELDS = ("search", "since", "until", "min_reliability", "min_credibility", "link_confidence")
+_FLAG_FIELDS = ("starred", "noted")
+MAX_SAVED_VALUES = 10_000  # the values of one list a saved filter may hold
+
+
+def filter_to_dict(event_filter: EventFilter) -> dict[str, object]:
+    """The filter as a saved view keeps it: only what narrows anything."""
+    found: dict[str, object] = {}
+    for name in _TEXT_FIELDS:
+        value = getattr(event_filter, name)
+        if value:
+            found[name] = value.value if isinstance(value, Confidence) else value
+    for name in _LIST_FIELDS:
+        if getattr(event_filter, name):
+            found[name] = sorted(getattr(event_filter, name))
+    for name in _FLAG_FIELDS:
+        if getattr(event_filter, name):
+            found[name] = True
+    return found
+
+
+def filter_from_dict(value: object) -> EventFilter:
+    """A saved filter read back, every field checked; ValueError naming the field when it is not one."""
+    if not isinstance(value, dict):
+        raise ValueError("must be an object of filter fields")
+    unknown = set(value) - {*_TEXT_FIELDS, *_LIST_FIELDS, *_FLAG_FIELDS}
+    if unknown:
+        raise ValueError(f"field {sorted(unknown)[0]!r}: unknown filter field")
+    fields: dict[str, object] = {}
+    for name in _TEXT_FIELDS:
+        text = value.get(name)
+        if text is not None and (not isinstance(text, str) or len(text) > 1_000):
+            raise ValueError(f"field {name!r}: must be text of at most 1,000 characters")
+        fields[name] = text
+    for name in _LIST_FIELDS:
+        items = value.get(name, [])
+        if not isinstance(items, list) or len(items) > MAX_SAVED_VALUES or not all(
+                isinstance(item, str) and 0 < len(item) <= 1_000 for item in items):
+            raise ValueError(f"field {name!r}: must be a list of at most {MAX_SAVED_VALUES:,} texts")
+        fields[name] = items
+    for name in _FLAG_FIELDS:
+        flag = value.get(name, False)
+        if not isinstance(flag, bool):
+            raise ValueError(f"field {name!r}: must be true or false")
+        fields[name] = flag
+    try:
+        return EventFilter.build(**fields)  # type: ignore[arg-type]
+    except InvalidFilterError as error:
+        raise ValueError(str(error)) from None
+
+
+def annotated_ids(event_filter: EventFilter, starred: Iterable[str], noted: Iterable[str]) -> frozenset[str] | None:
+    """The ids ``event_filter``'s ``starred`` and ``noted`` keep, among its own ``ids`` if it names
+    some (None: it asks for neither). ``starred`` and ``noted`` are the workspace's."""
+    if not (event_filter.starred or event_filter.noted):
+        return None
+    chosen: set[str] | None = set(event_filter.ids) if event_filter.ids else None
+    for asked, found in ((event_filter.starred, starred), (event_filter.noted, noted)):
+        if asked:
+            chosen = set(found) if chosen is None else chosen & set(found)
+    return frozenset(chosen or ())
 
 
 def _grade_text(code: str | None) -> str | None:

@@ -12,17 +12,30 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from viewer.store.filters import EventFilter
+from viewer.store.filters import EventFilter, annotated_ids
 from viewer.store.time_index import TimeIndex
 
 FACETS = ("bodies", "kinds", "tags")
 
 
+@dataclass(frozen=True)
+class Marked:
+    """The workspace's starred and noted event ids, for the filters ``starred`` and ``noted``."""
+
+    starred: frozenset[str] = frozenset()
+    noted: frozenset[str] = frozenset()
+
+
 def _parts(
-    index: TimeIndex, event_filter: EventFilter, text_matches: Iterable[int] | None
+    index: TimeIndex, event_filter: EventFilter, text_matches: Iterable[int] | None, marked: Marked | None = None
 ) -> dict[str, np.ndarray]:
     """The mask of each part of ``event_filter`` that narrows anything, by part."""
     parts: dict[str, np.ndarray] = {}
+    marked = marked or Marked()
+    chosen = annotated_ids(event_filter, marked.starred, marked.noted)
+    if chosen is not None:
+        event_filter = event_filter.with_changes(ids=frozenset(), starred=False, noted=False)
+        parts["marked"] = np.fromiter((event_id in chosen for event_id in index.ids), dtype=bool, count=len(index))
     if event_filter.fts_query() is not None:
         parts["search"] = index.mask_of_seqs(() if text_matches is None else text_matches)
     if event_filter.bodies:
@@ -57,14 +70,16 @@ def filter_mask(
     event_filter: EventFilter,
     text_matches: Iterable[int] | None,
     also: np.ndarray | None = None,
+    marked: Marked | None = None,
 ) -> np.ndarray | None:
     """Positions passing ``event_filter`` (None when it keeps everything).
 
     ``text_matches`` are the ``seq`` numbers matching the filter's search text (from
     :meth:`EventStore.event_seqs` with a search-only filter); ignored when there is no search.
-    ``also`` is a further mask to pass (the window's "only events linked to the selection").
+    ``also`` is a further mask to pass (the window's "only events linked to the selection");
+    ``marked`` the workspace's starred and noted events.
     """
-    parts = _parts(index, event_filter, text_matches)
+    parts = _parts(index, event_filter, text_matches, marked)
     if also is not None:
         parts["also"] = also
     return _combined(parts)
@@ -84,9 +99,10 @@ def facet_counts(
     event_filter: EventFilter,
     text_matches: Iterable[int] | None,
     also: np.ndarray | None = None,
+    marked: Marked | None = None,
 ) -> FacetCounts:
     """Live counts for the Filters pane (see :func:`filter_and_facets`)."""
-    return filter_and_facets(index, event_filter, text_matches, also)[1]
+    return filter_and_facets(index, event_filter, text_matches, also, marked)[1]
 
 
 def filter_and_facets(
@@ -94,6 +110,7 @@ def filter_and_facets(
     event_filter: EventFilter,
     text_matches: Iterable[int] | None,
     also: np.ndarray | None = None,
+    marked: Marked | None = None,
 ) -> tuple[np.ndarray | None, FacetCounts]:
     """:func:`filter_mask` and the live facet counts, from one set of part masks.
 
@@ -101,7 +118,7 @@ def filter_and_facets(
     would add), as faceted search does; a body counts its own events. No query per facet:
     everything comes from the in-memory masks.
     """
-    parts = _parts(index, event_filter, text_matches)
+    parts = _parts(index, event_filter, text_matches, marked)
     if also is not None:
         parts["also"] = also
     masks = {facet: _combined(parts, leave_out=facet) for facet in FACETS}

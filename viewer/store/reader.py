@@ -18,7 +18,7 @@ from viewer.store.csv_sql import csv_line_sql, register_csv_functions
 from viewer.store.dates import PartialDate, Precision, normalise_timezone, parse_date
 from viewer.store.errors import DefenceTimelineError, OperationCancelledError
 from viewer.store.event_fields import SCALAR_NAMES, select_columns
-from viewer.store.filters import EventFilter
+from viewer.store.filters import EventFilter, annotated_ids
 from viewer.store.grading import (
     ADMIRALTY,
     MAX_CODE_LENGTH,
@@ -437,7 +437,7 @@ class EventStore:
         For masks over the time index, which holds only readable rows: the row checks are left
         to it (they cost more than the search itself).
         """
-        where, params = (event_filter or EventFilter()).where_sql(grading=self._filter_grading)
+        where, params = self._where_sql(event_filter)
         rows = self._connection.execute(f"SELECT e.seq FROM events e WHERE {where}", params)
         return np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64)
 
@@ -472,8 +472,21 @@ class EventStore:
             yield [row[0] for row in rows]
 
     def _where(self, event_filter: EventFilter | None) -> tuple[str, list[object]]:
-        where, params = (event_filter or EventFilter()).where_sql(grading=self._filter_grading)
+        where, params = self._where_sql(event_filter)
         return f"{_VALID_EVENT} AND {where}", params
+
+    def _where_sql(self, event_filter: EventFilter | None) -> tuple[str, list[object]]:
+        """The filter's condition, its starred and noted events read from the workspace beside the file."""
+        event_filter = event_filter or EventFilter()
+        if event_filter.starred or event_filter.noted:
+            from viewer.store.workspace import load_workspace
+
+            workspace = load_workspace(self.path)
+            chosen = annotated_ids(event_filter, workspace.starred(), workspace.with_notes())
+            if not chosen:
+                return "0", []
+            event_filter = event_filter.with_changes(ids=chosen, starred=False, noted=False)
+        return event_filter.where_sql(grading=self._filter_grading)
 
     @property
     def _filter_grading(self) -> GradingScheme | None:

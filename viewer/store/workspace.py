@@ -1,10 +1,13 @@
-"""The analyst's own layer beside a database: stars, notes and tags on events, kept in a workspace file.
+"""The analyst's own layer beside a database: stars, notes, tags and saved views, kept in a workspace file.
 
 For ``events.db`` the workspace is ``events.db.workspace.json`` in the same folder: viewing
 never modifies the database, and annotations are keyed by event id, so they survive
 re-imports (an annotation whose event is gone is kept, and shown again if the event returns).
 
-The file is JSON (``"format": "defence-timeline-workspace"``, ``"version": 1``), read strictly
+A saved view is a named filter with its time window on screen, its lane mode and its selection
+(version 2 of the file; version 1 files, with annotations only, still read).
+
+The file is JSON (``"format": "defence-timeline-workspace"``, ``"version": 2``), read strictly
 and bounded: a damaged file, or one written by a newer version, is refused with its name and
 the record and field at fault, and left exactly as it is. Every save is atomic (a temporary
 file renamed into place) and keeps the previous file as ``….workspace.json.bak``.
@@ -23,11 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from viewer.store.errors import DefenceTimelineError, DiskFullError, display_path
+from viewer.store.filters import EventFilter, filter_from_dict, filter_to_dict
 from viewer.store.json_stream import read_members
 from viewer.store.validity import MAX_ID_LENGTH
 
 WORKSPACE_FORMAT = "defence-timeline-workspace"
-WORKSPACE_VERSION = 1
+WORKSPACE_VERSION = 2  # 2 added saved views
 WORKSPACE_SUFFIX = ".workspace.json"
 BACKUP_SUFFIX = ".bak"
 MAX_WORKSPACE_BYTES = 64 * 1024 * 1024  # about 100,000 notes of a page each
@@ -35,6 +39,12 @@ MAX_ANNOTATIONS = 1_000_000
 MAX_NOTE_LENGTH = 20_000
 MAX_ANALYST_TAGS = 50
 _ANNOTATION_KEYS = frozenset({"starred", "note", "tags", "updated"})
+_VIEW_KEYS = frozenset({"filter", "linked_only", "window", "lanes", "selection", "saved"})
+MAX_VIEWS = 500
+MAX_VIEW_NAME = 100
+MAX_VIEW_SELECTION = 10_000  # ids a view keeps selected (a larger selection is kept as its filter)
+LANE_MODES = ("body", "kind", "none")  # as viewer.timeline.lanes.LaneMode names them
+_INSTANT_BOUND = 2**50
 
 
 class WorkspaceError(DefenceTimelineError):
@@ -56,12 +66,40 @@ class Annotation:
         return not self.starred and not self.note and not self.tags
 
 
+@dataclass(frozen=True, slots=True)
+class SavedView:
+    """A view the analyst comes back to: a filter, the time on screen, the lane mode, the selection."""
+
+    name: str
+    event_filter: EventFilter = field(default_factory=EventFilter)
+    linked_only: bool = False
+    window: tuple[int, int] | None = None  # first and end instants on screen (seconds since 1970, UTC)
+    lanes: str | None = None  # one of LANE_MODES
+    selection: tuple[str, ...] = ()  # event ids
+    saved: str | None = None  # ISO 8601, UTC
+
+
 @dataclass
 class Workspace:
-    """The annotations of one database, by event id."""
+    """The annotations of one database, by event id, and its saved views, by name (in the order saved)."""
 
     path: Path
     annotations: dict[str, Annotation] = field(default_factory=dict)
+    views: dict[str, SavedView] = field(default_factory=dict)
+
+    def save_view(self, view: SavedView, now: datetime | None = None) -> SavedView:
+        """Keep ``view`` (replacing one of the same name); ValueError when it cannot be kept."""
+        name = _checked_view_name(view.name)
+        if name not in self.views and len(self.views) >= MAX_VIEWS:
+            raise ValueError(f"a workspace keeps at most {MAX_VIEWS} views: delete one first")
+        stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        kept = _view(name, _view_dict(replace(view, name=name, saved=stamp)))
+        self.views[name] = kept
+        return kept
+
+    def remove_view(self, name: str) -> bool:
+        """Forget the view ``name``; True when there was one."""
+        return self.views.pop(name, None) is not None
 
     def annotation(self, event_id: str) -> Annotation:
         """The event's annotation (an empty one when it has none)."""
@@ -119,10 +157,11 @@ def load_workspace(database: Path) -> Workspace:
         raise WorkspaceError(f"{shown}: is not UTF-8 text: it is left as it is") from None
     except OSError as error:
         raise WorkspaceError(f"{shown}: cannot be read ({error.strerror})") from None
-    return Workspace(path, _annotations_of(text, shown))
+    annotations, views = _contents_of(text, shown)
+    return Workspace(path, annotations, views)
 
 
-def _annotations_of(text: str, shown: str) -> dict[str, Annotation]:
+def _contents_of(text: str, shown: str) -> tuple[dict[str, Annotation], dict[str, SavedView]]:
     members: dict[str, Any] = {}
     try:
         for member in read_members(iter((text,)), shown):
@@ -139,7 +178,7 @@ def _annotations_of(text: str, shown: str) -> dict[str, Annotation]:
                              f"this one reads version {WORKSPACE_VERSION}: the file is left as it is")
     if version < 1:
         raise WorkspaceError(f"{shown}: field 'version': {version} is not a workspace version")
-    unknown = set(members) - {"format", "version", "database", "annotations"}
+    unknown = set(members) - {"format", "version", "database", "annotations", "views"}
     if unknown:
         raise WorkspaceError(f"{shown}: unknown field {sorted(unknown)[0]!r}")
     found = members.get("annotations", {})
@@ -153,7 +192,76 @@ def _annotations_of(text: str, shown: str) -> dict[str, Annotation]:
             annotations[event_id] = _annotation(event_id, value)
         except ValueError as error:
             raise WorkspaceError(f"{shown}: annotation of event {event_id[:80]!r}: {error}") from None
-    return annotations
+    found_views = members.get("views", {})
+    if not isinstance(found_views, dict):
+        raise WorkspaceError(f"{shown}: field 'views': must be an object, view name → view")
+    if len(found_views) > MAX_VIEWS:
+        raise WorkspaceError(f"{shown}: holds {len(found_views):,} views; at most {MAX_VIEWS:,}")
+    views: dict[str, SavedView] = {}
+    for name, value in found_views.items():
+        try:
+            views[name] = _view(_checked_view_name(name), value)
+        except ValueError as error:
+            raise WorkspaceError(f"{shown}: view {name[:80]!r}: {error}") from None
+    return annotations, views
+
+
+def _checked_view_name(name: object) -> str:
+    if not isinstance(name, str) or not name.strip() or len(name.strip()) > MAX_VIEW_NAME:
+        raise ValueError(f"a view's name is text of 1 to {MAX_VIEW_NAME} characters")
+    if any(not char.isprintable() for char in name):
+        raise ValueError("a view's name holds a control character")
+    return name.strip()
+
+
+def _view(name: str, value: object) -> SavedView:
+    """A saved view as the file holds it, every field checked."""
+    if not isinstance(value, Mapping):
+        raise ValueError("must be an object")
+    unknown = set(value) - _VIEW_KEYS
+    if unknown:
+        raise ValueError(f"field {sorted(unknown)[0]!r}: unknown field")
+    try:
+        event_filter = filter_from_dict(value.get("filter", {}))
+    except ValueError as error:
+        raise ValueError(f"field 'filter': {error}") from None
+    linked_only = value.get("linked_only", False)
+    if not isinstance(linked_only, bool):
+        raise ValueError("field 'linked_only': must be true or false")
+    window = value.get("window")
+    if window is not None:
+        if (not isinstance(window, list) or len(window) != 2
+                or not all(isinstance(x, int) and not isinstance(x, bool) and abs(x) < _INSTANT_BOUND for x in window)
+                or window[0] >= window[1]):
+            raise ValueError("field 'window': must be [first, end], two instants in seconds, the first before the end")
+        window = (window[0], window[1])
+    lanes = value.get("lanes")
+    if lanes is not None and lanes not in LANE_MODES:
+        raise ValueError(f"field 'lanes': must be one of {', '.join(LANE_MODES)}")
+    selection = value.get("selection", [])
+    if not isinstance(selection, list) or len(selection) > MAX_VIEW_SELECTION:
+        raise ValueError(f"field 'selection': must be a list of at most {MAX_VIEW_SELECTION:,} event ids")
+    for event_id in selection:
+        _check_id(event_id, "field 'selection': an event id")
+    saved = value.get("saved")
+    if saved is not None and not isinstance(saved, str):
+        raise ValueError("field 'saved': must be an ISO 8601 time")
+    return SavedView(name, event_filter, linked_only, window, lanes, tuple(dict.fromkeys(selection)), saved)
+
+
+def _view_dict(view: SavedView) -> dict[str, Any]:
+    found: dict[str, Any] = {"filter": filter_to_dict(view.event_filter)}
+    if view.linked_only:
+        found["linked_only"] = True
+    if view.window is not None:
+        found["window"] = [int(view.window[0]), int(view.window[1])]
+    if view.lanes is not None:
+        found["lanes"] = view.lanes
+    if view.selection:
+        found["selection"] = list(view.selection)
+    if view.saved is not None:
+        found["saved"] = view.saved
+    return found
 
 
 def _annotation(event_id: str, value: object) -> Annotation:
@@ -223,6 +331,8 @@ def save_workspace(workspace: Workspace, database: Path) -> None:
             for event_id, found in sorted(workspace.annotations.items())
         },
     }
+    if workspace.views:
+        data["views"] = {name: _view_dict(view) for name, view in workspace.views.items()}
     text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
