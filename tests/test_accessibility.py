@@ -20,7 +20,7 @@ def window(qtbot, isolated_settings, sample_db: Path) -> MainWindow:
 
 def test_every_menu_and_action_is_reachable_from_the_keyboard(window: MainWindow) -> None:
     menus = [action.menu() for action in window.menuBar().actions()]
-    assert [m.title() for m in menus] == ["&File", "&Edit", "&View", "&Go", "&Help"]
+    assert [m.title() for m in menus] == ["&File", "&Edit", "&View", "Vie&ws", "&Go", "&Help"]
     for menu in menus:
         mnemonics = set()
         for action in menu.actions():
@@ -51,11 +51,12 @@ def test_tab_visits_the_controls_in_reading_order(qtbot, window: MainWindow) -> 
     window.filters.search.setFocus()
     qtbot.waitUntil(window.filters.search.hasFocus)
     visited = [window.filters.search.objectName()]
-    for _ in range(14):
+    for _ in range(19):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         visited.append(QApplication.focusWidget().objectName())
     expected = ["searchField", "fromField", "fromPicker", "toField", "toPicker", "bodyTree", "kindList",
-                "tagList", "linkedOnly", "clearFilters", "timeline", "eventTable", "detailPane"]
+                "tagList", "minReliability", "minCredibility", "linkConfidence", "starredOnly", "notedOnly",
+                "linkedOnly", "clearFilters", "timeline", "eventTable", "detailPane"]
     assert visited[: len(expected)] == expected, visited
     assert visited[len(expected)] == "searchField"  # and round again
 

@@ -392,6 +392,15 @@ class ViewState(QObject):
 
     # ================================================================== history
 
+    def show_saved(self, event_filter: EventFilter, linked_only: bool, selected_ids: Iterable[str],
+                   view: tuple[float, float] | None) -> None:
+        """Go to a saved view: its filter, selection (the events of it the file still holds) and time
+        on screen, at once (a new place of the history)."""
+        found = (self._data.position_of(event_id) for event_id in selected_ids)
+        selection = np.fromiter((p for p in found if p is not None), dtype=np.int64)
+        self._settle.stop()
+        self._submit(_Request(event_filter, linked_only, selection, view))
+
     def go_back(self) -> None:
         """The previous place: selection, view and filter."""
         self._go_to(self._history.back())

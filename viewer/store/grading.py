@@ -11,6 +11,7 @@ say 5×5. In each scale the grades run from best to worst; a grade that is not j
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -78,6 +79,13 @@ class GradingScheme:
             raise ValueError(f"{code!r} does not judge ({self.label(scale, code).lower()}): "
                              f"name a grade of the {self.name} that does")
         return tuple(grade.code for grade in self.scale(scale) if grade.judged)[: rank + 1]
+
+    def best(self, scale: str, codes: Iterable[str | None]) -> str | None:
+        """The best of ``codes`` in ``scale`` (a judged grade before one that cannot judge; codes that
+        are not grades of the scale left out): an event's best source, say."""
+        graded = [code for code in codes if code is not None and self.position(scale, code) is not None]
+        return min(graded, key=lambda code: (_rank(self.scale(scale), code) is None,
+                                             self.position(scale, code)), default=None)
 
     def credibility_level(self, code: str | None) -> str | None:
         """How a credibility is drawn: "sure" (the best two fifths of the judged grades: 1 and 2 of the

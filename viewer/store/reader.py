@@ -96,6 +96,8 @@ def stored_grading(connection: sqlite3.Connection) -> GradingScheme | None:
         return scheme_from_json(row[0])
     except ValueError:
         return None
+
+
 _ROW_NAMES = ("seq", *SCALAR_NAMES)
 
 
@@ -107,6 +109,7 @@ class RelatedEvent:
     outgoing: bool  # True: "<this> <relation> <related>"; False: "<related> <relation> <this>"
     event: Event  # without bodies, tags or sources
     note: str | None
+    confidence: Confidence | None = None  # None: as sure as its sources (confirmed)
 
     @property
     def label(self) -> str:
@@ -592,20 +595,20 @@ class EventStore:
     @_sqlite_errors_translated
     def related(self, event_id: str, limit: int = RELATED_LIMIT) -> list[RelatedEvent]:
         """Events linked to ``event_id`` in either direction, in time order (at most ``limit``)."""
-        columns = self._event_columns
+        columns, sure = self._event_columns, self._confidence_sql
         rows = self._connection.execute(
-            f"SELECT * FROM (SELECT l.relation, 1, l.note, e.earliest AS sort_time, {columns} FROM links l "
+            f"SELECT * FROM (SELECT l.relation, 1, l.note, {sure}, e.earliest AS sort_time, {columns} FROM links l "
             f"JOIN events e ON e.id = l.to_id WHERE l.from_id = ? AND {_VALID_LINK} AND {_VALID_EVENT} "
-            f"UNION ALL SELECT l.relation, 0, l.note, e.earliest, {columns} FROM links l "
+            f"UNION ALL SELECT l.relation, 0, l.note, {sure}, e.earliest, {columns} FROM links l "
             f"JOIN events e ON e.id = l.from_id WHERE l.to_id = ? AND {_VALID_LINK} AND {_VALID_EVENT}) "
             "ORDER BY sort_time, id LIMIT ?",
             (event_id, event_id, max(0, int(limit))),
         ).fetchall()
         found = []
         for row in rows:
-            event = self._checked_event(row[4:], (), (), ())
+            event = self._checked_event(row[5:], (), (), ())
             if event is not None:
-                found.append(RelatedEvent(Relation(row[0]), bool(row[1]), event, row[2]))
+                found.append(RelatedEvent(Relation(row[0]), bool(row[1]), event, row[2], _confidence(row[3])))
         return found
 
     @_sqlite_errors_translated

@@ -28,6 +28,9 @@ class ActionId(Enum):
     ADD_LINKED = auto()
     COPY = auto()
     FIND = auto()
+    STAR = auto()
+    ANNOTATE = auto()
+    SAVE_VIEW = auto()
     ZOOM_IN = auto()
     ZOOM_OUT = auto()
     FIT_ALL = auto()
@@ -75,6 +78,13 @@ _SPECS: dict[ActionId, _Spec] = {
     ActionId.ADD_LINKED: _Spec("Add &Linked Events", ("Ctrl+L",), "Extend the selection along its links", icon="link"),
     ActionId.COPY: _Spec("&Copy", (Key.Copy,), "Copy the selected events as text", icon="copy"),
     ActionId.FIND: _Spec("&Find", (Key.Find,), "Search the events", icon="search"),
+    ActionId.STAR: _Spec("&Star", ("Ctrl+D",),
+                         "Star the selected events, or take their stars off (kept beside the file)", icon="star"),
+    ActionId.ANNOTATE: _Spec("&Note and Tags…", ("Ctrl+Shift+D",), "Write your note and tags on the selected event",
+                             icon="sticky-note"),
+    ActionId.SAVE_VIEW: _Spec("&Save View…", ("Ctrl+Shift+S",),
+                              "Keep this filter, time, lane mode and selection under a name, to come back to",
+                              icon="bookmark"),
     ActionId.ZOOM_IN: _Spec("Zoom &In", (Key.ZoomIn, "Ctrl+="), "Show less time, in more detail", icon="zoom-in"),
     ActionId.ZOOM_OUT: _Spec("Zoom &Out", (Key.ZoomOut,), "Show more time", icon="zoom-out"),
     ActionId.FIT_ALL: _Spec("&Fit All", ("Ctrl+0",), "Show every event that passes the filter (Home)", icon="maximize"),

@@ -9,6 +9,7 @@ from pathlib import Path
 from viewer.store.dates import parse_date
 from viewer.store.model import Body
 from viewer.store.reader import EventStore, StoreSummary
+from viewer.store.workspace import Workspace, WorkspaceError, load_workspace
 from viewer.timeline.axis import with_margin
 from viewer.timeline.data import TimelineData
 from viewer.timeline_source import load_timeline_data
@@ -32,6 +33,8 @@ class Dataset:
     choices: FilterChoices | None = None
     unreadable: str = ""  # "3 records could not be read and were skipped: …" (empty when every record was read)
     index_note: str = ""  # why the time index was built on opening (empty when the file's stored one was read)
+    workspace: Workspace | None = None  # the analyst's annotations and views beside the file
+    workspace_problem: str = ""  # why the workspace cannot be used (it is then None and left as it is)
 
     @property
     def name(self) -> str:
@@ -74,6 +77,7 @@ class Dataset:
             index_note = getattr(store, "index_note", "")
             step("Listing bodies", 4)
             choices = choices_of(data)
+            workspace, workspace_problem = _workspace_of(path)
             step("Ready", 5)
         except BaseException:
             store.close()
@@ -82,11 +86,20 @@ class Dataset:
         if view is not None:
             first, last = parse_date(view[0]), parse_date(view[1])
             first_view = with_margin(float(first.first_instant()), float(last.end_instant()))
-        return cls(path, store, data, summary, first_view, bodies, choices, unreadable, index_note)
+        return cls(path, store, data, summary, first_view, bodies, choices, unreadable, index_note, workspace,
+                   workspace_problem)
 
     def close(self) -> None:
         """Release the file."""
         self.store.close()
+
+
+def _workspace_of(path: Path) -> tuple[Workspace | None, str]:
+    """The workspace beside ``path``, or None and why it cannot be used (it is left as it is)."""
+    try:
+        return load_workspace(path), ""
+    except WorkspaceError as error:
+        return None, f"{error}. Stars, notes and views are off until it is mended or moved away."
 
 
 def _unreadable_text(store: EventStore) -> str:

@@ -22,9 +22,11 @@ from viewer.formatting import (
 )
 from viewer.store.dates import parse_date
 from viewer.store.errors import InvalidDateError
+from viewer.store.grading import ADMIRALTY, Confidence, GradingScheme, grade_text
 from viewer.store.interchange import IMPORT_FORMAT_TITLES
 from viewer.store.model import Body, EarlierDates, Event
 from viewer.store.reader import BodyContext, Provenance, RelatedEvent
+from viewer.store.workspace import Annotation
 from viewer.timeline.lanes import kind_title
 
 EVENT_SCHEME = "event"
@@ -66,13 +68,22 @@ def event_html(
     bodies: Mapping[str, Body],
     total_related: int | None = None,
     provenance: Provenance | None = None,
+    grading: GradingScheme = ADMIRALTY,
+    annotation: Annotation | None = None,
 ) -> str:
-    """Everything about one event, and where it came from (``provenance``) when known.
+    """Everything about one event, its grades, the analyst's annotation, and where it came from
+    (``provenance``) when known.
 
     ``related`` may be the first few of ``total_related`` related events: the rest are
     counted. Long lists of bodies, tags and sources are cut the same way.
     """
-    parts = [f"<h2>{text(event.title)}</h2>", f"<p><b>{text(format_event_dates(event))}</b></p>", "<table>"]
+    star = "★ " if annotation and annotation.starred else ""
+    parts = [f"<h2>{star}{text(event.title)}</h2>", f"<p><b>{text(format_event_dates(event))}</b></p>"]
+    parts.append(_annotation_html(annotation))
+    parts.append("<table>")
+    grade = grade_line(event, grading)
+    if grade:
+        parts.append(_row("Grade", text(grade)))
     if event.status:
         parts.append(_row("Status", text(event.status.value.capitalize())))
     if event.kind:
@@ -106,6 +117,33 @@ def event_html(
     parts.append(_fields_html(event))
     if provenance is not None:
         parts.append(f"<p><small>{_provenance_text(provenance)}</small></p>")
+    return "".join(parts)
+
+
+def grade_line(event: Event, grading: GradingScheme) -> str:
+    """ "B2 — best source usually reliable; information probably true" ("" when ungraded)."""
+    reliability = grading.best("reliability", (source.reliability for source in event.sources))
+    if reliability is None and event.credibility is None:
+        return ""
+    words = []
+    if reliability:
+        words.append(f"best source {grading.label('reliability', reliability).lower()}")
+    if event.credibility:
+        words.append(f"information {grading.label('credibility', event.credibility).lower()}")
+    return f"{grade_text(reliability, event.credibility)} — {'; '.join(words)}"
+
+
+def _annotation_html(annotation: Annotation | None) -> str:
+    """The analyst's note and tags, set apart from the data."""
+    if annotation is None or not (annotation.note or annotation.tags):
+        return ""
+    parts = ["<div style='background:#fff7d6; color:#3b3000; padding:4px'>"]
+    if annotation.note:
+        lines = "<br>".join(text(line) for line in annotation.note.splitlines())
+        parts.append(f"<p><b>Your note:</b> {lines}</p>")
+    if annotation.tags:
+        parts.append(f"<p><b>Your tags:</b> {text(', '.join(annotation.tags))}</p>")
+    parts.append("</div>")
     return "".join(parts)
 
 
@@ -162,7 +200,9 @@ def _related_html(related: Iterable[RelatedEvent], total: int | None = None) -> 
         for item in items:
             link = _link(internal_link(EVENT_SCHEME, item.event.id), text(item.event.title))
             note = f" — <i>{text(item.note)}</i>" if item.note else ""
-            entries.append(f"{link} ({text(format_event_dates(item.event))}){note}")
+            unsure = item.confidence not in (None, Confidence.CONFIRMED)
+            sure = f" <i>[{text(item.confidence.value)} link]</i>" if unsure and item.confidence else ""
+            entries.append(f"{link} ({text(format_event_dates(item.event))}){sure}{note}")
         parts.append(f"<p><b>{text(label)}:</b><br>" + "<br>".join(entries) + "</p>")
     if total > shown:
         parts.append(f"<p><i>… and {total - shown:,} more related events</i></p>")
@@ -178,6 +218,8 @@ def _sources_html(event: Event) -> str:
         title = text(named)
         shown = _link(source.url.strip(), title) if is_web_link(source.url) else title
         details = [text(x) for x in (source.publisher, source.published) if x and x != named]
+        if source.reliability:
+            details.append(text(f"reliability {source.reliability}"))
         extra = f" — {', '.join(details)}" if details else ""
         url_note = ("" if is_web_link(source.url) or not source.title or not source.url
                     else f"<br><code>{text(source.url)}</code>")

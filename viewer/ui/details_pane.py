@@ -7,6 +7,8 @@ background so that the window never waits for it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser, QWidget
@@ -17,6 +19,7 @@ from viewer.store.errors import DefenceTimelineError
 from viewer.store.filters import EventFilter
 from viewer.store.model import Event
 from viewer.store.reader import RELATED_LIMIT, EventStore, Provenance
+from viewer.store.workspace import Annotation
 from viewer.timeline.lanes import kind_title
 from viewer.timeline.painting import single_line
 from viewer.ui import detail_html
@@ -44,6 +47,7 @@ class DetailsPane(QTextBrowser):
         self.setOpenExternalLinks(False)
         self._jobs = jobs
         self._dataset: Dataset | None = None
+        self.annotation_of: Callable[[str], Annotation] = lambda _event_id: Annotation()  # the window's workspace
         self._generation = 0
         self.anchorClicked.connect(self._on_link)
         self.setHtml("<p>Opening…</p>")
@@ -73,6 +77,11 @@ class DetailsPane(QTextBrowser):
                 ends = (ids[first], ids[last])
             self.show_selection([ids[p] for p in positions[: detail_html.MAX_LISTED].tolist()], int(positions.size),
                                 ends)
+
+    def refresh(self) -> None:
+        """Show the selection again (its annotations changed)."""
+        if self._dataset is not None:
+            self._on_state_changed(Change.SELECTION)
 
     def show_selection(self, ids: list[str], count: int | None = None, ends: tuple[str, str] | None = None) -> None:
         """The details of the selected events (the file's summary when none is selected).
@@ -156,6 +165,14 @@ class DetailsPane(QTextBrowser):
                      for p in event.bodies[:MAX_TOOLTIP_BODIES]]
             more = len(event.bodies) - len(names)
             lines.append(", ".join(names) + (f" and {more:,} more" if more else ""))
+        grade = detail_html.grade_line(event, self._dataset.store.grading)
+        if grade:
+            lines.append(f"Grade {grade}")
+        annotation = self.annotation_of(event.id)
+        if annotation.starred or annotation.note:
+            mark = "★ Starred" if annotation.starred else ""
+            note = f"Your note: {annotation.note}" if annotation.note else ""
+            lines.append(" · ".join(part for part in (mark, note) if part))
         return "\n".join(single_line(line[:300]) for line in lines)  # one line each, whatever the data holds
 
     # ------------------------------------------------------------------ inside
@@ -166,7 +183,8 @@ class DetailsPane(QTextBrowser):
         else:
             assert self._dataset is not None
             self.setHtml(detail_html.event_html(event, related, self._dataset.bodies, total_related=total,
-                                                provenance=provenance))
+                                                provenance=provenance, grading=self._dataset.store.grading,
+                                                annotation=self.annotation_of(event.id)))
 
     def _show_error(self, error: BaseException) -> None:
         self.setPlainText(f"The details cannot be read: {error}")

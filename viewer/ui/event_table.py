@@ -25,6 +25,8 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStatusBar, QTable
 
 from viewer.state.view_state import Change, ViewState
 from viewer.store.errors import DefenceTimelineError
+from viewer.store.grading import grade_text
+from viewer.store.masks import Marked
 from viewer.store.reader import EventStore, TableRow
 from viewer.timeline.data import TimelineData
 from viewer.timeline.lanes import BodyInfo, kind_title
@@ -33,8 +35,9 @@ from viewer.ui.jobs import Jobs
 _Index = QModelIndex | QPersistentModelIndex
 PAGE = 256
 MAX_PAGES = 64
-COLUMNS = ("Start", "End", "Title", "Kind", "Bodies", "Location")
-START, END, TITLE, KIND, BODIES, LOCATION = range(6)
+COLUMNS = ("Start", "End", "Title", "Kind", "Bodies", "Location", "Grade", "Yours")
+START, END, TITLE, KIND, BODIES, LOCATION, GRADE, YOURS = range(8)
+STAR_MARK, NOTE_MARK = "★", "✎"  # starred, with a note (the analyst's marks, from the workspace)
 TEXT_ORDERS = {TITLE: "title", LOCATION: "location"}  # columns whose order comes from the store
 PlainRole = Qt.ItemDataRole.DisplayRole
 
@@ -61,6 +64,7 @@ class EventTableModel(QAbstractTableModel):
         self._order_cache: dict[int, np.ndarray] = {}  # column -> every position, in its order
         self._order_ready: Callable[[str], bool] = lambda _key: False
         self.background_orders = False  # True: large text orders come from provide_order
+        self._marked = Marked()
 
     def set_source(
         self,
@@ -83,6 +87,15 @@ class EventTableModel(QAbstractTableModel):
         self._rows = self._sorted(np.asarray(positions, dtype=np.int64))
         self._reindex()
         self.endResetModel()
+
+    def set_marked(self, marked: Marked) -> None:
+        """The workspace's starred and noted events changed: the Yours column shows them."""
+        self._marked = marked
+        self._order_cache.pop(YOURS, None)
+        if self._rows.size:
+            self.dataChanged.emit(self.index(0, YOURS), self.index(self._rows.size - 1, YOURS))
+        if self._sort[0] == YOURS:
+            self.sort(*self._sort)
 
     def sorted_by(self) -> tuple[int, Qt.SortOrder]:
         """The column and the order the rows are sorted by now (an order still being read is not yet)."""
@@ -131,6 +144,16 @@ class EventTableModel(QAbstractTableModel):
         if column == KIND:
             code = int(timeline.kind[position])
             return kind_title(timeline.kinds[code]) if code >= 0 else ""
+        if column == GRADE:
+            return self._grade(position, role)
+        if column == YOURS:
+            event_id = timeline.ids[position]
+            marks = [mark for mark, found in ((STAR_MARK, self._marked.starred), (NOTE_MARK, self._marked.noted))
+                     if event_id in found]
+            if role != PlainRole:
+                return ", ".join(word for mark, word in ((STAR_MARK, "starred"), (NOTE_MARK, "with a note"))
+                                 if mark in marks)
+            return " ".join(marks)
         row = self._row(index.row())
         if row is None:
             return ""
@@ -143,6 +166,22 @@ class EventTableModel(QAbstractTableModel):
             more = len(row.bodies) - len(shown)
             return _one_line(", ".join(shown)) + (f" and {more:,} more" if more > 0 else "")
         return _one_line(row.location or "")
+
+    def _grade(self, position: int, role: int) -> str:
+        """ "B2": the best source's reliability and the information's credibility (the words as a tooltip)."""
+        index = self._data.index if self._data is not None else None
+        if index is None:
+            return ""
+        grading = index.grading
+        codes = []
+        for scale in ("reliability", "credibility"):
+            found = int(index.grades(scale)[position])
+            codes.append(grading.scale(scale)[found].code if 0 <= found < len(grading.scale(scale)) else None)
+        if role == PlainRole:
+            return grade_text(*codes)
+        words = [f"{scale} {code}: {grading.label(scale, code).lower()}"
+                 for scale, code in zip(("reliability", "credibility"), codes, strict=True) if code]
+        return "; ".join(words)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._sort = (column, order)
@@ -227,6 +266,15 @@ class EventTableModel(QAbstractTableModel):
             rank_of_code = np.empty(by_name.size, dtype=np.int64)
             rank_of_code[by_name] = np.arange(by_name.size)
             return np.argsort(rank_of_code[np.where(index.kind >= 0, index.kind, len(index.kinds))], kind="stable")
+        if column == GRADE:  # by credibility, then reliability; ungraded last
+            credibility, reliability = (np.where(g >= 0, g, 127).astype(np.int64) for g in
+                                        (index.grades("credibility"), index.grades("reliability")))
+            return np.lexsort((np.arange(len(index)), reliability, credibility))
+        if column == YOURS:  # starred first, then those with a note
+            ids = index.ids
+            rank = np.fromiter(((0 if i in self._marked.starred else 2) + (0 if i in self._marked.noted else 1)
+                                for i in ids), dtype=np.int64, count=len(ids))
+            return np.argsort(rank, kind="stable")
         if column == BODIES:
             # By the name of the first body (alphabetically) each event involves; none last.
             names = sorted(index.body_members, key=lambda b: _short_name(self._data.bodies, b).lower())
@@ -278,7 +326,8 @@ class EventTable(QTableView):
         header.setHighlightSections(False)
         header.setSelectionModel(QItemSelectionModel(self.model(), header))
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((START, 130), (END, 130), (KIND, 120), (BODIES, 220), (LOCATION, 200)):
+        for column, width in ((START, 130), (END, 130), (KIND, 120), (BODIES, 220), (LOCATION, 200), (GRADE, 60),
+                              (YOURS, 60)):
             self.setColumnWidth(column, width)
         self.doubleClicked.connect(lambda index: self.activated_event.emit(self.model().position_at(index.row())))
 

@@ -1,4 +1,4 @@
-"""The Filters dock: search, date range, bodies, kinds, tags, and "linked to the selection"."""
+"""The Filters dock: search, date range, bodies, kinds, tags, grades and marks, and "linked to the selection"."""
 
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ from viewer.store.masks import FacetCounts
 from viewer.timeline.data import TimelineData
 from viewer.timeline.lanes import BodyInfo, kind_title
 from viewer.ui.body_outline import BodyOutline
+from viewer.ui.judgement_filters import JudgementFilters
 
 SEARCH_DEBOUNCE_MS = 250
 
@@ -387,6 +388,9 @@ class FilterPanel(QWidget):
         self.kinds = self._check_list("kindList", "Kinds")
         self.tags = self._check_list("tagList", "Tags")
 
+        self.judgement = JudgementFilters(self)
+        self.judgement.changed.connect(self._apply_now)
+
         self.linked_only = QCheckBox("Only events linked to the selection", self)
         self.linked_only.setObjectName("linkedOnly")
         self.linked_only.setAccessibleName("Only events linked to the selection")
@@ -410,6 +414,8 @@ class FilterPanel(QWidget):
         layout.addWidget(self.kinds, 1)
         layout.addWidget(QLabel("Tags"))
         layout.addWidget(self.tags, 1)
+        layout.addWidget(QLabel("Grades and marks"))
+        layout.addWidget(self.judgement)
         layout.addWidget(self.linked_only)
         layout.addWidget(self.clear_button)
 
@@ -422,6 +428,7 @@ class FilterPanel(QWidget):
     def _on_state_changed(self, changes: Change) -> None:
         state = self._state
         if changes & Change.DATASET:
+            self.judgement.set_grading(state.data.index.grading)
             choices = getattr(state.dataset, "choices", None) or choices_of(state.data)
             if changes & Change.NEW_FILE:
                 self.set_choices(choices)
@@ -452,10 +459,11 @@ class FilterPanel(QWidget):
 
     def refresh_choices(self, choices: FilterChoices) -> None:
         """New lists and counts for the same file read again, keeping what the user chose."""
-        chosen = EventFilter(  # the fields as typed: a date that does not read is kept as its text
+        # The fields as typed: a date that does not read is kept as its text.
+        chosen = self.judgement.applied(EventFilter(
             search=self.search.text(), bodies=frozenset(self.checked_bodies()), kinds=frozenset(_checked(self.kinds)),
             tags=frozenset(_checked(self.tags)), since=self.since.value(), until=self.until.value(),
-        )
+        ))
         linked = self.linked_only.isChecked()
         self.set_choices(choices)
         self.set_state(chosen, linked)
@@ -470,6 +478,7 @@ class FilterPanel(QWidget):
             self.since.set_value(event_filter.since)
             self.until.set_value(event_filter.until)
             self.linked_only.setChecked(linked_only)
+            self.judgement.show_filter(event_filter)
             self.body_model.clear_checks()
             self.body_model.set_checked(sorted(event_filter.bodies))
             for widget, keys in ((self.kinds, event_filter.kinds), (self.tags, event_filter.tags)):
@@ -544,12 +553,12 @@ class FilterPanel(QWidget):
             dates[label] = value
             if problem:
                 problems.append(problem)
-        result = EventFilter.build(
+        result = self.judgement.applied(EventFilter.build(
             search=self.search.text(),
             bodies=self.checked_bodies(),
             kinds=_checked(self.kinds),
             tags=_checked(self.tags),
-        )
+        ))
         try:
             result = result.with_changes(since=dates["From"], until=dates["To"])
             result.time_bounds()
@@ -621,6 +630,7 @@ class FilterPanel(QWidget):
         with QSignalBlocker(self.search), QSignalBlocker(self.linked_only):
             self.search.clear()
             self.linked_only.setChecked(False)
+        self.judgement.reset()
         self.since.set_value(None)
         self.until.set_value(None)
         self.date_error.hide()

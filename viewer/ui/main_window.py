@@ -20,9 +20,11 @@ from viewer.state.view_state import Change, ViewState
 from viewer.store.filters import EventFilter
 from viewer.store.import_options import ImportOptions
 from viewer.store.reader import EventStore
+from viewer.store.workspace import MAX_VIEW_SELECTION, SavedView
 from viewer.timeline.lanes import LaneMode
 from viewer.timeline.widget import TimelineWidget
 from viewer.ui.actions import ActionId, Actions
+from viewer.ui.annotation_dialog import AnnotationDialog
 from viewer.ui.dataset import Dataset
 from viewer.ui.details_pane import DetailsPane
 from viewer.ui.dialogs import show_about, show_data_format, show_shortcuts
@@ -38,7 +40,9 @@ from viewer.ui.settings import STATE_VERSION, Settings
 from viewer.ui.status_pane import StatusPane
 from viewer.ui.tasks import wait_for_background_work
 from viewer.ui.transfers import DATABASE_FILTER, SOURCE_SUFFIXES, Transfers
+from viewer.ui.views_menu import ViewsMenu, ask_view_name
 from viewer.ui.window_layout import SidePanes, add_dock, first_window_size
+from viewer.ui.workspace_keeper import WorkspaceKeeper
 
 CLOSE_WAIT_MS = 3000  # how long closing waits for background work to stop
 LANE_ACTIONS = {LaneMode.BODY: ActionId.LANES_BY_BODY, LaneMode.KIND: ActionId.LANES_BY_KIND,
@@ -88,6 +92,11 @@ class MainWindow(QMainWindow):
         self.actions = Actions(self)
         docks = [(self.filters_dock, "&Filters"), (self.details_dock, "&Details"), (self.table_dock, "E&vents")]
         self.recent_menu, self.toolbar = build_menus(self, self.actions, docks)
+        self.workspace = WorkspaceKeeper(self)
+        self.details.annotation_of = self.workspace.annotation
+        self.views_menu = ViewsMenu(self.workspace, self.jobs, self.actions[ActionId.SAVE_VIEW], self.go_to_view,
+                                    lambda: self.state.dataset.path if self.state.dataset else None, self)
+        self.menuBar().insertMenu(self.menuBar().actions()[3], self.views_menu)  # after View
         self.status = StatusPane(self.statusBar(), [self.jobs.progress, self.jobs.cancel_button])
         self.transfers = Transfers(self, self.state, self.jobs, self._settings, self.statusBar(), self.show_error)
         for pane in (self.timeline, self.filters, self.details, self.table, self.status):
@@ -117,6 +126,8 @@ class MainWindow(QMainWindow):
             (ActionId.SHORTCUTS, lambda: show_shortcuts(self, self.actions.shortcut_table())),
             (ActionId.DATA_FORMAT, lambda: show_data_format(self)), (ActionId.ABOUT, lambda: show_about(self)),
             (ActionId.CLEAR_RECENT, self._settings.clear_recent_files),
+            (ActionId.STAR, self.toggle_star), (ActionId.ANNOTATE, self.ask_annotation),
+            (ActionId.SAVE_VIEW, self.ask_save_view),
         ):
             a[action_id].triggered.connect(slot)
         for mode, action_id in LANE_ACTIONS.items():
@@ -150,13 +161,17 @@ class MainWindow(QMainWindow):
         self.details.event_link.connect(lambda event_id: self._go_to_position(self.state.data.position_of(event_id)))
         self.details.body_link.connect(self._show_only_body)
         self.details.shown.connect(self.details_shown)
+        self.workspace.changed.connect(self._on_workspace_changed)
+        self.workspace.problem.connect(lambda message: self.show_error("Your annotations cannot be saved", message))
         self.details.problem.connect(lambda message: self.statusBar().showMessage(
             f"The details cannot be read: {message}", 8000))
 
     def _set_tab_order(self) -> None:
         """Filters from top to bottom, then the timeline, the table and the details."""
         f = self.filters
+        j = f.judgement
         chain = [f.search, f.since.edit, f.since.picker, f.until.edit, f.until.picker, f.bodies, f.kinds, f.tags,
+                 j.min_reliability, j.min_credibility, j.link_confidence, j.starred, j.noted,
                  f.linked_only, f.clear_button, self.timeline, self.table, self.details]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
@@ -225,14 +240,18 @@ class MainWindow(QMainWindow):
         old = self.state.dataset
         self.setWindowTitle(f"{dataset.name} — {dataset.path.name} — {APP_NAME}")
         self.state.set_dataset(dataset.data, dataset, dataset.view)  # reads nothing: Dataset.load read it all
+        self.workspace.set_dataset(dataset)
         if old is not None:
             old.close()
+        if self.workspace.unreadable:
+            self._show_file_state(self.workspace.unreadable)
         self._settings.add_recent_file(dataset.path)
         self.dataset_opened.emit(str(dataset.path))
 
     def _on_reloaded(self, dataset: Dataset, seqs) -> None:
         old = self.state.dataset
         self.state.reload_dataset(dataset.data, dataset, seqs)
+        self.workspace.set_dataset(dataset)
         old.close()
         self.statusBar().showMessage(f"Updated from the file at {time.strftime('%H:%M:%S')}", 6000)
         self.dataset_reloaded.emit(str(dataset.path))
@@ -363,6 +382,73 @@ class MainWindow(QMainWindow):
         self.details_dock.show()
         self.details_dock.raise_()
 
+    # ================================================================== the analyst's workspace
+
+    def toggle_star(self) -> None:
+        """Star the selected events, or take the stars off when all of them have one (Ctrl+D)."""
+        ids = self.state.selected_ids()
+        starred = self.workspace.toggle_star(ids)
+        if starred is not None:
+            what = f"{len(ids):,} events" if len(ids) > 1 else "the event"
+            self.statusBar().showMessage(f"Starred {what}" if starred else f"Took the star off {what}", 4000)
+
+    def ask_annotation(self) -> None:
+        """Write a note and tags on the selected event (Ctrl+Shift+D)."""
+        ids = self.state.selected_ids()
+        if len(ids) != 1 or not self.workspace.usable:
+            return
+        event_id = ids[0]
+        position = self.state.data.position_of(event_id)
+        title = self.state.data.index.titles[position] if position is not None else event_id
+        self.annotation_dialog = AnnotationDialog(title, self.workspace.annotation(event_id), self)
+        dialog = self.annotation_dialog
+
+        def save() -> None:
+            self.workspace.annotate(event_id, starred=dialog.starred.isChecked(), note=dialog.note_text(),
+                                    tags=dialog.tag_list())
+
+        dialog.accepted.connect(save)
+        dialog.open()
+
+    def ask_save_view(self) -> None:
+        """Keep the current filter, time on screen, lane mode and selection under a name (Ctrl+Shift+S)."""
+        if self.state.dataset is None or not self.workspace.usable:
+            return
+        name = ask_view_name(self, self.state.event_filter.describe()[:80])
+        if name is not None:
+            self.save_view(name)
+
+    def save_view(self, name: str) -> bool:
+        """Save what is shown now as the view ``name``; True when saved."""
+        first, end = self.timeline.visible_range()
+        ids = self.state.selected_ids()
+        view = SavedView(name, self.state.event_filter, self.state.linked_only, (int(first), int(end)),
+                         self.timeline.lane_mode().value, tuple(ids) if len(ids) <= MAX_VIEW_SELECTION else ())
+        saved = self.workspace.save_view(view)
+        if saved:
+            self.statusBar().showMessage(f"Saved the view “{name}”", 4000)
+        return saved
+
+    def go_to_view(self, view: SavedView) -> None:
+        """Show a saved view: its filter, lane mode, selection and time on screen."""
+        if view.lanes in {mode.value for mode in LaneMode}:
+            mode = LaneMode(view.lanes)
+            self.actions[LANE_ACTIONS[mode]].setChecked(True)
+            self.set_lane_mode(mode)
+        window = (float(view.window[0]), float(view.window[1])) if view.window else None
+        self.state.show_saved(view.event_filter, view.linked_only, view.selection, window)
+        self.statusBar().showMessage(f"View “{view.name}”", 4000)
+
+    def _on_workspace_changed(self) -> None:
+        marked = self.workspace.marked()
+        self.state.set_marked(marked)
+        self.table.model().set_marked(marked)
+        set_annotations = getattr(self.timeline, "set_annotations", None)
+        if set_annotations is not None:
+            set_annotations(marked.starred, marked.noted)
+        self.details.refresh()
+        self._update_actions()
+
     # ================================================================== view
 
     def set_lane_mode(self, mode: LaneMode) -> None:
@@ -390,5 +476,9 @@ class MainWindow(QMainWindow):
                           ActionId.ADD_LINKED, ActionId.CLEAR_SELECTION):
             self.actions[action_id].setEnabled(has_selection)
         self.actions[ActionId.SELECT_ALL_VISIBLE].setEnabled(has_data)
+        annotating = has_selection and self.workspace.usable
+        self.actions[ActionId.STAR].setEnabled(annotating)
+        self.actions[ActionId.ANNOTATE].setEnabled(annotating and self.state.selected_count() == 1)
+        self.actions[ActionId.SAVE_VIEW].setEnabled(has_data and self.workspace.usable)
         self.actions[ActionId.BACK].setEnabled(self.state.can_go_back)
         self.actions[ActionId.FORWARD].setEnabled(self.state.can_go_forward)
