@@ -393,7 +393,7 @@ def test_ics_values_read_back_as_the_sanitised_text(hostile_ics: bytes, hostile:
         assert categories[1:] == [_ics_expected(tag) for tag in event.tags]
         description = str(component["DESCRIPTION"])
         assert _ics_expected(event.summary) in description
-        assert _ics_expected(f"Source: {event.sources[0].url}") in description
+        assert _ics_expected(f": {event.sources[0].url}") in description  # "Source: title: url"
         assert str(component["URL"]) == event.sources[1].url  # the first *web* source only
         assert is_web_link(str(component["URL"]))
 

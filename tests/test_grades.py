@@ -276,3 +276,34 @@ def test_the_cli_filters_by_grade_and_refuses_a_grade_outside_the_scheme(tmp_pat
         assert main(["export", str(db), "--format", "json", option, value]) == 2
         error = capsys.readouterr().err.strip()
         assert expected in error and "\n" not in error, error
+
+
+def test_the_briefs_and_tables_for_people_carry_the_grades_and_the_analysts_notes(tmp_path: Path) -> None:
+    from viewer.store.workspace import load_workspace, save_workspace
+
+    db = tmp_path / "graded.db"
+    import_files([write_json(tmp_path / "graded.json", GRADED)], db)
+    workspace = load_workspace(db)
+    workspace.annotate("dmm", starred=True, note="Ask about the *agenda* <b>now</b>", tags=["follow-up"])
+    save_workspace(workspace, db)
+    brief = tmp_path / "brief.md"
+    assert main(["export", str(db), "--format", "md", "-o", str(brief)]) == 0
+    text = brief.read_text(encoding="utf-8")
+    assert "### Event dmm ★" in text
+    assert "Analyst's note: Ask about the \\*agenda\\* &lt;b>now&lt;/b>" in text  # escaped: text, not markup
+    assert "<https://example.org/b> — C1" in text
+    assert "Analyst's tags: follow-up." in text
+    assert "Credibility 5 (improbable)." in text
+    assert "NATO — A1. <https://www.nato.int/a>" in text  # one event cites it: its grade in full
+    assert "One outlet — E5" in text
+    assert "Related to: Event rumour (15 June 2023), possible link" in text
+    assert "Grades follow the Admiralty code (6×6)" in text
+    table = tmp_path / "people.csv"
+    assert main(["export", str(db), "--format", "csv-readable", "-o", str(table)]) == 0
+    rows = {row["ID"]: row for row in csv.DictReader(io.StringIO(table.read_text(encoding="utf-8")))}
+    assert rows["dmm"]["Credibility"] == "1 — Confirmed by other sources"
+    assert rows["dmm"]["Sources"] == "NATO (A); https://example.org/b (C)"
+    assert (rows["dmm"]["Starred"], rows["dmm"]["Note"], rows["dmm"]["Analyst's tags"]) == (
+        "Yes", "Ask about the *agenda* <b>now</b>", "follow-up")
+    assert rows["plain"]["Prepares"] == "Event dmm (probable)"
+    assert rows["plain"]["Credibility"] == "" and rows["plain"]["Starred"] == ""

@@ -98,10 +98,10 @@ def test_the_june_brief_has_a_title_a_lead_the_chains_the_chronology_and_referen
     assert "some time during 15–16 June 2023 · NATO Headquarters, Brussels · Meeting, held" in paragraphs
     assert "Prepares: NATO Vilnius Summit (11–12 July 2023)" in page.texts("li")
     references = [t for t in page.texts("li") if re.match(r"NATO, “NATO news item previewing", t)]
-    assert references == ["NATO, “NATO news item previewing the June 2023 defence ministerial”, 14 June 2023. "
+    assert references == ["NATO, “NATO news item previewing the June 2023 defence ministerial”, 14 June 2023 — A. "
                           "https://www.nato.int/cps/en/natohq/news_215689.htm"]
     assert "https://www.nato.int/cps/en/natohq/news_215689.htm" in page.hrefs
-    assert "Sources: [12], [13], [9], [6]" in paragraphs
+    assert "Sources: [12], [13], [9], [6]. Credibility 1 (confirmed by other sources)." in paragraphs
     assert "\\" not in " ".join(text for _tag, text in page.blocks)  # no escape shows
     assert "script" not in page.tags and "img" not in page.tags
 

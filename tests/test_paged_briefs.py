@@ -110,9 +110,9 @@ def test_the_word_brief_s_sources_are_numbered_with_live_links_and_citations_lea
     preview = [p for p in references if "previewing the June 2023" in p.text]
     assert len(preview) == 1
     assert preview[0].text.split("\t")[1] == ("NATO, “NATO news item previewing the June 2023 defence ministerial”, "
-                                              f"14 June 2023. {PREVIEW_URL}")
+                                              f"14 June 2023 — A. {PREVIEW_URL}")
     assert [link.address for link in preview[0].hyperlinks] == [PREVIEW_URL]
-    cites = next(p for p in june_docx.paragraphs if p.text == "Sources: [12], [13], [9], [6]")
+    cites = next(p for p in june_docx.paragraphs if p.text.startswith("Sources: [12], [13], [9], [6]. Credibility 1"))
     assert [(link.text, link.fragment) for link in cites.hyperlinks] == [
         ("[12]", "source_12"), ("[13]", "source_13"), ("[9]", "source_9"), ("[6]", "source_6")]
     bookmarks = {b.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}name")
@@ -175,11 +175,11 @@ def test_the_pdf_brief_has_pages_the_picture_the_chains_and_clickable_sources(ju
     for heading in ("How they connect", "Chronology", "Sources", "Nuclear Planning Group meeting"):
         assert heading in text
     assert _squeezed(CHAIN_SENTENCE) in _squeezed(text)
-    assert _squeezed(f"[3] NATO, “NATO news item previewing the June 2023 defence ministerial”, 14 June 2023. "
+    assert _squeezed(f"[3] NATO, “NATO news item previewing the June 2023 defence ministerial”, 14 June 2023 — A. "
                      f"{PREVIEW_URL}") in _squeezed(text)
     links = _pdf_links(june_pdf)
     assert PREVIEW_URL in links and all(is_web_link(link) for link in links)
-    assert len(set(links)) == 20  # each numbered source with an address
+    assert len(set(links)) == 21  # each numbered source with an address
 
 
 def test_a_brief_of_too_many_events_is_refused_with_one_line(sample_db: Path, capsys, monkeypatch, qapp,

@@ -47,8 +47,32 @@ def test_dates_as_the_sources_give_them(sample: EventStore) -> None:
     assert events["npg-2023-06"].within
     assert events["nspa-155mm-joint-procurement-2023"].precision.value == "year"
     assert events["maritime-centre-initial-capability-2024-05"].precision.value == "month"
+    # "About 13:00" is not a minute: the first NATO-Ukraine Council is dated to its day, the time in words.
     council = events["nuc-council-inaugural-2023-07-12"]
-    assert (council.start.iso(), council.timezone) == ("2023-07-12T13:00", "Europe/Vilnius")
+    assert (council.start.iso(), council.precision.value, council.timezone) == ("2023-07-12", "day", "Europe/Vilnius")
+    assert "about 13:00" in council.description
+
+
+def test_the_sample_is_graded_from_its_fact_sheet(sample: EventStore) -> None:
+    events = {e.id: e for e in sample.events()}
+    assert all(event.credibility for event in events.values())
+    assert all(source.reliability for event in events.values() for source in event.sources)
+    nato = {s.reliability for e in events.values() for s in e.sources if (s.url or "").startswith("https://www.nato.int")}
+    assert nato == {"A"}  # NATO's own pages
+    assert events["npg-2023-06"].credibility == "3"  # its day known from one agenda
+    assert events["dmm-2023-06"].credibility == "1"
+    unsure = {(k.source, k.target) for k in sample.links() if k.confidence is not None}
+    assert ("udcg-13-2023-06-15", "dmm-2023-06") in unsure and len(unsure) <= 3
+    # The slips mended: CNAD drafted the plan; the preview's place is assumed in every field; the
+    # Vilnius decisions cite the summit communiqué.
+    dpap = events["dpap-review-2023-06"]
+    assert ("conference-of-national-armaments-directors", "drafter") in {(p.body_id, p.role) for p in dpap.bodies}
+    preview = events["sg-press-conference-2023-06-14"]
+    assert "(assumed)" in preview.location and "assumed" in preview.description
+    communique = "https://www.nato.int/cps/en/natohq/official_texts_217320.htm"
+    for event_id in ("maritime-centre-agreed-leaders-2023-07-11", "dpap-endorsed-2023-07-11",
+                     "defence-investment-pledge-renewed-2023-07-11", "regional-plans-approved-2023-07-11"):
+        assert communique in {s.url for s in events[event_id].sources}, event_id
 
 
 def test_the_two_nucs_are_distinct_bodies(sample: EventStore) -> None:

@@ -280,8 +280,9 @@ class Brief:
             yield Heading(2, ("Sources",))
             yield References(tuple(cited.reference() for cited in references))
             if any(cited.reliability or cited.credibility for cited in references):
-                yield Paragraph((("Grades follow the ", Data(self._grading.name), ": the first is the source's "
-                                  "reliability, the second the credibility of what it reports.",),))
+                yield Paragraph((("Grades follow the ", Data(self._grading.name), ": in a grade such as A1 the "
+                                  "first part is the source's reliability, the second the credibility of what it "
+                                  "reports.",),))
 
     # ------------------------------------------------------------------------ the lead
 
@@ -404,7 +405,7 @@ class Brief:
         unsure = self._unsure_links(event.id)
         for relation, forward, others in _grouped(self._neighbours.get(event.id, ()), named, whole_first=True):
             label = relation_label(relation, forward)
-            texts = [(*named[o].text, *((f" ({unsure[o, relation].value})",) if (o, relation) in unsure else ()))
+            texts = [(*named[o].text, *((f", {unsure[o, relation].value} link",) if (o, relation) in unsure else ()))
                      for o in others[:MAX_RELATED]]
             if len(others) > MAX_RELATED:
                 texts.append((f"and {len(others) - MAX_RELATED:,} more",))
@@ -479,12 +480,14 @@ class _Cited:
 
     def reference(self) -> Reference:
         """ "NATO, “Title”, 15 June 2023 — A1. https://…" """
-        named = self.named
+        grade: Inline = ()
         if self.reliability is not None:
             credibility = next(iter(self.credibility)) if len(self.credibility) == 1 else None
-            named = (*named, " — " if named else "Graded ", Data(grade_text(self.reliability, credibility)))
-        text = (*named, *((". ",) if named and self.address else ()), *self.address)
-        return Reference(self.number, text or ("Unnamed source",))
+            grade = (" — ", Data(grade_text(self.reliability, credibility)))
+        if not self.named:  # an address alone: the grade after it
+            return Reference(self.number, (*self.address, *grade) if self.address else ("Unnamed source", *grade))
+        text = (*self.named, *grade, *((". ",) if self.address else ()), *self.address)
+        return Reference(self.number, text)
 
 
 def _source_number(source: Source, numbers: dict[object, int], references: list[_Cited]) -> int:
