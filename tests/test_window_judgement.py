@@ -118,3 +118,15 @@ def test_a_damaged_workspace_is_left_as_it_is_and_annotating_is_off(qtbot, isola
     assert "newer Defence Timeline" in window.status.file_state.text()
     window.toggle_star()  # even asked directly, nothing is written
     assert path.read_text(encoding="utf-8") == text
+
+
+def test_the_link_confidence_filter_hides_the_links_less_sure(qtbot, window) -> None:
+    _select(qtbot, window, "dmm-2023-06")
+    drawn = {(a, b) for a, b, _label in window.timeline.drawn_links()}
+    assert ("udcg-13-2023-06-15", "dmm-2023-06") in drawn  # a probable link of the sample
+    combo = window.filters.judgement.link_confidence
+    combo.setCurrentIndex(combo.findData("confirmed"))
+    qtbot.waitUntil(lambda: window.state.event_filter.link_confidence is not None)
+    kept = {(a, b) for a, b, _label in window.timeline.drawn_links()}
+    assert ("udcg-13-2023-06-15", "dmm-2023-06") not in kept and ("npg-2023-06", "dmm-2023-06") in kept
+    assert window.visible_count() == 25  # every event stays

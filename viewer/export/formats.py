@@ -21,6 +21,8 @@ from viewer.export.picture_frame import PictureCaption
 from viewer.progress import Progress
 from viewer.store.errors import ExportError
 from viewer.store.filters import EventFilter
+from viewer.store.grading import Confidence
+from viewer.store.masks import Marked
 from viewer.store.reader import EventStore
 from viewer.timeline.data import TimelineData
 
@@ -167,7 +169,8 @@ def brief_picture(store: EventStore, chosen: EventFilter, request: ExportRequest
         data = load_timeline_data(store)
     drawn = ExportRequest(fmt="png", event_filter=chosen, width=BRIEF_PICTURE_WIDTH, title=request.title)
     stream = io.BytesIO()
-    write_picture(data, event_ids, drawn, stream, store.name(), caption=picture_caption_of(store, chosen, request))
+    write_picture(data, event_ids, drawn, stream, store.name(), caption=picture_caption_of(store, chosen, request),
+                  marked=marked_of(store))
     return stream.getvalue()
 
 
@@ -200,6 +203,14 @@ def people_table_of(store: EventStore, chosen: EventFilter):
     titles = {event.id: event.title for event in store.events(EventFilter(ids=frozenset(others)))} if others else {}
     return PeopleTable({body.id: body for body in store.bodies()}, links, titles, store.grading,
                        annotations_of(store))
+
+
+def marked_of(store: EventStore) -> Marked:
+    """The starred events and those with a note, in the workspace beside the store's file."""
+    from viewer.store.workspace import load_workspace
+
+    workspace = load_workspace(store.path)
+    return Marked(frozenset(workspace.starred()), frozenset(workspace.with_notes()))
 
 
 def annotations_of(store: EventStore):
@@ -236,7 +247,7 @@ def _write_image(store: EventStore, chosen: EventFilter, request: ExportRequest,
     from viewer.timeline_source import load_timeline_data
 
     return write_picture(load_timeline_data(store), store.event_ids(chosen), request, stream, store.name(),
-                         caption=picture_caption_of(store, chosen, request))
+                         caption=picture_caption_of(store, chosen, request), marked=marked_of(store))
 
 
 def picture_caption_of(store: EventStore, chosen: EventFilter, request: ExportRequest) -> PictureCaption:
@@ -248,9 +259,10 @@ def picture_caption_of(store: EventStore, chosen: EventFilter, request: ExportRe
 
 def write_picture(
     data: TimelineData, event_ids: Iterable[str], request: ExportRequest, stream: IO[bytes], title: str | None,
-    caption: PictureCaption | None = None,
+    caption: PictureCaption | None = None, marked: Marked | None = None,
 ) -> int:
-    """Draw the given events of already loaded timeline data (the window passes its own)."""
+    """Draw the given events of already loaded timeline data (the window passes its own), the links
+    as sure as the request's filter asks, and the analyst's stars and notes (``marked``)."""
     import numpy as np
 
     from viewer.export.image_export import write_image
@@ -259,8 +271,11 @@ def write_picture(
     subset = data.subset(np.array([p for p in positions if p is not None], dtype=np.int64))
     if len(subset.index) == 0:
         raise ExportError("no event to draw: the selection is empty")
+    floor = request.event_filter.link_confidence
+    if floor is not None:
+        subset = subset.with_links_at_least(list(Confidence).index(floor))
     return write_image(subset, request.fmt, stream, width=request.width, title=title, caption=caption,
-                       size=request.size)
+                       size=request.size, marked=marked)
 
 
 class _text:

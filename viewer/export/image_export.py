@@ -25,6 +25,7 @@ from typing import IO
 from viewer.export.catalogue import DEFAULT_WIDTH, MAX_WIDTH, MIN_WIDTH, PICTURE_FORMATS, SIZES, PictureSize
 from viewer.export.picture_frame import PictureCaption, PictureFrame, caption_from_data
 from viewer.store.errors import ExportError
+from viewer.store.masks import Marked
 from viewer.timeline.data import TimelineData
 
 MIN_HEIGHT = 240
@@ -90,7 +91,7 @@ def picture_size(size: str | int | None) -> PictureSize:
 
 def write_image(data: TimelineData, fmt: str, stream: IO[bytes], *, width: int = DEFAULT_WIDTH,
                 title: str | None = None, caption: PictureCaption | None = None,
-                size: str | int | None = None, density: float = PNG_DENSITY) -> int:
+                size: str | int | None = None, density: float = PNG_DENSITY, marked: Marked | None = None) -> int:
     """Draw ``data`` as a ``png``, ``svg`` or ``pdf`` into ``stream``; returns the event count.
 
     Above the timeline: ``caption``'s title and dates; below it: its sources and data file.
@@ -98,6 +99,7 @@ def write_image(data: TimelineData, fmt: str, stream: IO[bytes], *, width: int =
     ``size`` is a preset of :data:`SIZES` (a page of fixed size the timeline is fitted into)
     or a width; by default the picture is ``width`` logical pixels wide (points in a PDF) and
     as high as its lanes need. A PNG has ``density`` pixels per logical pixel (less when too large).
+    ``marked``: the analyst's starred events and those with a note, marked as on screen.
     """
     if fmt not in PICTURE_FORMATS:
         raise ValueError(f"not an image format: {fmt}")
@@ -120,6 +122,8 @@ def write_image(data: TimelineData, fmt: str, stream: IO[bytes], *, width: int =
     widget.set_show_all_links(True)
     widget.resize(width, 600)
     widget.set_data(data)
+    if marked is not None:
+        widget.set_annotations(marked.starred, marked.noted)
     frame = PictureFrame(caption, width, widget.font())
     framing = frame.header_height + frame.footer_height
     if chosen.height is None:  # as high as the lanes need, the timeline at the picture's width

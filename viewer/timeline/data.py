@@ -65,6 +65,14 @@ class TimelineData:
             self._positions_by_id = {key: i for i, key in enumerate(self.index.ids)}
         return self._positions_by_id.get(event_id)
 
+    def flags_of_ids(self, event_ids: Iterable[str]) -> np.ndarray:
+        """A flag per index position: set for the events of ``event_ids`` (ids not in the index are ignored)."""
+        flags = np.zeros(len(self.index), dtype=bool)
+        found = [p for p in map(self.position_of, event_ids) if p is not None]
+        if found:
+            flags[np.fromiter(found, dtype=np.int64, count=len(found))] = True
+        return flags
+
     def body_tree(self) -> BodyTree:
         """The bodies as lanes before folding (built on first use: call it off the UI thread
         for a file with very many bodies)."""
@@ -100,6 +108,14 @@ class TimelineData:
             list(itertools.compress(self.link_labels, both.tolist())),
             self.link_confidence[both],
         )
+
+    def with_links_at_least(self, floor: int) -> TimelineData:
+        """The same data with only the links as sure as ``floor`` or surer (0 confirmed, 1 probable, 2 possible)."""
+        keep = self.link_confidence <= floor
+        if keep.all():
+            return self
+        return TimelineData(self.index, self.bodies, self.link_from[keep], self.link_to[keep],
+                            list(itertools.compress(self.link_labels, keep.tolist())), self.link_confidence[keep])
 
     def without_seqs(self, seqs: Iterable[int]) -> TimelineData:
         """The same data without the events numbered ``seqs`` (itself when it holds none)."""

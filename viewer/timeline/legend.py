@@ -1,4 +1,5 @@
-"""The legend: a strip below the plot naming the colour of each kind of event.
+"""The legend: a strip below the plot naming the colour of each kind of event, and what the
+other looks of marks and links mean (outlined marks, dashed links, stars…).
 
 It sits outside the plot (the timeline gives it the bottom margin of its viewport), so it
 never covers an event. Clicking its title folds it to one line and back.
@@ -6,17 +7,64 @@ never covers an event. Clicking its title folds it to one line and back.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QWidget
 
 from viewer.timeline.colors import text_inks
-from viewer.timeline.painting import HEADER_PX, diamond, single_line
+from viewer.timeline.grades import CONFIRMED, DOUBTFUL, POSSIBLE, PROBABLE, SURE, UNCERTAIN
+from viewer.timeline.painting import (
+    HEADER_PX,
+    NOTE_RADIUS,
+    STAR_COLOR,
+    STAR_EDGE,
+    diamond,
+    link_pen,
+    mark_look,
+    single_line,
+    star,
+)
 
 MAX_LEGEND_ENTRIES = 24  # kinds listed (the last entry counts the others)
 _PADDING = 4.0
 _SWATCH = 18.0  # from an entry's left edge to its text
+_LINE_SWATCH = 30.0  # … for an entry whose sample is a line
 _ENTRY_GAP = 16.0
+
+
+class Sample(Enum):
+    """The small drawing before an entry's words."""
+
+    KIND = "kind"  # a filled mark: a kind's colour
+    OUTLINED = "outlined"  # an uncertain event's mark
+    FADED = "faded"  # a doubtful event's mark
+    SOLID = "solid"  # a confirmed link
+    DASHED = "dashed"  # a probable link
+    DOTTED = "dotted"  # a possible link
+    STAR = "star"  # a starred event
+    NOTE = "note"  # an event with a note
+
+
+_MARK_LEVELS = {Sample.KIND: SURE, Sample.OUTLINED: UNCERTAIN, Sample.FADED: DOUBTFUL}
+_LINE_CONFIDENCES = {Sample.SOLID: CONFIRMED, Sample.DASHED: PROBABLE, Sample.DOTTED: POSSIBLE}
+
+
+@dataclass(frozen=True, slots=True)
+class LegendEntry:
+    """One entry: its words, the colour of its sample and what the sample is."""
+
+    title: str
+    color: QColor
+    sample: Sample = Sample.KIND
+
+    @property
+    def swatch(self) -> float:
+        """From the entry's left edge to its text."""
+        return _LINE_SWATCH if self.sample in _LINE_CONFIDENCES else _SWATCH
 
 
 class LegendStrip(QWidget):
@@ -30,29 +78,35 @@ class LegendStrip(QWidget):
         self.setAccessibleName("Legend")
         self.setAccessibleDescription("The colour of each kind of event. Click 'Legend' to fold or unfold it.")
         self.setAutoFillBackground(False)
-        self._entries: list[tuple[str, QColor]] = []
+        self._entries: list[LegendEntry] = []
+        self._kinds = 0  # kinds the legend stands for (listed or counted)
         self._more = 0
         self._collapsed = False
         self._foldable = True
         self._header = HEADER_PX
-        self._placed: tuple[tuple[float, float], list[list[tuple[float, str, QColor]]]] | None = None
+        self._placed: tuple[tuple[float, float], list[list[tuple[float, str, LegendEntry]]]] | None = None
         self._font = QFont(self.font())
         self._font.setPointSizeF(max(6.5, self.font().pointSizeF() * 0.85))
 
-    def set_entries(self, entries: list[tuple[str, QColor]]) -> None:
-        """The (kind title, colour) pairs to show."""
-        shown = [(single_line(title[:60]), color) for title, color in entries[:MAX_LEGEND_ENTRIES]]
-        self._more = len(entries) - len(shown)
+    def set_entries(self, entries: Sequence[tuple[str, QColor] | LegendEntry]) -> None:
+        """The entries to show: (kind title, colour) pairs, or :class:`LegendEntry` with a sample of
+        their own. Kinds come first, the others after them (never left out for many kinds)."""
+        given = [entry if isinstance(entry, LegendEntry) else LegendEntry(*entry) for entry in entries]
+        given = [LegendEntry(single_line(e.title[: 60 if e.sample is Sample.KIND else 100]), e.color, e.sample)
+                 for e in given]
+        kinds = [entry for entry in given if entry.sample is Sample.KIND]
+        shown = kinds[:MAX_LEGEND_ENTRIES]
+        self._kinds, self._more = len(kinds), len(kinds) - len(shown)
         if self._more:  # a file with thousands of kinds: the legend says how many it leaves out
-            shown[-1] = (f"… and {self._more + 1:,} more kinds", QColor(Qt.GlobalColor.transparent))
-        self._entries = shown
+            shown[-1] = LegendEntry(f"… and {self._more + 1:,} more kinds", QColor(Qt.GlobalColor.transparent))
+        self._entries = shown + [entry for entry in given if entry.sample is not Sample.KIND]
         self._placed = None
-        self.setToolTip(", ".join(title for title, _ in shown))
+        self.setToolTip(", ".join(entry.title for entry in self._entries))
         self.update()
 
     def entries(self) -> list[str]:
-        """The kind titles listed, in order."""
-        return [title for title, _ in self._entries]
+        """The titles listed (kinds first), in order."""
+        return [entry.title for entry in self._entries]
 
     def is_collapsed(self) -> bool:
         """True when folded to its title line."""
@@ -87,8 +141,8 @@ class LegendStrip(QWidget):
     def _line_height(self) -> float:
         return QFontMetricsF(self._font).height() + 4
 
-    def _lines(self, width: float) -> list[list[tuple[float, str, QColor]]]:
-        """Entries placed in lines: (x, title, colour), the first line after the title column."""
+    def _lines(self, width: float) -> list[list[tuple[float, str, LegendEntry]]]:
+        """Entries placed in lines: (x, title, entry), the first line after the title column."""
         if self._collapsed:
             return [[]]
         key = (width, self._header)
@@ -98,17 +152,17 @@ class LegendStrip(QWidget):
         self._placed = (key, lines)
         return lines
 
-    def _place(self, width: float) -> list[list[tuple[float, str, QColor]]]:
+    def _place(self, width: float) -> list[list[tuple[float, str, LegendEntry]]]:
         metrics = QFontMetricsF(self._font)
-        lines: list[list[tuple[float, str, QColor]]] = [[]]
+        lines: list[list[tuple[float, str, LegendEntry]]] = [[]]
         x = self._header + 8
-        for title, color in self._entries:
-            entry = _SWATCH + metrics.horizontalAdvance(title)
-            if lines[-1] and x + entry > width - 8:
+        for entry in self._entries:
+            room = entry.swatch + metrics.horizontalAdvance(entry.title)
+            if lines[-1] and x + room > width - 8:
                 lines.append([])
                 x = self._header + 8
-            lines[-1].append((x, title, color))
-            x += entry + _ENTRY_GAP
+            lines[-1].append((x, entry.title, entry))
+            x += room + _ENTRY_GAP
         return lines
 
     def _toggle_rect(self) -> QRectF:
@@ -128,18 +182,16 @@ class LegendStrip(QWidget):
             painter.setFont(self._font)
             line = self._line_height()
             arrow = ("▸ " if self._collapsed else "▾ ") if self._foldable else ""
-            title = f"{arrow}Legend" + (f" ({len(self._entries) + self._more:,} kinds)" if self._collapsed else "")
+            title = f"{arrow}Legend" + (f" ({self._kinds:,} kinds)" if self._collapsed else "")
             painter.setPen(text)
             painter.drawText(QRectF(8, _PADDING, self._header - 12, line), Qt.AlignmentFlag.AlignVCenter, title)
             for number, entries in enumerate(self._lines(self.width())):
                 y = _PADDING + number * line
-                for x, label, color in entries:
-                    painter.setPen(QPen(color.darker(125), 1))
-                    painter.setBrush(color)
-                    painter.drawPolygon(diamond(x + 6, y + line / 2))
+                for x, label, entry in entries:
+                    _paint_sample(painter, entry, x, y + line / 2, palette)
                     painter.setPen(text)
-                    room = max(0.0, self.width() - x - _SWATCH - 4)
-                    painter.drawText(QRectF(x + _SWATCH, y, room, line), Qt.AlignmentFlag.AlignVCenter, label)
+                    room = max(0.0, self.width() - x - entry.swatch - 4)
+                    painter.drawText(QRectF(x + entry.swatch, y, room, line), Qt.AlignmentFlag.AlignVCenter, label)
         finally:
             painter.end()
 
@@ -150,3 +202,24 @@ class LegendStrip(QWidget):
             event.accept()
             return
         super().mousePressEvent(event)
+
+
+def _paint_sample(painter: QPainter, entry: LegendEntry, x: float, middle: float, palette: QPalette) -> None:
+    """An entry's sample, drawn as the timeline draws what it stands for, its left edge at ``x``."""
+    base = palette.color(QPalette.ColorRole.Window)
+    if entry.sample in _MARK_LEVELS:
+        brush, pen = mark_look(entry.color, _MARK_LEVELS[entry.sample], "day", base)
+        painter.setPen(pen)
+        painter.setBrush(brush)
+        painter.drawPolygon(diamond(x + 6, middle))
+    elif entry.sample in _LINE_CONFIDENCES:
+        painter.setPen(link_pen(_LINE_CONFIDENCES[entry.sample], entry.color, 1.8))
+        painter.drawLine(QPointF(x, middle), QPointF(x + _LINE_SWATCH - 6, middle))
+    elif entry.sample is Sample.STAR:
+        painter.setPen(QPen(STAR_EDGE, 1))
+        painter.setBrush(STAR_COLOR)
+        painter.drawPolygon(star(x + 6, middle, 6.0))
+    else:
+        painter.setPen(QPen(base, 1.2))
+        painter.setBrush(entry.color)
+        painter.drawEllipse(QPointF(x + 6, middle), NOTE_RADIUS + 0.6, NOTE_RADIUS + 0.6)

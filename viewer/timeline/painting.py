@@ -3,6 +3,16 @@
 Nothing here decides what goes where; the scene did that. The painter only draws, in a fixed
 order: lane bands, grid and today, density strips, events, links, rubber band, ruler, lane
 headers, legend.
+
+How sure things are is drawn, not coloured, so that it reads in greyscale too. A link's line
+is solid when the link is confirmed, dashed when probable, dotted when possible: arcs,
+off-screen ends and "part of" frames alike, so that a dash means doubt wherever it is (a
+relation is told by its name on the arc, not by a dash pattern of its own). An event's mark is
+drawn as usual when its credibility is sure or not graded, outlined (a thick border in the
+kind's colour around a light fill) when uncertain, and outlined and faded when doubtful; the
+precision of its date keeps its own look on top (a faded fill and a dashed border for a month
+or a year, hatching for "sometime within"). A starred event has a gold star on its mark's
+top-left corner, an event with a note a dot on its top-right corner.
 """
 
 from __future__ import annotations
@@ -11,6 +21,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -27,7 +38,6 @@ from PySide6.QtGui import (
     QPolygonF,
 )
 
-from viewer.store.model import Relation
 from viewer.store.time_index import PRECISION_CODES
 from viewer.timeline.axis import TimeAxis
 from viewer.timeline.colors import (
@@ -43,6 +53,7 @@ from viewer.timeline.colors import (
     with_alpha,
 )
 from viewer.timeline.density import CELL_PX, STRIP_BIN_PX, strip_alpha
+from viewer.timeline.grades import CONFIRMED, POSSIBLE, PROBABLE, SURE, UNCERTAIN, credibility_levels
 from viewer.timeline.label_fit import (
     HEADER_TOP_PX,
     RULER_EDGE_PX,
@@ -68,6 +79,13 @@ MAX_LINK_LABELS = 80  # relation labels written in one frame (arcs beyond keep n
 MAX_HEADER_TEXT = 300  # characters of a lane title considered before eliding
 MAX_CHOSEN_LABELS = 60  # selected events whose labels are drawn in full, on top
 FADED_ALPHA = 90  # the fill of a mark dated to the month or year only
+HOLLOW_FILL_ALPHA = 40  # the light fill (over Base) of an uncertain event's outlined mark
+DOUBTFUL_FILL_ALPHA = 14  # ... of a doubtful event's
+DOUBTFUL_EDGE_ALPHA = 185  # the faded border of a doubtful event's mark
+STAR_COLOR = QColor("#FFC20A")  # a starred event's star (amber), with a dark edge on any background
+STAR_EDGE = QColor("#4A3500")
+STAR_RADIUS = 5.0
+NOTE_RADIUS = 2.6
 
 
 @dataclass
@@ -94,6 +112,8 @@ class PaintState:
     picture: bool = False  # drawn for a picture: no fold arrows
     obstacles: tuple[Boxes, Boxes] | None = None  # event labels and marks, if found already (read only)
     header_px: float = HEADER_PX  # width of the lane names' column
+    starred: np.ndarray | None = None  # a flag per index position: starred (None: none is)
+    noted: np.ndarray | None = None  # a flag per index position: has a note (None: none has)
 
 
 def paint_timeline(painter: QPainter, state: PaintState) -> float:
@@ -212,25 +232,58 @@ class TimelinePainter:
         items = _Marks.of(frame.details)
         index = self._state.data.index
         dark = is_dark(palette)
+        base = palette.color(QPalette.ColorRole.Base)
         outline = palette.color(QPalette.ColorRole.Highlight)
         painter.setFont(self._state.label_font)
         kinds = index.kind[items.positions]
-        precision = index.precision[items.positions]
-        within = index.within[items.positions]
-        coarse = np.isin(precision, _COARSE)
+        within = index.within[items.positions].astype(bool)
+        coarse = np.isin(index.precision[items.positions], _COARSE) & ~within
+        parts = (("day", ~within & ~coarse), ("coarse", coarse), ("within", within))
+        levels = credibility_levels(index, items.positions)
         narrow = (items.x1 - items.x0) <= 9.5
         for layer in (items.stacked, ~items.stacked):  # what lies under another mark first
             for code in np.unique(kinds[layer]).tolist():
                 color = kind_color(index.kinds[code] if code >= 0 else None, dark)
                 of_kind = layer & (kinds == code)
-                faded = QColor(color)
-                faded.setAlpha(FADED_ALPHA)
-                hatched = QBrush(color, Qt.BrushStyle.BDiagPattern)
-                self._fill_marks(painter, items, of_kind & ~within & ~coarse, narrow, QBrush(color), color)
-                self._fill_marks(painter, items, of_kind & coarse & ~within, narrow, QBrush(faded), color, True)
-                self._fill_marks(painter, items, of_kind & within, narrow, hatched, color)
+                for level in np.unique(levels[of_kind]).tolist():
+                    chosen = of_kind & (levels == level)
+                    for part, where in parts:
+                        marks = chosen & where
+                        if marks.any():
+                            self._fill_marks(painter, items, marks, narrow, *mark_look(color, level, part, base))
         self._outline_marks(painter, items, self._state.highlighted, outline, selected=False)
         self._outline_marks(painter, items, self._state.selected, outline, selected=True)
+        self._paint_annotations(painter, items, narrow)
+
+    def _paint_annotations(self, painter: QPainter, items: _Marks, narrow: np.ndarray) -> None:
+        """A star on each starred event's mark (top left), a dot on each noted one's (top right)."""
+        state = self._state
+        size = len(state.data.index)
+        for flags, starred in ((state.noted, False), (state.starred, True)):
+            if flags is None or flags.size != size:
+                continue
+            hits = np.flatnonzero(flags[items.positions])
+            if not hits.size:
+                continue
+            middle = (items.x0[hits] + items.x1[hits]) / 2
+            half = np.where(narrow[hits], 5.5, (items.x1[hits] - items.x0[hits]) / 2)  # a diamond's or a bar's
+            xs = (middle - half) if starred else (middle + half)
+            ys = items.y[hits] + np.where(narrow[hits], ROW_PX / 2 - 5.5, 4.0)
+            path = QPainterPath()
+            path.setFillRule(Qt.FillRule.WindingFill)  # marks stacked on each other: no holes where they meet
+            for x, y in zip(xs.tolist(), ys.tolist(), strict=True):
+                if starred:
+                    path.addPolygon(star(x, y))
+                    path.closeSubpath()
+                else:
+                    path.addEllipse(QPointF(x, y), NOTE_RADIUS, NOTE_RADIUS)
+            if starred:
+                painter.setPen(QPen(STAR_EDGE, 1))
+                painter.setBrush(STAR_COLOR)
+            else:
+                painter.setPen(QPen(state.palette.color(QPalette.ColorRole.Base), 1.2))
+                painter.setBrush(self._inks.plot)
+            painter.drawPath(path)
 
     def _paint_labels(self, painter: QPainter, frame: Frame, palette: QPalette) -> None:
         """Event labels, above the link lines so that lines never hide their text.
@@ -272,8 +325,11 @@ class TimelinePainter:
         index = self._state.data.index
         code = int(index.kind[position])
         color = kind_color(index.kinds[code] if code >= 0 else None, dark)
+        level = int(credibility_levels(index, np.array([position]))[0])
         if index.within[position]:  # hatched: lines of the kind's colour over the band
             return self._inks.on_fill(color, band, overhang=True)
+        if level != SURE:  # outlined: a light fill over the band
+            return self._inks.on_fill(mark_look(color, level, "day", band)[0].color(), band, overhang)
         if int(index.precision[position]) in _COARSE:  # faded: the colour, translucent, over the band
             color = composite(with_alpha(color, FADED_ALPHA), band)
         return self._inks.on_fill(color, band, overhang)
@@ -323,12 +379,10 @@ class TimelinePainter:
         chosen: np.ndarray,
         narrow: np.ndarray,
         brush: QBrush,
-        edge: QColor,
-        dashed: bool = False,
+        pen: QPen,
     ) -> None:
         if not chosen.any():
             return
-        pen = QPen(edge.darker(125), 1, Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine)
         painter.setPen(pen)
         painter.setBrush(brush)
         bars = np.flatnonzero(chosen & ~narrow)
@@ -346,6 +400,7 @@ class TimelinePainter:
                 cx = (items.x0[i] + items.x1[i]) / 2
                 cy = items.y[i] + ROW_PX / 2
                 path.addPolygon(diamond(cx, cy))
+                path.closeSubpath()  # its border all round (an outlined mark shows a gap otherwise)
             painter.drawPath(path)
 
     @staticmethod
@@ -374,22 +429,30 @@ class TimelinePainter:
         fill.setAlpha(FRAME_FILL_ALPHA)  # event labels over it keep their contrast (colors.text_inks)
         edge = QColor(color)
         edge.setAlpha(170)
-        painter.setPen(QPen(edge, 1.2, Qt.PenStyle.DashLine))
         painter.setBrush(fill)
-        for box in frames:
+        pen: int | None = None
+        for box in sorted(frames, key=lambda box: self._confidence(box.link)):  # one pen change per confidence
+            if self._confidence(box.link) != pen:
+                pen = self._confidence(box.link)
+                painter.setPen(link_pen(pen, edge, 1.2))
             painter.drawRoundedRect(QRectF(box.x0, box.y - ROW_PX / 2 + 1, box.x1 - box.x0, ROW_PX - 2), 4, 4)
 
+    def _confidence(self, link: int) -> int:
+        """How sure a link is (CONFIRMED, PROBABLE, POSSIBLE)."""
+        confidence = self._state.data.link_confidence
+        return int(confidence[link]) if 0 <= link < confidence.size else CONFIRMED
+
     def _paint_links(self, painter: QPainter, frame: Frame, palette: QPalette) -> None:
-        """Arcs (one path per relation, each with its dash pattern) and off-screen ends."""
+        """Arcs and off-screen ends: one path per confidence, solid, dashed or dotted."""
         geometry = self._state.links
         if not geometry.arcs and not geometry.edges:
             return
         color = QColor(palette.color(QPalette.ColorRole.Highlight))
-        by_relation: dict[str, QPainterPath] = {}
+        arcs: dict[int, QPainterPath] = {}
         heads = QPainterPath()
         for arc, bow, _box in self._arc_plans(frame):
-            _add_arc(by_relation.setdefault(arc.label, QPainterPath()), heads, arc.source, arc.target, bow)
-        edges = QPainterPath()
+            _add_arc(arcs.setdefault(self._confidence(arc.link), QPainterPath()), heads, arc.source, arc.target, bow)
+        ends: dict[int, QPainterPath] = {}
         for edge in geometry.edges:
             left, right, middle = edge.start
             if edge.y != middle:  # to the top or bottom edge
@@ -398,16 +461,16 @@ class TimelinePainter:
             else:
                 start = QPointF(right if edge.tip_x > right else left, middle)
                 angle = 0.0 if edge.tip_x > right else 180.0
-            edges.moveTo(start)
-            edges.lineTo(edge.tip_x, edge.y)
+            path = ends.setdefault(self._confidence(edge.link), QPainterPath())
+            path.moveTo(start)
+            path.lineTo(edge.tip_x, edge.y)
             heads.addPolygon(_arrow_head(QPointF(edge.tip_x, edge.y), angle))
             heads.closeSubpath()
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        for label, path in by_relation.items():
-            painter.setPen(link_pen(label, color, 1.8))
-            painter.drawPath(path)
-        painter.setPen(QPen(color, 1.4, Qt.PenStyle.DashLine))
-        painter.drawPath(edges)
+        for width, paths in ((1.8, arcs), (1.4, ends)):
+            for confidence, path in sorted(paths.items()):
+                painter.setPen(link_pen(confidence, color, width))
+                painter.drawPath(path)
         painter.setPen(QPen(color, 1.0))
         painter.setBrush(color)
         painter.drawPath(heads)
@@ -685,28 +748,49 @@ def diamond(cx: float, cy: float, radius: float = 5.5) -> QPolygonF:
     )
 
 
-# Relations told apart without colour (greyscale prints, colour blindness): a dash pattern each.
-_DASHES: dict[str, list[float] | None] = {
-    Relation.PREPARES.forward_label: None,  # solid: the relation the product is about
-    Relation.PRECEDES.forward_label: [6, 3],
-    Relation.FOLLOWS_UP.forward_label: [1.5, 2.5],
-    Relation.ANNOUNCES.forward_label: [6, 2.5, 1.5, 2.5],
-    Relation.IMPLEMENTS.forward_label: [10, 3],
-    Relation.REPLACES.forward_label: [6, 2.5, 1.5, 2.5, 1.5, 2.5],
-    Relation.RELATED.forward_label: [1, 4],
-}
+def star(cx: float, cy: float, radius: float = STAR_RADIUS) -> QPolygonF:
+    """The five-pointed star of a starred event, centred on (cx, cy)."""
+    points = []
+    for corner in range(10):
+        reach = radius if corner % 2 == 0 else radius * 0.45
+        angle = math.pi / 2 + corner * math.pi / 5
+        points.append(QPointF(cx + reach * math.cos(angle), cy - reach * math.sin(angle)))
+    return QPolygonF(points)
+
+
+def mark_look(color: QColor, level: int, part: str, base: QColor) -> tuple[QBrush, QPen]:
+    """The fill and border of a mark of the kind ``color``, drawn at credibility ``level`` (grades.SURE,
+    UNCERTAIN, DOUBTFUL), for a date of ``part`` precision ("day", "coarse": month or year, "within"),
+    over ``base`` (an outlined mark's light fill is opaque, so that a mark under it does not show through).
+    The same brush and pen come back for the same arguments: do not change them."""
+    return _mark_look(color.rgba(), level, part, base.rgba())
+
+
+@lru_cache(maxsize=512)
+def _mark_look(rgba: int, level: int, part: str, base_rgba: int) -> tuple[QBrush, QPen]:
+    color, base = QColor.fromRgba(rgba), QColor.fromRgba(base_rgba)
+    style = Qt.PenStyle.DashLine if part == "coarse" else Qt.PenStyle.SolidLine
+    if level == SURE:
+        edge, width = color.darker(125), 1.0
+        fill = with_alpha(color, FADED_ALPHA) if part == "coarse" else color
+    else:
+        edge, width = (color, 2.0) if level == UNCERTAIN else (with_alpha(color, DOUBTFUL_EDGE_ALPHA), 1.5)
+        fill = composite(with_alpha(color, HOLLOW_FILL_ALPHA if level == UNCERTAIN else DOUBTFUL_FILL_ALPHA), base)
+    brush = QBrush(edge if level != SURE else color, Qt.BrushStyle.BDiagPattern) if part == "within" else QBrush(fill)
+    return brush, QPen(edge, width, style)
+
+
+# How sure a link is, told without colour (greyscale prints, colour blindness).
+_LINK_STYLES = {CONFIRMED: Qt.PenStyle.SolidLine, PROBABLE: Qt.PenStyle.DashLine, POSSIBLE: Qt.PenStyle.DotLine}
 
 
 # How links bow, tried in turn until the relation's name finds a free place on the curve.
 _BOWS = (1.0, 0.55, 0.35, 1.35, -1.0, -0.55, -0.35)
 
 
-def link_pen(label: str, color: QColor, width: float) -> QPen:
-    """The pen of a link of this relation (its dash pattern)."""
-    pen = QPen(color, width)
-    pattern = _DASHES.get(label)
-    if pattern:
-        pen.setDashPattern(pattern)
+def link_pen(confidence: int, color: QColor, width: float) -> QPen:
+    """The pen of a link this sure (grades.CONFIRMED solid, PROBABLE dashed, POSSIBLE dotted)."""
+    pen = QPen(color, width, _LINK_STYLES.get(confidence, Qt.PenStyle.SolidLine))
     pen.setCapStyle(Qt.PenCapStyle.FlatCap)
     return pen
 

@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
+    QPalette,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QInputDialog, QMenu, QToolTip, QWidget
@@ -31,15 +32,25 @@ from viewer.state.selection import Selection, neighbour
 from viewer.state.view_state import Change, ViewState
 from viewer.store.dates import parse_date
 from viewer.store.errors import InvalidDateError
+from viewer.store.grading import Confidence
 from viewer.store.linking import linked_to
 from viewer.store.time_index import PRECISION_CODES
 from viewer.timeline.axis import FIT_MARGIN, TimeAxis
 from viewer.timeline.colors import is_dark, kind_color
 from viewer.timeline.data import TimelineData
+from viewer.timeline.grades import (
+    CONFIDENCE_NAMES,
+    CONFIRMED,
+    DOUBTFUL,
+    UNCERTAIN,
+    confidences_present,
+    level_legend,
+    levels_present,
+)
 from viewer.timeline.label_fit import MAX_NAME_LINES, HeaderLines, header_indent, name_room
 from viewer.timeline.lanes import Lane, LaneMode, Lanes, build_lanes, kind_title
 from viewer.timeline.layout import LABEL_GAP_PX, MARKER_PX
-from viewer.timeline.legend import LegendStrip
+from viewer.timeline.legend import LegendEntry, LegendStrip, Sample
 from viewer.timeline.links import EdgeEnd, LinkGeometry, place_links
 from viewer.timeline.painting import (
     HEADER_PX,
@@ -165,6 +176,10 @@ class TimelineWidget(QAbstractScrollArea):
         self._state = ViewState()  # the window gives its own (set_state); alone, the widget keeps one
         self._state.changed.connect(self._on_state_changed)
         self._kinds_present: set[int] | None = None
+        self._grades_present: tuple[set[int], set[int]] | None = None  # (credibility levels, link confidences)
+        self._starred: frozenset[str] = frozenset()  # annotations by event id: they outlive the data
+        self._noted: frozenset[str] = frozenset()
+        self._annotation_flags: tuple[np.ndarray | None, np.ndarray | None] | None = None  # by position
         self._axis = TimeAxis(width=self._plot_width())
         self._lane_mode = LaneMode.BODY
         self._folded: set[str] = set()
@@ -244,13 +259,15 @@ class TimelineWidget(QAbstractScrollArea):
         data = self._data
         asked = self._state.view  # the view the file asks for (or keeps, read again); None: fit it
         self._kinds_present = None
+        self._grades_present = None
+        self._annotation_flags = None
         self._text_widths.clear()
         self._elided.clear()
         self._highlight = None
         self._links_cache = None
         self._axis.bounds = data.index.span
         self._rebuild_lanes()
-        self.legend.set_entries(self.kind_colors())
+        self.legend.set_entries(self.legend_entries())
         self._layout_legend()  # (a resize of the viewport, which may fit the view)
         if asked is None:
             self.fit_all()
@@ -347,6 +364,70 @@ class TimelineWidget(QAbstractScrollArea):
     def clear_selection(self) -> None:
         """Select nothing."""
         self._state.clear_selection()
+
+    def set_annotations(self, starred: Iterable[str] = (), noted: Iterable[str] = ()) -> None:
+        """Mark the events ``starred`` (a star on their mark) and those with a note (a dot), by id.
+
+        The ids are kept: they are found again in any data set later (ids not in the data are
+        ignored until they are). Cheap: the marks are redrawn, nothing is laid out again.
+        """
+        starred, noted = frozenset(starred), frozenset(noted)
+        if starred == self._starred and noted == self._noted:
+            return
+        shown = [flags is not None for flags in self._annotations()]
+        self._starred, self._noted = starred, noted
+        self._annotation_flags = None
+        if [flags is not None for flags in self._annotations()] != shown:  # the legend names stars and notes
+            self.legend.set_entries(self.legend_entries())
+            self._layout_legend()
+        self.viewport().update()
+
+    def starred_ids(self) -> frozenset[str]:
+        """Ids of the events starred (as given, in the data or not)."""
+        return self._starred
+
+    def noted_ids(self) -> frozenset[str]:
+        """Ids of the events with a note (as given, in the data or not)."""
+        return self._noted
+
+    def _annotations(self) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """(starred, noted) flags per index position, None for no event (found once per data set)."""
+        if self._annotation_flags is None:
+            data = self._data
+            starred = data.flags_of_ids(self._starred) if self._starred else None
+            noted = data.flags_of_ids(self._noted) if self._noted else None
+            self._annotation_flags = (
+                starred if starred is not None and starred.any() else None,
+                noted if noted is not None and noted.any() else None,
+            )
+        return self._annotation_flags
+
+    def legend_entries(self) -> list[tuple[str, QColor] | LegendEntry]:
+        """What the legend lists: every kind's colour, then the looks of marks and links the
+        data holds (outlined or faded marks, dashed or dotted links, stars, notes)."""
+        entries: list[tuple[str, QColor] | LegendEntry] = list(self.kind_colors())
+        if self._grades_present is None:  # once per data set
+            data = self._data
+            self._grades_present = (levels_present(data.index), confidences_present(data.link_confidence))
+        levels, confidences = self._grades_present
+        grading = self._data.index.grading
+        grey = kind_color(None, is_dark(self.palette()))
+        for level, sample in ((UNCERTAIN, Sample.OUTLINED), (DOUBTFUL, Sample.FADED)):
+            if level in levels:
+                entries.append(LegendEntry(level_legend(grading, level), grey, sample))
+        if confidences - {CONFIRMED}:  # a solid line needs saying only beside a dashed or dotted one
+            highlight = self.palette().color(QPalette.ColorRole.Highlight)
+            samples = (Sample.SOLID, Sample.DASHED, Sample.DOTTED)
+            for confidence, (name, sample) in enumerate(zip(CONFIDENCE_NAMES, samples, strict=True)):
+                if confidence in confidences:
+                    entries.append(LegendEntry(f"{name} link", highlight, sample))
+        starred, noted = self._annotations()
+        ink = self.palette().color(QPalette.ColorRole.WindowText)
+        if starred is not None:
+            entries.append(LegendEntry("starred", ink, Sample.STAR))
+        if noted is not None:
+            entries.append(LegendEntry("has a note", ink, Sample.NOTE))
+        return entries
 
     def set_show_all_links(self, show: bool) -> None:
         """Draw every link among visible events, not only those of the selection."""
@@ -848,6 +929,8 @@ class TimelineWidget(QAbstractScrollArea):
             loading=self._loading,
             picture=self._picture,
             header_px=self._header_px,
+            starred=self._annotations()[0],
+            noted=self._annotations()[1],
         )
         painter = QPainter(viewport)
         try:
@@ -883,7 +966,8 @@ class TimelineWidget(QAbstractScrollArea):
         if data.link_from.size == 0:
             return np.empty(0, dtype=np.int64)
         frame = self._ensure_frame()
-        key = (frame, self._mask, self._selection.version, self._show_all_links)
+        floor = self._link_floor()
+        key = (frame, self._mask, self._selection.version, self._show_all_links, floor)
         cached = self._links_cache
         if cached is not None:
             (old_frame, old_mask, *rest), links = cached
@@ -899,12 +983,19 @@ class TimelineWidget(QAbstractScrollArea):
             chosen |= drawn[data.link_from] | drawn[data.link_to]
         if self._mask is not None:
             chosen &= self._mask[data.link_from] & self._mask[data.link_to]
+        if floor is not None:  # the filter's link confidence: only the links that sure or surer
+            chosen &= data.link_confidence <= floor
         links = np.flatnonzero(chosen)
         if links.size > MAX_DRAWN_LINKS:
             ends_drawn = drawn[data.link_from[links]].astype(np.int8) + drawn[data.link_to[links]]
             links = np.sort(links[np.argsort(-ends_drawn, kind="stable")[:MAX_DRAWN_LINKS]])
         self._links_cache = (key, links)
         return links
+
+    def _link_floor(self) -> int | None:
+        """The least sure link confidence drawn (a position in Confidence), from the filter; None: all."""
+        asked = self._state.event_filter.link_confidence
+        return None if asked is None else list(Confidence).index(asked)
 
     def _link_geometry(self) -> LinkGeometry:
         """Arcs, containment frames and off-screen ends of the links drawn now (kept per frame)."""

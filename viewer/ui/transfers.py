@@ -18,6 +18,7 @@ from viewer.export.formats import (
     brief_picture,
     check_paged_brief,
     export_to_file,
+    marked_of,
     picture_caption_of,
     selected_filter,
     write_picture,
@@ -137,7 +138,8 @@ class Transfers(QObject):
                     stream = io.BytesIO()
                     chosen = dataset.store.event_ids(request.event_filter)
                     caption = picture_caption_of(dataset.store, request.event_filter, request)
-                    write_picture(dataset.data, chosen, request, stream, dataset.name, caption)
+                    write_picture(dataset.data, chosen, request, stream, dataset.name, caption,
+                                  marked_of(dataset.store))
                     svg = stream.getvalue()
                 else:
                     picture = brief_picture(dataset.store, request.event_filter, request, dataset.data)
@@ -226,7 +228,7 @@ class Transfers(QObject):
         caption = picture_caption_of(dataset.store, selection, request)
         chosen = dataset.store.event_ids(selection)
         with atomic_binary_file(path, overwrite=True, protected=[dataset.path]) as stream:
-            write_picture(dataset.data, chosen, request, stream, dataset.name, caption)
+            write_picture(dataset.data, chosen, request, stream, dataset.name, caption, marked_of(dataset.store))
         return None
 
     @contextmanager
