@@ -1,4 +1,5 @@
-"""Render docs/screenshot.png: the full window on the bundled sample, the June ministerial selected.
+"""Render docs/screenshot.png: the full window on the bundled sample (graded), the June ministerial
+selected and starred with a note, as an analyst's workspace beside a copy of the sample holds it.
 
     xvfb-run -a .venv/bin/python docs/scripts/window_screenshot.py [output.png]
 """
@@ -23,8 +24,19 @@ def main() -> None:
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
 
+    import shutil
+
     from viewer.store.sample import sample_database_path
+    from viewer.store.workspace import load_workspace, save_workspace
     from viewer.ui.main_window import MainWindow
+
+    database = Path(tempfile.mkdtemp()) / "nato-june-2023.db"  # a copy: its workspace is the script's own
+    shutil.copyfile(sample_database_path(), database)
+    workspace = load_workspace(database)
+    workspace.annotate("dmm-2023-06", starred=True, note="Last ministerial before Vilnius: check the communiqué",
+                       tags=["brief"])
+    workspace.annotate("npg-2023-06", starred=True)
+    save_workspace(workspace, database)
 
     window = MainWindow()
     window.resize(1600, 1000)
@@ -38,7 +50,7 @@ def main() -> None:
         app.quit()
 
     window.dataset_opened.connect(lambda _path: QTimer.singleShot(200, snap))
-    window.open_path(sample_database_path())
+    window.open_path(database)
     QTimer.singleShot(30_000, app.quit)
     app.exec()
 

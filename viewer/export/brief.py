@@ -278,11 +278,11 @@ class Brief:
                     progress("Writing", done, self.survey.count)
         if references:
             yield Heading(2, ("Sources",))
-            yield References(tuple(cited.reference() for cited in references))
-            if any(cited.reliability or cited.credibility for cited in references):
+            if any(cited.reliability for cited in references):
                 yield Paragraph((("Grades follow the ", Data(self._grading.name), ": in a grade such as A1 the "
                                   "first part is the source's reliability, the second the credibility of what it "
                                   "reports.",),))
+            yield References(tuple(cited.reference() for cited in references))
 
     # ------------------------------------------------------------------------ the lead
 

@@ -42,6 +42,8 @@ class Sample(Enum):
     KIND = "kind"  # a filled mark: a kind's colour
     OUTLINED = "outlined"  # an uncertain event's mark
     FADED = "faded"  # a doubtful event's mark
+    WINDOW = "window"  # a hatched mark: some time within its dates
+    COARSE = "coarse"  # a mark with a dashed edge: known to the month or the year
     SOLID = "solid"  # a confirmed link
     DASHED = "dashed"  # a probable link
     DOTTED = "dotted"  # a possible link
@@ -50,6 +52,7 @@ class Sample(Enum):
 
 
 _MARK_LEVELS = {Sample.KIND: SURE, Sample.OUTLINED: UNCERTAIN, Sample.FADED: DOUBTFUL}
+_MARK_DATES = {Sample.WINDOW: "within", Sample.COARSE: "coarse"}
 _LINE_CONFIDENCES = {Sample.SOLID: CONFIRMED, Sample.DASHED: PROBABLE, Sample.DOTTED: POSSIBLE}
 
 
@@ -207,8 +210,9 @@ class LegendStrip(QWidget):
 def _paint_sample(painter: QPainter, entry: LegendEntry, x: float, middle: float, palette: QPalette) -> None:
     """An entry's sample, drawn as the timeline draws what it stands for, its left edge at ``x``."""
     base = palette.color(QPalette.ColorRole.Window)
-    if entry.sample in _MARK_LEVELS:
-        brush, pen = mark_look(entry.color, _MARK_LEVELS[entry.sample], "day", base)
+    if entry.sample in _MARK_LEVELS or entry.sample in _MARK_DATES:
+        brush, pen = mark_look(entry.color, _MARK_LEVELS.get(entry.sample, SURE), _MARK_DATES.get(entry.sample, "day"),
+                               base)
         painter.setPen(pen)
         painter.setBrush(brush)
         painter.drawPolygon(diamond(x + 6, middle))

@@ -70,7 +70,7 @@ from viewer.timeline.ticks import Ruler, choose_ruler
 
 RULER_PX = 46.0
 HEADER_PX = 190.0
-_COARSE = (PRECISION_CODES["year"], PRECISION_CODES["month"])
+COARSE_PRECISIONS = (PRECISION_CODES["year"], PRECISION_CODES["month"])
 # Control characters (C0, DEL, C1), line and paragraph separators become spaces; lone
 # surrogates (which Qt cannot take) and the non-characters U+FFFE/U+FFFF become U+FFFD.
 _CONTROLS_TO_SPACES = {code: " " for code in (*range(32), *range(127, 160), 0x2028, 0x2029)}
@@ -237,7 +237,7 @@ class TimelinePainter:
         painter.setFont(self._state.label_font)
         kinds = index.kind[items.positions]
         within = index.within[items.positions].astype(bool)
-        coarse = np.isin(index.precision[items.positions], _COARSE) & ~within
+        coarse = np.isin(index.precision[items.positions], COARSE_PRECISIONS) & ~within
         parts = (("day", ~within & ~coarse), ("coarse", coarse), ("within", within))
         levels = credibility_levels(index, items.positions)
         narrow = (items.x1 - items.x0) <= 9.5
@@ -330,7 +330,7 @@ class TimelinePainter:
             return self._inks.on_fill(color, band, overhang=True)
         if level != SURE:  # outlined: a light fill over the band
             return self._inks.on_fill(mark_look(color, level, "day", band)[0].color(), band, overhang)
-        if int(index.precision[position]) in _COARSE:  # faded: the colour, translucent, over the band
+        if int(index.precision[position]) in COARSE_PRECISIONS:  # faded: the colour, translucent, over the band
             color = composite(with_alpha(color, FADED_ALPHA), band)
         return self._inks.on_fill(color, band, overhang)
 

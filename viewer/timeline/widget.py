@@ -34,7 +34,6 @@ from viewer.store.dates import parse_date
 from viewer.store.errors import InvalidDateError
 from viewer.store.grading import Confidence
 from viewer.store.linking import linked_to
-from viewer.store.time_index import PRECISION_CODES
 from viewer.timeline.axis import FIT_MARGIN, TimeAxis
 from viewer.timeline.colors import is_dark, kind_color
 from viewer.timeline.data import TimelineData
@@ -53,6 +52,7 @@ from viewer.timeline.layout import LABEL_GAP_PX, MARKER_PX
 from viewer.timeline.legend import LegendEntry, LegendStrip, Sample
 from viewer.timeline.links import EdgeEnd, LinkGeometry, place_links
 from viewer.timeline.painting import (
+    COARSE_PRECISIONS,
     HEADER_PX,
     MAX_HEADER_TEXT,
     RULER_PX,
@@ -79,7 +79,6 @@ DRAG_THRESHOLD_PX = 4
 SCROLL_STEPS = 100_000
 MAX_DRAWN_LINKS = 400  # link arcs drawn in one frame, whatever the selection holds
 MAX_TOOLTIP_BODIES = 20
-_COARSE = (PRECISION_CODES["year"], PRECISION_CODES["month"])
 MAX_PICTURE_HEADER_PX = 380.0  # the widest lane names' column a picture gets
 MAX_STACK_LISTED = 30  # events of one stack named in its tooltip and its menu
 
@@ -412,6 +411,11 @@ class TimelineWidget(QAbstractScrollArea):
         levels, confidences = self._grades_present
         grading = self._data.index.grading
         grey = kind_color(None, is_dark(self.palette()))
+        index = self._data.index
+        if len(index) and index.within.any():
+            entries.append(LegendEntry("hatched: some time within its dates", grey, Sample.WINDOW))
+        if len(index) and (np.isin(index.precision, COARSE_PRECISIONS) & ~index.within).any():
+            entries.append(LegendEntry("dashed edge: known to the month or year", grey, Sample.COARSE))
         for level, sample in ((UNCERTAIN, Sample.OUTLINED), (DOUBTFUL, Sample.FADED)):
             if level in levels:
                 entries.append(LegendEntry(level_legend(grading, level), grey, sample))
