@@ -217,3 +217,17 @@ def test_titles_read_back_in_pieces_are_the_titles(tmp_path_factory, monkeypatch
         assert stored is not None, store.index_reason
         by_id = dict(zip(stored.index.ids, stored.index.titles, strict=True))
     assert by_id == {f"e{i}": title for i, title in enumerate(titles)}
+
+
+def test_an_event_to_the_last_month_a_date_may_name_reads_back_after_an_import(tmp_path: Path) -> None:
+    """December 9999 at month precision: SQLite's date(…, '+1 month') is NULL there (found by hypothesis)."""
+    path = tmp_path / "t.db"
+    import_files([write_json(tmp_path / "first.json", {"format": "defence-timeline", "version": 1})], path)
+    late = {"format": "defence-timeline", "version": 1, "events": [
+        {"id": "a0", "title": "Long", "start": "0001-01", "end": "9999-12", "precision": "month"},
+        {"id": "b", "title": "Short", "start": "2023"}]}
+    import_files([write_json(tmp_path / "second.json", late)], path)
+    with EventStore(path) as store:
+        assert sorted(event.id for event in store.events()) == ["a0", "b"]
+        assert store.stored_index() is not None, store.index_reason
+        assert store.unreadable(scan=True).total == 0

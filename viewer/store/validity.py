@@ -26,7 +26,7 @@ ZONE_SLACK = 26 * 3600  # the widest UTC offsets, local mean times included, and
 _PRECISIONS = ("year", "month", "day", "minute")
 # The first day a start at this precision denotes, and the last day an end denotes.
 _FIRST_DAY = {"year": "{0} || '-01-01'", "month": "{0} || '-01'", "day": "{0}"}
-_LAST_DAY = {"year": "{0} || '-12-31'", "month": "date({0} || '-01', '+1 month', '-1 day')", "day": "{0}"}
+_LAST_DAY = {"year": "{0} || '-12-31'", "day": "{0}"}
 _LENGTH = {"year": 4, "month": 7, "day": 10}
 _MINUTE_SHAPE = "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]'"
 
@@ -85,11 +85,17 @@ def _dates_agree(alias: str, precision: str) -> str:
             f"AND abs({a}.latest - 60 - strftime('%s', {last})) <= {ZONE_SLACK}"
         )
     length = _LENGTH[precision]
+    if precision == "month":  # the last day by the month of the day before ``latest`` and of ``latest``:
+        # date(…, '+1 month') is NULL for December 9999, the last month a date may name.
+        last_day = (f"strftime('%Y-%m', {a}.latest - 86400, 'unixepoch') = {last} "
+                    f"AND strftime('%Y-%m', {a}.latest, 'unixepoch') IS NOT {last}")
+    else:
+        last_day = f"date({a}.latest - 86400, 'unixepoch') = {_LAST_DAY[precision].format(last)}"
     return (
         f"{a}.earliest % 86400 = 0 AND {a}.latest % 86400 = 0 "
         f"AND length({start}) = {length} AND length({last}) = {length} "
         f"AND date({a}.earliest, 'unixepoch') = {_FIRST_DAY[precision].format(start)} "
-        f"AND date({a}.latest - 86400, 'unixepoch') = {_LAST_DAY[precision].format(last)}"
+        f"AND {last_day}"
     )
 
 
@@ -101,7 +107,7 @@ def _instants_aligned(alias: str) -> str:
 
 def _dates_valid(alias: str) -> str:
     branches = " ".join(f"WHEN '{p}' THEN ({_dates_agree(alias, p)})" for p in _PRECISIONS)
-    return f"(CASE {alias}.precision {branches} ELSE 0 END)"
+    return _never_null(f"(CASE {alias}.precision {branches} ELSE 0 END)")  # never NULL: NOT must count it
 
 
 def indexable_event_sql(alias: str = "e") -> str:
