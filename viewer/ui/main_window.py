@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self._settings = settings or Settings()
         self.error_box: QMessageBox | None = None
+        self.annotation_dialog: AnnotationDialog | None = None  # the Note and Tags dialog last opened
         self.jobs = Jobs(self)
         self.state = ViewState(self._search, self)
         self.loader = FileLoader(self.jobs, self.state, self)

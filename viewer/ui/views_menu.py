@@ -50,7 +50,7 @@ class ViewsMenu(QMenu):
         self.addSeparator()
         deleting = self.addMenu("&Delete View")
         for number, view in enumerate(views[:MAX_LISTED_VIEWS], start=1):
-            deleting.addAction(_entry_text(number, view.name)).triggered.connect(
+            deleting.addAction(_entry_text(number, view.name, counted=False)).triggered.connect(
                 lambda _checked=False, v=view: self._ask_delete(v))
         self._count(views[:MAX_LISTED_VIEWS])
 
@@ -81,14 +81,15 @@ class ViewsMenu(QMenu):
             self._keeper.remove_view(view.name)
 
 
-def _entry_text(number: int, name: str, count: int | str | None = "") -> str:
-    """ "&1 June meetings  (12 events)": a mnemonic for the first nine, the name's own ``&`` kept as text."""
+def _entry_text(number: int, name: str, count: int | None = None, *, counted: bool = True) -> str:
+    """ "&1 June meetings  (12 events)": a mnemonic for the first nine, the name's own ``&`` kept as text;
+    "(…)" while ``count`` is being read (None), no count at all when not ``counted``."""
     prefix = f"&{number} " if number <= 9 else ""
     shown = name.replace("&", "&&")
-    if count == "":
+    if not counted:
         return prefix + shown
-    counted = "…" if count is None else f"{count:,} event{'' if count == 1 else 's'}"
-    return f"{prefix}{shown}  ({counted})"
+    words = "…" if count is None else f"{count:,} event{'' if count == 1 else 's'}"
+    return f"{prefix}{shown}  ({words})"
 
 
 def ask_view_name(parent: QWidget, suggested: str) -> str | None:
