@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import secrets
 import stat
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
@@ -89,15 +89,23 @@ def atomic_binary_file(
     if target.exists() and not overwrite:
         raise ExportError(f"{shown}: already exists (use --force to replace it)")
     folder = target.parent if str(target.parent) else Path(".")
+    # The name is known before the file exists, so that a stop (Ctrl+C, SIGTERM) arriving at any
+    # moment after it is made, even before its descriptor is returned, still removes it.
+    temp_path = folder / f".{target.name}.{secrets.token_hex(8)}.part"
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
-    except FileNotFoundError:
-        raise ExportError(f"{shown}: the folder {display_path(folder)} does not exist") from None
-    except PermissionError:
-        raise ExportError(f"{shown}: permission denied: cannot write in {display_path(folder)}") from None
-    except OSError as error:
-        raise ExportError(f"{shown}: cannot write in {display_path(folder)} ({error.strerror})") from None
-    temp_path = Path(temp_name)
+        try:
+            handle = os.open(temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        except FileNotFoundError:
+            raise ExportError(f"{shown}: the folder {display_path(folder)} does not exist") from None
+        except PermissionError:
+            raise ExportError(f"{shown}: permission denied: cannot write in {display_path(folder)}") from None
+        except OSError as error:
+            raise ExportError(f"{shown}: cannot write in {display_path(folder)} ({error.strerror})") from None
+    except ExportError:  # not made (a name taken by another file is not ours to remove)
+        raise
+    except BaseException:  # a stop while it was being made
+        temp_path.unlink(missing_ok=True)
+        raise
     try:
         give_new_file_permissions(temp_path)
         with os.fdopen(handle, "wb") as stream:
