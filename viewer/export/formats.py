@@ -207,18 +207,14 @@ def people_table_of(store: EventStore, chosen: EventFilter):
 
 def marked_of(store: EventStore) -> Marked:
     """The starred events and those with a note, in the workspace beside the store's file."""
-    from viewer.store.workspace import load_workspace
-
-    workspace = load_workspace(store.path)
+    workspace = store.workspace()
     return Marked(frozenset(workspace.starred()), frozenset(workspace.with_notes()))
 
 
 def annotations_of(store: EventStore):
     """The analyst's annotations beside the store's file, by event id (none when it has no workspace;
     a damaged workspace is refused with its name, and left as it is)."""
-    from viewer.store.workspace import load_workspace
-
-    return load_workspace(store.path).annotations
+    return store.workspace().annotations
 
 
 def _write_xlsx(store: EventStore, chosen: EventFilter, stream: IO[bytes], progress: Progress | None) -> int:

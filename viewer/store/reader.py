@@ -48,6 +48,7 @@ from viewer.store.validity import (
     valid_source_sql,
     valid_tag_sql,
 )
+from viewer.store.workspace import Workspace, load_workspace, workspace_path
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -194,6 +195,7 @@ class EventStore:
         self._scanned = False
         self._version: int | None = None
         self._grading: GradingScheme | None = None
+        self._workspace: tuple[tuple[int, int] | None, Workspace] | None = None  # (file stamp, workspace)
         self.index_reason = ""  # why the time index was rebuilt on opening ("" when the stored one was used)
 
     @classmethod
@@ -482,14 +484,25 @@ class EventStore:
         """The filter's condition, its starred and noted events read from the workspace beside the file."""
         event_filter = event_filter or EventFilter()
         if event_filter.starred or event_filter.noted:
-            from viewer.store.workspace import load_workspace
-
-            workspace = load_workspace(self.path)
+            workspace = self.workspace()
             chosen = annotated_ids(event_filter, workspace.starred(), workspace.with_notes())
             if not chosen:
                 return "0", []
             event_filter = event_filter.with_changes(ids=chosen, starred=False, noted=False)
         return event_filter.where_sql(grading=self._filter_grading)
+
+    def workspace(self) -> Workspace:
+        """The analyst's workspace beside the file (read again only when the workspace file changed);
+        WorkspaceError when it cannot be read (it is left as it is)."""
+        path = workspace_path(self.path)
+        try:
+            found = path.stat()
+            stamp: tuple[int, int] | None = (found.st_mtime_ns, found.st_size)
+        except OSError:
+            stamp = None
+        if self._workspace is None or self._workspace[0] != stamp or stamp is None:
+            self._workspace = (stamp, load_workspace(self.path))
+        return self._workspace[1]
 
     @property
     def _filter_grading(self) -> GradingScheme | None:
